@@ -1,0 +1,125 @@
+//! Command line and `PANEL_*` environment settings, with defaults for a local run.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "panel",
+    version,
+    about = "Panel klienta: the customer panel of a hosting provider"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the panel (the default).
+    Serve(ServeArgs),
+    /// Operator tasks, against the running panel or, when it is stopped, the database file.
+    Admin(AdminArgs),
+    /// Exit 0 when the panel answers on its listen address (for container health checks).
+    Health(HealthArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PANEL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory of the database (panel.redb) and of the file outbox.
+    #[arg(long, env = "PANEL_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Public URL of the panel; e-mailed links are built from it, never from the Host header.
+    #[arg(long, env = "PANEL_BASE_URL")]
+    pub base_url: Option<String>,
+    /// SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.
+    /// Without it, e-mails are written as .eml files to <data-dir>/outbox/.
+    #[arg(long, env = "PANEL_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of the panel's e-mails.
+    #[arg(
+        long,
+        env = "PANEL_MAIL_FROM",
+        default_value = "Panel klienta <panel@localhost>"
+    )]
+    pub mail_from: String,
+    /// Seed demo accounts into an empty database and show sent e-mails at /demo/poczta.
+    #[arg(long, env = "PANEL_DEMO")]
+    pub demo: bool,
+    /// Where "Więcej usług" leads (the host's previous panel).
+    #[arg(
+        long,
+        env = "PANEL_LEGACY_URL",
+        default_value = "https://panel.example.com/"
+    )]
+    pub legacy_url: String,
+    /// Bank account for transfers, shown on proformas.
+    #[arg(
+        long,
+        env = "PANEL_BANK_ACCOUNT",
+        default_value = "PL 61 1090 1014 0000 0712 1981 2874"
+    )]
+    pub bank_account: String,
+    /// Mark cookies Secure and __Host- prefixed; by default on when the base URL is https.
+    #[arg(long, env = "PANEL_COOKIE_SECURE")]
+    pub cookie_secure: Option<bool>,
+}
+
+#[derive(Args, Debug)]
+pub struct AdminArgs {
+    #[arg(long, env = "PANEL_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Used for links in e-mails queued while the panel is stopped.
+    #[arg(long, env = "PANEL_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+    #[command(subcommand)]
+    pub task: crate::admin::AdminTask,
+}
+
+#[derive(Args, Debug)]
+pub struct HealthArgs {
+    #[arg(long, env = "PANEL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+/// Rate limits of the login routes (per minute, with a burst).
+#[derive(Clone, Copy, Debug)]
+pub struct LoginLimits {
+    pub per_ip_burst: u32,
+    pub per_ip_per_minute: u32,
+    pub per_address_burst: u32,
+    pub per_address_per_hour: u32,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_ip_burst: 30,
+            per_ip_per_minute: 10,
+            per_address_burst: 5,
+            per_address_per_hour: 12,
+        }
+    }
+}
+
+/// Everything the running panel needs, resolved from `ServeArgs`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub args: ServeArgs,
+    pub login_limits: LoginLimits,
+}
+
+impl Config {
+    pub fn new(args: ServeArgs) -> Config {
+        Config {
+            args,
+            login_limits: LoginLimits::default(),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Customer accounts (abonent) and the people who may use them.
+
+use super::{Email, Money};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+impl Address {
+    pub fn one_line(&self) -> String {
+        format!("{}, {} {}", self.street, self.postal_code, self.city)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Account {
+    pub id: u64,
+    /// Name of the person or the company, as printed on invoices.
+    pub name: String,
+    #[serde(default)]
+    pub nip: Option<String>,
+    #[serde(default)]
+    pub address: Address,
+    pub contact_email: Email,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub prepaid_balance: Money,
+    /// The account's own reference for bank transfers, e.g. `KL-000012`.
+    pub transfer_reference: String,
+    pub created_at: Timestamp,
+}
+
+impl Account {
+    pub fn transfer_reference_for(id: u64) -> String {
+        format!("KL-{id:06}")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Owner,
+    Administrator,
+    Accounting,
+    Technical,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Owner => "Właściciel",
+            Role::Administrator => "Administrator",
+            Role::Accounting => "Księgowość",
+            Role::Technical => "Techniczny",
+        }
+    }
+
+    /// Renewing, ordering and paying create documents that cost money.
+    pub fn may_handle_billing(self) -> bool {
+        matches!(self, Role::Owner | Role::Administrator | Role::Accounting)
+    }
+
+    pub fn may_see_billing(self) -> bool {
+        self.may_handle_billing()
+    }
+
+    pub fn parse(input: &str) -> Option<Role> {
+        match input.trim().to_lowercase().as_str() {
+            "owner" | "właściciel" | "wlasciciel" => Some(Role::Owner),
+            "administrator" | "admin" => Some(Role::Administrator),
+            "accounting" | "księgowość" | "ksiegowosc" => Some(Role::Accounting),
+            "technical" | "techniczny" => Some(Role::Technical),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct User {
+    pub id: u64,
+    pub account_id: u64,
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: Timestamp,
+}

@@ -1,0 +1,269 @@
+//! Plans, proformas and VAT invoices. Proforma first: a renewal creates a proforma; its payment
+//! issues the VAT invoice with the next number of its series.
+
+use super::Money;
+use super::account::{Account, Address};
+use super::service::{Service, ServiceKind};
+use super::time::{add_days, add_months, format_date};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_VAT_PERCENT: u32 = 23;
+/// A proforma for something that is not about to expire is due this many days after issue.
+pub const PAYMENT_TERM_DAYS: i64 = 7;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: u64,
+    pub kind: ServiceKind,
+    pub name: String,
+    /// Net price of one period, per unit.
+    pub price_net: Money,
+    pub vat_percent: u32,
+    pub period_months: u32,
+}
+
+impl Plan {
+    pub fn period_label(&self) -> String {
+        match self.period_months {
+            1 => "1 miesiąc".to_string(),
+            12 => "12 miesięcy".to_string(),
+            n @ 2..=4 => format!("{n} miesiące"),
+            n => format!("{n} miesięcy"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub description: String,
+    #[serde(default)]
+    pub service_id: Option<u64>,
+    pub quantity: u32,
+    pub unit_net: Money,
+    pub vat_percent: u32,
+    #[serde(default)]
+    pub period_months: u32,
+}
+
+impl Line {
+    pub fn net(&self) -> Money {
+        self.unit_net.times(self.quantity)
+    }
+
+    pub fn vat(&self) -> Money {
+        self.net().vat(self.vat_percent)
+    }
+
+    pub fn gross(&self) -> Money {
+        self.net() + self.vat()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentKind {
+    Proforma,
+    VatInvoice,
+}
+
+impl DocumentKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::Proforma => "Proforma",
+            DocumentKind::VatInvoice => "Faktura VAT",
+        }
+    }
+
+    pub fn series_prefix(self) -> &'static str {
+        match self {
+            DocumentKind::Proforma => "PF",
+            DocumentKind::VatInvoice => "FV",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentStatus {
+    /// A proforma waiting for payment.
+    Unpaid,
+    /// A proforma that was paid; `invoice_id` names the VAT invoice it produced.
+    Paid {
+        paid_at: Timestamp,
+        invoice_id: u64,
+    },
+    Cancelled,
+    /// An accounting document (VAT invoice), final once issued.
+    Issued,
+}
+
+/// The buyer as at the document's issue: later changes of Dane abonenta never rewrite it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Buyer {
+    pub name: String,
+    pub nip: Option<String>,
+    pub address: Address,
+}
+
+impl Buyer {
+    pub fn of(account: &Account) -> Buyer {
+        Buyer {
+            name: account.name.clone(),
+            nip: account.nip.clone(),
+            address: account.address.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Document {
+    pub id: u64,
+    pub account_id: u64,
+    pub kind: DocumentKind,
+    pub number: String,
+    pub issued_at: Timestamp,
+    /// Payment due date (proformas only).
+    #[serde(default)]
+    pub due_on: Option<Date>,
+    pub buyer: Buyer,
+    pub lines: Vec<Line>,
+    pub status: DocumentStatus,
+    /// The service this proforma renews, if it is a renewal.
+    #[serde(default)]
+    pub renews_service: Option<u64>,
+    /// For an invoice: the proforma it settles.
+    #[serde(default)]
+    pub proforma_id: Option<u64>,
+}
+
+impl Document {
+    pub fn total_net(&self) -> Money {
+        self.lines.iter().map(Line::net).sum()
+    }
+
+    pub fn total_vat(&self) -> Money {
+        self.lines.iter().map(Line::vat).sum()
+    }
+
+    pub fn total_gross(&self) -> Money {
+        self.lines.iter().map(Line::gross).sum()
+    }
+
+    pub fn is_unpaid(&self) -> bool {
+        self.status == DocumentStatus::Unpaid
+    }
+
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.is_unpaid() && self.due_on.is_some_and(|due| due < today)
+    }
+
+    pub fn status_label(&self, today: Date) -> &'static str {
+        match self.status {
+            DocumentStatus::Unpaid if self.is_overdue(today) => "Po terminie",
+            DocumentStatus::Unpaid => "Do zapłaty",
+            DocumentStatus::Paid { .. } => "Opłacona",
+            DocumentStatus::Cancelled => "Anulowana",
+            DocumentStatus::Issued => "Wystawiona",
+        }
+    }
+}
+
+/// The series a document's number belongs to, e.g. `FV/2026/11`: numbering restarts each month.
+pub fn series(kind: DocumentKind, today: Date) -> String {
+    format!(
+        "{}/{:04}/{:02}",
+        kind.series_prefix(),
+        today.year(),
+        today.month()
+    )
+}
+
+pub fn number_in_series(series: &str, sequence: u64) -> String {
+    format!("{series}/{sequence:04}")
+}
+
+/// The renewal line of a service: price and period always come from the plan, never from a form.
+pub fn renewal_line(service: &Service, plan: &Plan) -> Line {
+    let until = add_months(service.expires_on, plan.period_months);
+    Line {
+        description: format!(
+            "Odnowienie: {} {} ({}), do {}",
+            service.kind.label(),
+            service.name,
+            plan.name,
+            format_date(until)
+        ),
+        service_id: Some(service.id),
+        quantity: quantity_of(service),
+        unit_net: plan.price_net,
+        vat_percent: plan.vat_percent,
+        period_months: plan.period_months,
+    }
+}
+
+fn quantity_of(service: &Service) -> u32 {
+    match service.details {
+        super::ServiceDetails::OpenXchange { licences } => licences.max(1),
+        _ => 1,
+    }
+}
+
+/// A renewal is due by the day the service expires, or a payment term from today if that is sooner
+/// than a payment term away (an already expired service).
+pub fn renewal_due_on(service: &Service, today: Date) -> Date {
+    let term = add_days(today, PAYMENT_TERM_DAYS);
+    if service.expires_on >= today {
+        service.expires_on.min(term).max(today)
+    } else {
+        term
+    }
+}
+
+/// The new expiry after a paid renewal: the period is added to the old expiry date, so paying early
+/// loses nothing and paying late does not stretch the paid period.
+pub fn extended_expiry(service: &Service, line: &Line) -> Date {
+    add_months(service.expires_on, line.period_months)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(unit: i64, quantity: u32) -> Line {
+        Line {
+            description: "x".into(),
+            service_id: None,
+            quantity,
+            unit_net: Money(unit),
+            vat_percent: 23,
+            period_months: 12,
+        }
+    }
+
+    #[test]
+    fn totals_round_each_line_then_sum() {
+        let doc_lines = [line(50, 1), line(50, 1)];
+        let vat: Money = doc_lines.iter().map(Line::vat).sum();
+        // 11.5 gr rounds to 12 gr per line: 24 gr, not round(23) on the sum.
+        assert_eq!(vat, Money(24));
+        assert_eq!(line(900, 5).gross(), Money(5535));
+    }
+
+    #[test]
+    fn document_numbers_restart_each_month() {
+        let s = series(DocumentKind::VatInvoice, jiff::civil::date(2026, 11, 25));
+        assert_eq!(number_in_series(&s, 1), "FV/2026/11/0001");
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Payment {
+    pub id: u64,
+    pub account_id: u64,
+    pub document_id: u64,
+    pub amount: Money,
+    pub received_at: Timestamp,
+    /// The bank's reference of the transfer, if the operator gave one.
+    #[serde(default)]
+    pub reference: Option<String>,
+}

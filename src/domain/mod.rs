@@ -1,0 +1,16 @@
+//! Pure types and rules of the panel: no I/O, the clock is always a parameter.
+
+pub mod account;
+pub mod billing;
+pub mod email;
+pub mod login;
+pub mod money;
+pub mod notifications;
+pub mod service;
+pub mod time;
+
+pub use account::{Account, Role, User};
+pub use billing::{Document, DocumentKind, DocumentStatus, Line, Payment, Plan};
+pub use email::Email;
+pub use money::Money;
+pub use service::{Mailbox, Service, ServiceDetails, ServiceKind, ServiceStatus};

@@ -1,0 +1,137 @@
+//! Money in integer grosze: never floats.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub fn zl(zloty: i64) -> Money {
+        Money(zloty * 100)
+    }
+
+    pub fn grosze(self) -> i64 {
+        self.0
+    }
+
+    /// VAT of a net amount at `rate_percent`, rounded half away from zero to the grosz
+    /// (Polish rounding is per line; the caller sums the rounded lines).
+    pub fn vat(self, rate_percent: u32) -> Money {
+        let scaled = self.0 as i128 * rate_percent as i128;
+        let rounded = if scaled >= 0 {
+            (scaled + 50) / 100
+        } else {
+            (scaled - 50) / 100
+        };
+        Money(rounded as i64)
+    }
+
+    pub fn times(self, quantity: u32) -> Money {
+        Money(self.0 * quantity as i64)
+    }
+
+    /// Parses an operator's amount: `123`, `123,45`, `123.45`, `1 234,50`, optionally followed by `zł`.
+    pub fn parse(input: &str) -> Option<Money> {
+        let cleaned: String = input
+            .trim()
+            .trim_end_matches("zł")
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .collect();
+        let (whole, fraction) = match cleaned.split_once([',', '.']) {
+            Some((w, f)) => (w, f),
+            None => (cleaned.as_str(), ""),
+        };
+        if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || fraction.len() > 2 {
+            return None;
+        }
+        if !fraction.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let fraction: i64 = match fraction.len() {
+            0 => 0,
+            1 => fraction.parse::<i64>().ok()? * 10,
+            _ => fraction.parse().ok()?,
+        };
+        whole.checked_mul(100)?.checked_add(fraction).map(Money)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, other: Money) {
+        self.0 += other.0;
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        Money(self.0 - other.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+/// Formats as the UI shows amounts: `1 234,56 zł`.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let digits = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(c);
+        }
+        write!(f, "{sign}{grouped},{:02} zł", abs % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_shown_the_polish_way() {
+        assert_eq!(Money(123456).to_string(), "1 234,56 zł");
+        assert_eq!(Money(5).to_string(), "0,05 zł");
+        assert_eq!(Money(100_000_000).to_string(), "1 000 000,00 zł");
+        assert_eq!(Money(-1999).to_string(), "-19,99 zł");
+    }
+
+    #[test]
+    fn vat_is_rounded_half_up_per_line() {
+        assert_eq!(Money(4900).vat(23), Money(1127));
+        assert_eq!(Money(50).vat(23), Money(12)); // 11.5 → 12
+        assert_eq!(Money(10).vat(5), Money(1)); // 0.5 → 1
+    }
+
+    #[test]
+    fn operator_amounts_parse_in_both_notations() {
+        assert_eq!(Money::parse("1 234,5 zł"), Some(Money(123450)));
+        assert_eq!(Money::parse("60.27"), Some(Money(6027)));
+        assert_eq!(Money::parse("12"), Some(Money(1200)));
+        assert_eq!(Money::parse("12,345"), None);
+        assert_eq!(Money::parse("abc"), None);
+        assert_eq!(Money::parse(""), None);
+    }
+}

@@ -1,0 +1,228 @@
+//! The Pulpit's temporary boxes (powiadomienia), derived from the account's state on each request:
+//! nothing to store, nothing to fall out of date.
+
+use super::service::{Mailbox, Service, ServiceStatus};
+use super::time::{days_word, format_date};
+use super::{Document, Money};
+use jiff::civil::Date;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tone {
+    Danger,
+    Warning,
+    Info,
+}
+
+impl Tone {
+    pub fn css(self) -> &'static str {
+        match self {
+            Tone::Danger => "danger",
+            Tone::Warning => "warning",
+            Tone::Info => "info",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Odnów: create (or show) the renewal proforma of the service.
+    Renew {
+        service_id: u64,
+    },
+    /// Zobacz the service page.
+    ViewService {
+        service_id: u64,
+    },
+    /// Zapłać a proforma.
+    Pay {
+        document_id: u64,
+    },
+    ViewMailboxes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Stable per subject, so an htmx swap replaces exactly this box.
+    pub key: String,
+    pub tone: Tone,
+    pub title: String,
+    pub body: String,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaymentStatus {
+    pub due: Money,
+    pub overdue: Money,
+    pub prepaid: Money,
+    pub unpaid_count: usize,
+}
+
+pub fn payment_status(documents: &[Document], prepaid: Money, today: Date) -> PaymentStatus {
+    let unpaid: Vec<&Document> = documents.iter().filter(|d| d.is_unpaid()).collect();
+    PaymentStatus {
+        due: unpaid.iter().map(|d| d.total_gross()).sum(),
+        overdue: unpaid
+            .iter()
+            .filter(|d| d.is_overdue(today))
+            .map(|d| d.total_gross())
+            .sum(),
+        prepaid,
+        unpaid_count: unpaid.len(),
+    }
+}
+
+/// The box of one service, if it needs the customer's attention.
+pub fn service_notice(
+    service: &Service,
+    open_renewal: Option<&Document>,
+    today: Date,
+) -> Option<Notice> {
+    let key = format!("usluga-{}", service.id);
+    let what = format!("{} {}", service.kind.label(), service.name);
+    if let Some(proforma) = open_renewal.filter(|d| d.is_unpaid()) {
+        let overdue = proforma.is_overdue(today);
+        let due = proforma.due_on.map(format_date).unwrap_or_default();
+        return Some(Notice {
+            key,
+            tone: if overdue { Tone::Danger } else { Tone::Warning },
+            title: if overdue {
+                format!("Proforma za odnowienie: {what} — po terminie")
+            } else {
+                format!("Proforma za odnowienie: {what}")
+            },
+            body: format!(
+                "Proforma {} na kwotę {} czeka na zapłatę (termin: {due}). Po zaksięgowaniu wpłaty usługa zostanie przedłużona.",
+                proforma.number,
+                proforma.total_gross()
+            ),
+            actions: vec![
+                Action::Pay {
+                    document_id: proforma.id,
+                },
+                Action::ViewService {
+                    service_id: service.id,
+                },
+            ],
+        });
+    }
+    let renew_and_view = vec![
+        Action::Renew {
+            service_id: service.id,
+        },
+        Action::ViewService {
+            service_id: service.id,
+        },
+    ];
+    match service.status(today) {
+        ServiceStatus::Expiring { days_left } => Some(Notice {
+            key,
+            tone: if days_left <= 7 {
+                Tone::Danger
+            } else {
+                Tone::Warning
+            },
+            title: match days_left {
+                0 => format!("{what} wygasa dziś"),
+                n => format!("{what} wygasa za {n} {}", days_word(n)),
+            },
+            body: format!(
+                "Usługa jest opłacona do {}. Odnów ją, aby działała bez przerwy.",
+                format_date(service.expires_on)
+            ),
+            actions: renew_and_view,
+        }),
+        ServiceStatus::Expired { .. } => Some(Notice {
+            key,
+            tone: Tone::Danger,
+            title: format!("{what} wygasła"),
+            body: format!(
+                "Usługa wygasła {}. Odnów ją, zanim zostanie zawieszona.",
+                format_date(service.expires_on)
+            ),
+            actions: renew_and_view,
+        }),
+        ServiceStatus::Suspended => Some(Notice {
+            key,
+            tone: Tone::Danger,
+            title: format!("{what} jest zawieszona"),
+            body: format!(
+                "Usługa wygasła {} i została zawieszona. Odnów ją, aby ją przywrócić.",
+                format_date(service.expires_on)
+            ),
+            actions: renew_and_view,
+        }),
+        ServiceStatus::Pending | ServiceStatus::Active | ServiceStatus::Deleted => None,
+    }
+}
+
+/// Unpaid proformas that no service box already shows (orders, or renewals of removed services).
+pub fn proforma_notice(document: &Document, today: Date) -> Notice {
+    let overdue = document.is_overdue(today);
+    let due = document.due_on.map(format_date).unwrap_or_default();
+    Notice {
+        key: format!("dokument-{}", document.id),
+        tone: if overdue { Tone::Danger } else { Tone::Warning },
+        title: if overdue {
+            format!("Proforma {} jest po terminie", document.number)
+        } else {
+            format!("Proforma {} czeka na zapłatę", document.number)
+        },
+        body: format!(
+            "Kwota do zapłaty: {} (termin: {due}).",
+            document.total_gross()
+        ),
+        actions: vec![Action::Pay {
+            document_id: document.id,
+        }],
+    }
+}
+
+pub fn mailbox_notice(mailbox: &Mailbox) -> Option<Notice> {
+    mailbox.nearly_full().then(|| Notice {
+        key: format!("skrzynka-{}", mailbox.id),
+        tone: Tone::Info,
+        title: format!("Skrzynka {} jest prawie pełna", mailbox.address),
+        body: format!(
+            "Zajęte {} z {} MB ({}%). Usuń stare wiadomości lub zwiększ limit skrzynki.",
+            mailbox.used_mb,
+            mailbox.quota_mb,
+            mailbox.used_percent()
+        ),
+        actions: vec![Action::ViewMailboxes],
+    })
+}
+
+/// All boxes of an account, most urgent first.
+pub fn notices(
+    services: &[Service],
+    documents: &[Document],
+    mailboxes: &[Mailbox],
+    today: Date,
+) -> Vec<Notice> {
+    let open_renewal = |service: &Service| {
+        documents
+            .iter()
+            .find(|d| d.is_unpaid() && d.renews_service == Some(service.id))
+    };
+    let mut all: Vec<Notice> = services
+        .iter()
+        .filter_map(|s| service_notice(s, open_renewal(s), today))
+        .collect();
+    let shown_by_service = |d: &Document| {
+        d.renews_service.is_some_and(|id| {
+            services
+                .iter()
+                .any(|s| s.id == id && service_notice(s, Some(d), today).is_some())
+        })
+    };
+    all.extend(
+        documents
+            .iter()
+            .filter(|d| d.is_unpaid() && !shown_by_service(d))
+            .map(|d| proforma_notice(d, today)),
+    );
+    all.extend(mailboxes.iter().filter_map(mailbox_notice));
+    all.sort_by_key(|n| n.tone);
+    all
+}

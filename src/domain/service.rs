@@ -1,0 +1,270 @@
+//! Services an account holds, and their lifecycle.
+
+use super::time::{add_days, days_between};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// Renewal opens this many days before expiry, and the Pulpit starts warning.
+pub const RENEWAL_WINDOW_DAYS: i64 = 30;
+/// After expiry the service keeps working for this many days before it is suspended.
+pub const GRACE_DAYS: i64 = 30;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ServiceKind {
+    Domain,
+    Hosting,
+    Ssl,
+    Cloud,
+    WebsiteBuilder,
+    OpenXchange,
+}
+
+impl ServiceKind {
+    pub const ALL: [ServiceKind; 6] = [
+        ServiceKind::Domain,
+        ServiceKind::Hosting,
+        ServiceKind::Ssl,
+        ServiceKind::Cloud,
+        ServiceKind::WebsiteBuilder,
+        ServiceKind::OpenXchange,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceKind::Domain => "Domena",
+            ServiceKind::Hosting => "Hosting",
+            ServiceKind::Ssl => "Certyfikat SSL",
+            ServiceKind::Cloud => "Cloud Server",
+            ServiceKind::WebsiteBuilder => "Kreator WWW",
+            ServiceKind::OpenXchange => "Open-Xchange",
+        }
+    }
+
+    pub fn section_title(self) -> &'static str {
+        match self {
+            ServiceKind::Domain => "Domeny",
+            ServiceKind::Hosting => "Hosting",
+            ServiceKind::Ssl => "Certyfikaty SSL",
+            ServiceKind::Cloud => "Cloud infrastructure",
+            ServiceKind::WebsiteBuilder => "Kreator WWW",
+            ServiceKind::OpenXchange => "Open-Xchange",
+        }
+    }
+
+    pub fn section_path(self) -> &'static str {
+        match self {
+            ServiceKind::Domain => "/domeny",
+            ServiceKind::Hosting => "/hosting",
+            ServiceKind::Ssl => "/ssl",
+            ServiceKind::Cloud => "/cloud",
+            ServiceKind::WebsiteBuilder => "/kreator-www",
+            ServiceKind::OpenXchange => "/open-xchange",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServiceDetails {
+    #[default]
+    None,
+    Domain {
+        nameservers: Vec<String>,
+    },
+    Hosting {
+        disk_quota_mb: u64,
+        disk_used_mb: u64,
+        mailbox_limit: u32,
+        domains: Vec<String>,
+    },
+    Ssl {
+        common_name: String,
+    },
+    Cloud {
+        vcpu: u32,
+        ram_gb: u32,
+        disk_gb: u32,
+        ipv4: String,
+        running: bool,
+    },
+    WebsiteBuilder {
+        site: String,
+    },
+    OpenXchange {
+        licences: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lifecycle {
+    /// Ordered, waiting for the first payment.
+    Pending,
+    /// Paid at least once; what the customer sees then follows from the expiry date.
+    Live,
+    Deleted,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Service {
+    pub id: u64,
+    pub account_id: u64,
+    pub kind: ServiceKind,
+    /// What the customer recognises it by: the domain name, the server's name.
+    pub name: String,
+    pub plan_id: u64,
+    pub lifecycle: Lifecycle,
+    /// The last day the service is paid for.
+    pub expires_on: Date,
+    #[serde(default)]
+    pub auto_renew: bool,
+    #[serde(default)]
+    pub details: ServiceDetails,
+    pub created_at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceStatus {
+    Pending,
+    Active,
+    Expiring { days_left: i64 },
+    Expired { days_ago: i64 },
+    Suspended,
+    Deleted,
+}
+
+impl ServiceStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceStatus::Pending => "Oczekuje na płatność",
+            ServiceStatus::Active => "Aktywna",
+            ServiceStatus::Expiring { .. } => "Wygasa",
+            ServiceStatus::Expired { .. } => "Wygasła",
+            ServiceStatus::Suspended => "Zawieszona",
+            ServiceStatus::Deleted => "Usunięta",
+        }
+    }
+
+    /// A CSS modifier the views use for the status badge.
+    pub fn tone(self) -> &'static str {
+        match self {
+            ServiceStatus::Active => "ok",
+            ServiceStatus::Pending | ServiceStatus::Expiring { .. } => "warning",
+            ServiceStatus::Expired { .. } | ServiceStatus::Suspended => "danger",
+            ServiceStatus::Deleted => "muted",
+        }
+    }
+}
+
+impl Service {
+    pub fn status(&self, today: Date) -> ServiceStatus {
+        match self.lifecycle {
+            Lifecycle::Pending => return ServiceStatus::Pending,
+            Lifecycle::Deleted => return ServiceStatus::Deleted,
+            Lifecycle::Live => {}
+        }
+        let days_left = days_between(today, self.expires_on);
+        if days_left > RENEWAL_WINDOW_DAYS {
+            ServiceStatus::Active
+        } else if days_left >= 0 {
+            ServiceStatus::Expiring { days_left }
+        } else if -days_left <= GRACE_DAYS {
+            ServiceStatus::Expired {
+                days_ago: -days_left,
+            }
+        } else {
+            ServiceStatus::Suspended
+        }
+    }
+
+    /// The first day on which Odnów is accepted.
+    pub fn renewal_opens_on(&self) -> Date {
+        add_days(self.expires_on, -RENEWAL_WINDOW_DAYS)
+    }
+
+    pub fn may_be_renewed(&self, today: Date) -> bool {
+        matches!(
+            self.status(today),
+            ServiceStatus::Expiring { .. }
+                | ServiceStatus::Expired { .. }
+                | ServiceStatus::Suspended
+        )
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Mailbox {
+    pub id: u64,
+    pub account_id: u64,
+    pub hosting_service_id: u64,
+    pub address: String,
+    pub quota_mb: u64,
+    pub used_mb: u64,
+}
+
+impl Mailbox {
+    pub fn used_percent(&self) -> u64 {
+        if self.quota_mb == 0 {
+            0
+        } else {
+            self.used_mb * 100 / self.quota_mb
+        }
+    }
+
+    pub fn nearly_full(&self) -> bool {
+        self.used_percent() >= 90
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn domain_expiring(expires_on: Date) -> Service {
+        Service {
+            id: 1,
+            account_id: 1,
+            kind: ServiceKind::Domain,
+            name: "firma.pl".into(),
+            plan_id: 1,
+            lifecycle: Lifecycle::Live,
+            expires_on,
+            auto_renew: false,
+            details: ServiceDetails::None,
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn status_follows_the_expiry_date() {
+        let today = date(2026, 11, 25);
+        assert_eq!(
+            domain_expiring(date(2027, 1, 1)).status(today),
+            ServiceStatus::Active
+        );
+        assert_eq!(
+            domain_expiring(date(2026, 11, 30)).status(today),
+            ServiceStatus::Expiring { days_left: 5 }
+        );
+        assert_eq!(
+            domain_expiring(date(2026, 11, 25)).status(today),
+            ServiceStatus::Expiring { days_left: 0 }
+        );
+        assert_eq!(
+            domain_expiring(date(2026, 11, 15)).status(today),
+            ServiceStatus::Expired { days_ago: 10 }
+        );
+        assert_eq!(
+            domain_expiring(date(2026, 9, 1)).status(today),
+            ServiceStatus::Suspended
+        );
+    }
+
+    #[test]
+    fn renewal_opens_thirty_days_before_expiry() {
+        let service = domain_expiring(date(2026, 12, 31));
+        assert!(!service.may_be_renewed(date(2026, 11, 30)));
+        assert!(service.may_be_renewed(date(2026, 12, 1)));
+        assert_eq!(service.renewal_opens_on(), date(2026, 12, 1));
+    }
+}

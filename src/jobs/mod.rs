@@ -1,0 +1,31 @@
+//! Periodic housekeeping. Each job is a `run_once(…, now)` function; the loop is a few lines.
+
+use crate::clock::Clock;
+use crate::store::{Result, Store};
+use crate::web::Limiters;
+use jiff::Timestamp;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Deletes dead sessions and login codes; returns how many rows went.
+pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
+    store.purge_expired_logins(now)
+}
+
+pub async fn run_forever(store: Store, clock: Clock, limiters: Arc<crate::web::AppState>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = clock.now();
+        match store.blocking(move |s| run_once(s, now)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(removed = n, "purged expired logins"),
+            Err(e) => tracing::error!(error = %e, "housekeeping failed"),
+        }
+        forget_idle(&limiters.limiters);
+    }
+}
+
+fn forget_idle(limiters: &Limiters) {
+    limiters.forget_idle();
+}

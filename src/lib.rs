@@ -1,0 +1,97 @@
+//! Panel klienta: a self-hosted customer panel for small hosting providers.
+
+pub mod admin;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod jobs;
+pub mod mail;
+pub mod random;
+pub mod startup;
+pub mod store;
+pub mod web;
+
+use clap::Parser;
+use config::{Cli, Command, Config};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+/// The `panel` command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PANEL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("panel=info,poem=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        None => runtime.block_on(serve(Config::new(cli.serve))),
+        Some(Command::Serve(args)) => runtime.block_on(serve(Config::new(args))),
+        Some(Command::Admin(args)) => {
+            match runtime.block_on(admin::run(&args.data_dir, args.task, &args.base_url)) {
+                Ok(message) => {
+                    println!("{message}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some(Command::Health(args)) => health(args.listen),
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let app = match startup::Application::build(config, clock::Clock::default()).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(address = %app.addr, base_url = %app.state.base_url, "Panel klienta is listening");
+    match app.run_until(startup::shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `panel health`: a plain HTTP/1.0 request to /health on the listen port (no curl in the image).
+fn health(listen: std::net::SocketAddr) -> ExitCode {
+    let target = if listen.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), listen.port())
+    } else {
+        listen
+    };
+    let check = || -> std::io::Result<bool> {
+        let mut stream =
+            std::net::TcpStream::connect_timeout(&target, std::time::Duration::from_secs(3))?;
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(3)))?;
+        stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer)?;
+        Ok(answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"))
+    };
+    match check() {
+        Ok(true) => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,166 @@
+//! Delivery of the outbox: SMTP when configured, otherwise `.eml` files under `data/outbox/`.
+
+use crate::clock::Clock;
+use crate::store::{OutboxMessage, Store};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    #[error("invalid SMTP URL: {0}")]
+    Url(String),
+    #[error("invalid sender address {0:?}")]
+    From(String),
+    #[error("cannot create the outbox directory {0}: {1}")]
+    Outbox(PathBuf, std::io::Error),
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `smtp://` uses STARTTLS (required), except to a relay on loopback, which may be plain;
+    /// `smtps://` uses TLS from the first byte. Credentials come from the URL's user and password.
+    pub fn smtp(url: &str, from: &str) -> Result<Mailer, MailerError> {
+        let parsed = url::Url::parse(url).map_err(|e| MailerError::Url(e.to_string()))?;
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| MailerError::Url("no host".into()))?
+            .trim_matches(['[', ']'])
+            .to_string();
+        let loopback =
+            host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        let tls_required = parsed
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required");
+        let builder = match parsed.scheme() {
+            "smtps" => AsyncSmtpTransport::<Tokio1Executor>::relay(&host)
+                .map_err(|e| MailerError::Url(e.to_string()))?
+                .port(parsed.port().unwrap_or(465)),
+            "smtp" if loopback && !tls_required => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+                    .port(parsed.port().unwrap_or(25))
+            }
+            "smtp" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&host)
+                .map_err(|e| MailerError::Url(e.to_string()))?
+                .port(parsed.port().unwrap_or(587)),
+            other => return Err(MailerError::Url(format!("unsupported scheme {other}"))),
+        };
+        let builder = if parsed.username().is_empty() {
+            builder
+        } else {
+            let decode = |s: &str| {
+                url::form_urlencoded::parse(s.as_bytes())
+                    .map(|(k, _)| k.into_owned())
+                    .collect::<String>()
+            };
+            builder.credentials(Credentials::new(
+                decode(parsed.username()),
+                decode(parsed.password().unwrap_or_default()),
+            ))
+        };
+        Ok(Mailer {
+            transport: Transport::Smtp(builder.timeout(Some(Duration::from_secs(20))).build()),
+            from: from
+                .parse()
+                .map_err(|_| MailerError::From(from.to_string()))?,
+        })
+    }
+
+    pub fn files(dir: PathBuf, from: &str) -> Result<Mailer, MailerError> {
+        std::fs::create_dir_all(&dir).map_err(|e| MailerError::Outbox(dir.clone(), e))?;
+        Ok(Mailer {
+            transport: Transport::Files(AsyncFileTransport::<Tokio1Executor>::new(dir)),
+            from: from
+                .parse()
+                .map_err(|_| MailerError::From(from.to_string()))?,
+        })
+    }
+
+    /// Sends one message. `Err((reason, permanent))`: permanent failures are not retried.
+    pub async fn send(&self, message: &OutboxMessage) -> Result<(), (String, bool)> {
+        let to: Mailbox = message
+            .to
+            .parse()
+            .map_err(|_| (format!("invalid recipient {:?}", message.to), true))?;
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&message.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                message.text.clone(),
+                message.html.clone(),
+            ))
+            .map_err(|e| (e.to_string(), true))?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp
+                .send(email)
+                .await
+                .map(drop)
+                .map_err(|e| (e.to_string(), e.is_permanent())),
+            Transport::Files(files) => files
+                .send(email)
+                .await
+                .map(drop)
+                .map_err(|e| (e.to_string(), false)),
+        }
+    }
+}
+
+/// Delivers due messages until `shutdown`; wakes on `wake` (an action committed a message) or when
+/// the next retry falls due.
+pub async fn run_worker(store: Store, mailer: Mailer, clock: Clock, wake: Arc<Notify>) {
+    loop {
+        let now = clock.now();
+        let due = match store.due_messages(now, 50) {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the outbox");
+                Vec::new()
+            }
+        };
+        for message in &due {
+            let outcome = mailer.send(message).await;
+            if let Err((error, permanent)) = &outcome {
+                tracing::warn!(message_id = message.id, permanent, error = %error, "e-mail delivery failed");
+            }
+            let id = message.id;
+            let now = clock.now();
+            if let Err(e) = store
+                .blocking(move |s| s.mark_delivery(id, outcome, now))
+                .await
+            {
+                tracing::error!(error = %e, "cannot record a delivery");
+            }
+        }
+        if due.len() == 50 {
+            continue;
+        }
+        let wait = match store.next_due() {
+            Ok(Some(at)) => {
+                Duration::try_from(at.duration_since(clock.now())).unwrap_or(Duration::ZERO)
+            }
+            _ => Duration::from_secs(30),
+        };
+        let wait = wait.clamp(Duration::from_millis(50), Duration::from_secs(30));
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}

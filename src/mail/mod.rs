@@ -1,0 +1,129 @@
+//! E-mail: one `*_message` function per kind of message (subject, plain text and HTML, in Polish),
+//! and the worker that delivers the outbox after commit.
+
+mod delivery;
+
+pub use delivery::{Mailer, MailerError, run_worker};
+
+use crate::domain::time::{format_date, format_timestamp};
+use crate::domain::{Account, Document};
+use crate::store::{LoginRequest, NewMessage};
+use maud::{Markup, html};
+
+fn wrap(title: &str, body: Markup) -> String {
+    html! {
+        (maud::DOCTYPE)
+        html lang="pl" {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family: sans-serif; line-height: 1.5; color: #1f2933" {
+                (body)
+                p style="color: #6b7280; font-size: 0.9em" { "Wiadomość wysłana automatycznie przez Panel klienta." }
+            }
+        }
+    }
+    .into_string()
+}
+
+pub fn login_code_message(base_url: &str, request: LoginRequest<'_>) -> NewMessage {
+    let link = format!("{base_url}/logowanie/link/{}", request.link_token);
+    let subject = "Kod logowania do Panelu klienta".to_string();
+    let text = format!(
+        "Dzień dobry,\n\n\
+         Kod logowania do Panelu klienta: {code}\n\n\
+         Kod jest ważny 10 minut i można go użyć jeden raz.\n\
+         Możesz też zalogować się przez link:\n{link}\n\n\
+         Jeśli to nie Ty chcesz się zalogować, zignoruj tę wiadomość.\n",
+        code = request.code
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "Kod logowania do Panelu klienta:" }
+            p style="font-size: 2em; letter-spacing: 0.2em; font-weight: bold" { (request.code) }
+            p { "Kod jest ważny 10 minut i można go użyć jeden raz." }
+            p { a href=(link) { "Zaloguj się przez link" } }
+            p { "Jeśli to nie Ty chcesz się zalogować, zignoruj tę wiadomość." }
+        },
+    );
+    NewMessage {
+        to: request.user.email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn renewal_proforma_message(
+    base_url: &str,
+    account: &Account,
+    proforma: &Document,
+) -> NewMessage {
+    let link = format!("{base_url}/faktury/{}", proforma.id);
+    let due = proforma.due_on.map(format_date).unwrap_or_default();
+    let subject = format!("Proforma {} do zapłaty", proforma.number);
+    let items: Vec<&str> = proforma
+        .lines
+        .iter()
+        .map(|l| l.description.as_str())
+        .collect();
+    let text = format!(
+        "Dzień dobry,\n\n\
+         wystawiliśmy proformę {number} na kwotę {total} brutto, płatną do {due}.\n\n\
+         {items}\n\n\
+         Tytuł przelewu: {number} {reference}\n\
+         Szczegóły i płatność: {link}\n\n\
+         Po zaksięgowaniu wpłaty wystawimy fakturę VAT i przedłużymy usługę.\n",
+        number = proforma.number,
+        total = proforma.total_gross(),
+        items = items.join("\n"),
+        reference = account.transfer_reference,
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "wystawiliśmy proformę " strong { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " brutto, płatną do " (due) "." }
+            ul { @for item in &items { li { (item) } } }
+            p { "Tytuł przelewu: " code { (proforma.number) " " (account.transfer_reference) } }
+            p { a href=(link) { "Zobacz proformę i zapłać" } }
+        },
+    );
+    NewMessage {
+        to: account.contact_email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn payment_received_message(
+    base_url: &str,
+    account: &Account,
+    invoice: &Document,
+) -> NewMessage {
+    let link = format!("{base_url}/faktury/{}", invoice.id);
+    let subject = format!("Dziękujemy za płatność — faktura {}", invoice.number);
+    let text = format!(
+        "Dzień dobry,\n\n\
+         dziękujemy za wpłatę {total}. Wystawiliśmy fakturę VAT {number} z dnia {date}.\n\
+         Faktura: {link}\n",
+        total = invoice.total_gross(),
+        number = invoice.number,
+        date = format_timestamp(invoice.issued_at),
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "dziękujemy za wpłatę " strong { (invoice.total_gross()) } ". Wystawiliśmy fakturę VAT " strong { (invoice.number) } "." }
+            p { a href=(link) { "Zobacz fakturę" } }
+        },
+    );
+    NewMessage {
+        to: account.contact_email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}

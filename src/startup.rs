@@ -1,0 +1,124 @@
+//! Builds the application from its configuration: opens the store, seeds demo data, binds the
+//! listener (port 0 works: tests read the real address), starts the mail worker and the jobs.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::mail::{Mailer, run_worker};
+use crate::store::Store;
+use crate::web::{AppState, Assets, Limiters, app};
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    pub state: Arc<AppState>,
+    pub addr: SocketAddr,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailerError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: Clock) -> Result<Application, StartError> {
+        let args = &config.args;
+        let store = Store::open(&args.data_dir)?;
+        let acceptor = TcpListener::bind(args.listen)
+            .into_acceptor()
+            .await
+            .map_err(|e| StartError::Listen(args.listen, e))?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .unwrap_or(args.listen);
+        let base_url = args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if args.demo && crate::demo::seed_if_empty(&store, clock.now(), &base_url)? {
+            tracing::info!("seeded the demo accounts");
+        }
+        let mailer = match &args.smtp_url {
+            Some(url) => Mailer::smtp(url, &args.mail_from)?,
+            None => Mailer::files(args.data_dir.join("outbox"), &args.mail_from)?,
+        };
+        let secure = args
+            .cookie_secure
+            .unwrap_or(base_url.starts_with("https://"));
+        let state = Arc::new(AppState {
+            store: store.clone(),
+            clock: clock.clone(),
+            cookies: crate::web::CookieNames::new(secure),
+            limiters: Limiters::new(config.login_limits),
+            mail_wake: Arc::new(Notify::new()),
+            assets: Assets::load(),
+            base_url,
+            config,
+        });
+        tokio::spawn(run_worker(
+            store.clone(),
+            mailer,
+            clock.clone(),
+            state.mail_wake.clone(),
+        ));
+        tokio::spawn(crate::jobs::run_forever(
+            store.clone(),
+            clock.clone(),
+            state.clone(),
+        ));
+        tokio::spawn(crate::admin::serve_socket(
+            crate::admin::socket_path(&state.config.args.data_dir),
+            store,
+            clock,
+            state.base_url.clone(),
+            state.mail_wake.clone(),
+        ));
+        Ok(Application {
+            acceptor,
+            state,
+            addr,
+        })
+    }
+
+    /// Serves until `shutdown` completes (Ctrl-C or SIGTERM in `main`).
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let socket = crate::admin::socket_path(&self.state.config.args.data_dir);
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app(self.state), shutdown, Some(Duration::from_secs(10)))
+            .await;
+        let _ = std::fs::remove_file(socket);
+        result
+    }
+}
+
+/// Ctrl-C or SIGTERM (what `docker stop` sends).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

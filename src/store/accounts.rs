@@ -1,0 +1,139 @@
+//! Accounts and their users.
+
+use super::codec::{get, next_in_sequence, owned_ids, put};
+use super::schema::{ACCOUNTS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL};
+use super::{Result, Store, StoreError};
+use crate::domain::account::Address;
+use crate::domain::{Account, Email, Money, Role, User};
+use jiff::Timestamp;
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
+
+pub struct NewAccount {
+    pub name: String,
+    pub nip: Option<String>,
+    pub address: Address,
+    pub owner_email: Email,
+    pub owner_name: String,
+    pub phone: String,
+}
+
+pub(super) fn count(tx: &ReadTransaction) -> Result<u64> {
+    Ok(tx.open_table(ACCOUNTS)?.len()?)
+}
+
+pub(super) fn insert_user(
+    tx: &WriteTransaction,
+    account_id: u64,
+    email: &Email,
+    name: &str,
+    role: Role,
+    now: Timestamp,
+) -> Result<User> {
+    let mut by_email = tx.open_table(USERS_BY_EMAIL)?;
+    if by_email.get(email.as_str())?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "a user with e-mail {email} already exists"
+        )));
+    }
+    let user = User {
+        id: next_in_sequence(tx, "user")?,
+        account_id,
+        email: email.clone(),
+        name: name.to_string(),
+        role,
+        active: true,
+        created_at: now,
+    };
+    put(&mut tx.open_table(USERS)?, user.id, &user)?;
+    by_email.insert(email.as_str(), user.id)?;
+    tx.open_table(USERS_BY_ACCOUNT)?
+        .insert((account_id, user.id), ())?;
+    Ok(user)
+}
+
+pub(super) fn load_account(tx: &ReadTransaction, id: u64) -> Result<Account> {
+    get(&tx.open_table(ACCOUNTS)?, id)?.ok_or(StoreError::NotFound("account"))
+}
+
+impl Store {
+    /// Creates an account with its owner (role Właściciel) in one transaction.
+    pub fn create_account(&self, new: NewAccount, now: Timestamp) -> Result<(Account, User)> {
+        self.write(|tx| {
+            let id = next_in_sequence(tx, "account")?;
+            let account = Account {
+                id,
+                name: new.name.clone(),
+                nip: new.nip.clone(),
+                address: new.address.clone(),
+                contact_email: new.owner_email.clone(),
+                phone: new.phone.clone(),
+                prepaid_balance: Money::ZERO,
+                transfer_reference: Account::transfer_reference_for(id),
+                created_at: now,
+            };
+            let owner = insert_user(tx, id, &new.owner_email, &new.owner_name, Role::Owner, now)?;
+            put(&mut tx.open_table(ACCOUNTS)?, id, &account)?;
+            Ok((account, owner))
+        })
+    }
+
+    pub fn add_user(
+        &self,
+        account_id: u64,
+        email: &Email,
+        name: &str,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<User> {
+        self.write(|tx| {
+            get::<Account>(&tx.open_table(ACCOUNTS)?, account_id)?
+                .ok_or(StoreError::NotFound("account"))?;
+            insert_user(tx, account_id, email, name, role, now)
+        })
+    }
+
+    pub fn account(&self, id: u64) -> Result<Account> {
+        load_account(&self.read()?, id)
+    }
+
+    pub fn user(&self, id: u64) -> Result<Option<User>> {
+        get(&self.read()?.open_table(USERS)?, id)
+    }
+
+    pub fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let tx = self.read()?;
+        let Some(id) = tx
+            .open_table(USERS_BY_EMAIL)?
+            .get(email.as_str())?
+            .map(|v| v.value())
+        else {
+            return Ok(None);
+        };
+        get(&tx.open_table(USERS)?, id)
+    }
+
+    pub fn users_of_account(&self, account_id: u64) -> Result<Vec<User>> {
+        let tx = self.read()?;
+        let users = tx.open_table(USERS)?;
+        owned_ids(&tx.open_table(USERS_BY_ACCOUNT)?, account_id)?
+            .into_iter()
+            .filter_map(|id| get::<User>(&users, id).transpose())
+            .collect()
+    }
+
+    /// Turns a user's access on or off; a disabled user's sessions stop at their next request.
+    pub fn set_user_active(&self, email: &Email, active: bool) -> Result<User> {
+        self.write(|tx| {
+            let id = tx
+                .open_table(USERS_BY_EMAIL)?
+                .get(email.as_str())?
+                .map(|v| v.value())
+                .ok_or(StoreError::NotFound("user"))?;
+            let mut users = tx.open_table(USERS)?;
+            let mut user: User = get(&users, id)?.ok_or(StoreError::NotFound("user"))?;
+            user.active = active;
+            put(&mut users, id, &user)?;
+            Ok(user)
+        })
+    }
+}

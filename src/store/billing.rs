@@ -1,0 +1,322 @@
+//! Proformas, invoices and payments: renewals and their settlement, each in one transaction.
+
+use super::accounts::load_account;
+use super::codec::{get, next_in_sequence, owned_ids, put};
+use super::outbox::{NewMessage, enqueue};
+use super::schema::{
+    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, OPEN_RENEWALS, PAYMENTS,
+    PAYMENTS_BY_ACCOUNT, PAYMENTS_BY_REFERENCE, PLANS, SERVICES,
+};
+use super::{Result, Store, StoreError};
+use crate::domain::billing::{
+    Buyer, extended_expiry, number_in_series, renewal_due_on, renewal_line, series,
+};
+use crate::domain::service::Lifecycle;
+use crate::domain::time::today;
+use crate::domain::{
+    Account, Document, DocumentKind, DocumentStatus, Line, Money, Payment, Plan, Service,
+};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+
+pub enum RenewOutcome {
+    /// A new renewal proforma.
+    Created(Document),
+    /// The unpaid renewal proforma that already existed: Odnów is idempotent.
+    Existing(Document),
+    /// Renewal opens on this day.
+    NotYet(Date),
+    NotFound,
+}
+
+pub enum PaymentOutcome {
+    Paid {
+        proforma: Document,
+        invoice: Document,
+    },
+    /// The proforma was paid before; nothing changed (a repeated report of the same payment).
+    AlreadyPaid { proforma: Document },
+    /// The amount (with the prepaid balance) does not cover the proforma: it went to the balance.
+    Credited { proforma: Document, balance: Money },
+}
+
+/// Composes the e-mail an action sends, from what the transaction knows.
+pub type Compose<'a> = &'a dyn Fn(&Account, &Document) -> NewMessage;
+
+pub(super) fn documents_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<Document>> {
+    let documents = tx.open_table(DOCUMENTS)?;
+    let mut list: Vec<Document> = owned_ids(&tx.open_table(DOCUMENTS_BY_ACCOUNT)?, account_id)?
+        .into_iter()
+        .filter_map(|id| get::<Document>(&documents, id).transpose())
+        .collect::<Result<_>>()?;
+    list.sort_by(|a, b| b.issued_at.cmp(&a.issued_at).then(b.id.cmp(&a.id)));
+    Ok(list)
+}
+
+fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
+    put(&mut tx.open_table(DOCUMENTS)?, document.id, document)?;
+    tx.open_table(DOCUMENTS_BY_ACCOUNT)?
+        .insert((document.account_id, document.id), ())?;
+    tx.open_table(DOCUMENTS_BY_NUMBER)?
+        .insert(document.number.as_str(), document.id)?;
+    Ok(())
+}
+
+/// Issues a document with the next number of its series (no gaps: the number is taken in the
+/// same transaction that stores the document).
+fn issue(
+    tx: &WriteTransaction,
+    account: &Account,
+    kind: DocumentKind,
+    lines: Vec<Line>,
+    now: Timestamp,
+) -> Result<Document> {
+    let series = series(kind, today(now));
+    let sequence = next_in_sequence(tx, &series)?;
+    Ok(Document {
+        id: next_in_sequence(tx, "document")?,
+        account_id: account.id,
+        kind,
+        number: number_in_series(&series, sequence),
+        issued_at: now,
+        due_on: None,
+        buyer: Buyer::of(account),
+        lines,
+        status: match kind {
+            DocumentKind::Proforma => DocumentStatus::Unpaid,
+            DocumentKind::VatInvoice => DocumentStatus::Issued,
+        },
+        renews_service: None,
+        proforma_id: None,
+    })
+}
+
+impl Store {
+    pub fn documents_of_account(&self, account_id: u64) -> Result<Vec<Document>> {
+        documents_of(&self.read()?, account_id)
+    }
+
+    /// The document, only if it belongs to `account_id`.
+    pub fn document_of_account(&self, account_id: u64, id: u64) -> Result<Option<Document>> {
+        let document: Option<Document> = get(&self.read()?.open_table(DOCUMENTS)?, id)?;
+        Ok(document.filter(|d| d.account_id == account_id))
+    }
+
+    pub fn payments_of_account(&self, account_id: u64) -> Result<Vec<Payment>> {
+        let tx = self.read()?;
+        let payments = tx.open_table(PAYMENTS)?;
+        let mut list: Vec<Payment> = owned_ids(&tx.open_table(PAYMENTS_BY_ACCOUNT)?, account_id)?
+            .into_iter()
+            .filter_map(|id| get::<Payment>(&payments, id).transpose())
+            .collect::<Result<_>>()?;
+        list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        Ok(list)
+    }
+
+    /// Unpaid proformas of every account, for the operator.
+    pub fn unpaid_proformas(&self) -> Result<Vec<Document>> {
+        let tx = self.read()?;
+        let mut list = Vec::new();
+        for row in tx.open_table(DOCUMENTS)?.iter()? {
+            let (_, bytes) = row?;
+            let document: Document = super::codec::decode(bytes.value())?;
+            if document.is_unpaid() {
+                list.push(document);
+            }
+        }
+        Ok(list)
+    }
+
+    /// Odnów: the renewal proforma of a service, created once. Price and period come from the
+    /// service's plan. The e-mail announcing it commits with it.
+    pub fn renew_service(
+        &self,
+        account_id: u64,
+        service_id: u64,
+        now: Timestamp,
+        compose: Compose<'_>,
+    ) -> Result<RenewOutcome> {
+        self.write(|tx| {
+            let service: Option<Service> = get(&tx.open_table(SERVICES)?, service_id)?;
+            let Some(service) = service.filter(|s| s.account_id == account_id) else {
+                return Ok(RenewOutcome::NotFound);
+            };
+            let mut open = tx.open_table(OPEN_RENEWALS)?;
+            if let Some(existing_id) = open.get(service_id)?.map(|v| v.value()) {
+                let existing: Option<Document> = get(&tx.open_table(DOCUMENTS)?, existing_id)?;
+                if let Some(existing) = existing.filter(Document::is_unpaid) {
+                    return Ok(RenewOutcome::Existing(existing));
+                }
+            }
+            let today = today(now);
+            if !service.may_be_renewed(today) {
+                return Ok(RenewOutcome::NotYet(service.renewal_opens_on()));
+            }
+            let plan: Plan = get(&tx.open_table(PLANS)?, service.plan_id)?
+                .ok_or(StoreError::NotFound("plan"))?;
+            let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
+                .ok_or(StoreError::NotFound("account"))?;
+            let mut proforma = issue(
+                tx,
+                &account,
+                DocumentKind::Proforma,
+                vec![renewal_line(&service, &plan)],
+                now,
+            )?;
+            proforma.due_on = Some(renewal_due_on(&service, today));
+            proforma.renews_service = Some(service.id);
+            insert_document(tx, &proforma)?;
+            open.insert(service_id, proforma.id)?;
+            enqueue(tx, compose(&account, &proforma), now)?;
+            Ok(RenewOutcome::Created(proforma))
+        })
+    }
+
+    /// Issues a proforma for an order (the shop and the demo use it).
+    pub fn issue_proforma(
+        &self,
+        account_id: u64,
+        lines: Vec<Line>,
+        due_on: Date,
+        now: Timestamp,
+    ) -> Result<Document> {
+        self.write(|tx| {
+            let account = get::<Account>(&tx.open_table(ACCOUNTS)?, account_id)?
+                .ok_or(StoreError::NotFound("account"))?;
+            let mut proforma = issue(tx, &account, DocumentKind::Proforma, lines, now)?;
+            proforma.due_on = Some(due_on);
+            insert_document(tx, &proforma)?;
+            Ok(proforma)
+        })
+    }
+
+    /// Records a payment against a proforma. Paying issues the VAT invoice and extends the
+    /// services once, however many times the same payment is reported.
+    pub fn record_payment(
+        &self,
+        proforma_number: &str,
+        amount: Option<Money>,
+        reference: Option<&str>,
+        now: Timestamp,
+        compose: Compose<'_>,
+    ) -> Result<PaymentOutcome> {
+        self.write(|tx| {
+            let id = tx
+                .open_table(DOCUMENTS_BY_NUMBER)?
+                .get(proforma_number)?
+                .map(|v| v.value())
+                .ok_or(StoreError::NotFound("proforma"))?;
+            let mut documents = tx.open_table(DOCUMENTS)?;
+            let mut proforma: Document =
+                get(&documents, id)?.ok_or(StoreError::NotFound("proforma"))?;
+            if proforma.kind != DocumentKind::Proforma {
+                return Err(StoreError::Conflict(format!(
+                    "{proforma_number} is not a proforma"
+                )));
+            }
+            let mut by_reference = tx.open_table(PAYMENTS_BY_REFERENCE)?;
+            if let Some(reference) = reference
+                && by_reference.get(reference)?.is_some()
+            {
+                return Ok(PaymentOutcome::AlreadyPaid { proforma });
+            }
+            if !proforma.is_unpaid() && reference.is_none() {
+                return Ok(PaymentOutcome::AlreadyPaid { proforma });
+            }
+            let amount = amount.unwrap_or_else(|| proforma.total_gross());
+            let payment = Payment {
+                id: next_in_sequence(tx, "payment")?,
+                account_id: proforma.account_id,
+                document_id: proforma.id,
+                amount,
+                received_at: now,
+                reference: reference.map(str::to_string),
+            };
+            put(&mut tx.open_table(PAYMENTS)?, payment.id, &payment)?;
+            tx.open_table(PAYMENTS_BY_ACCOUNT)?
+                .insert((payment.account_id, payment.id), ())?;
+            if let Some(reference) = reference {
+                by_reference.insert(reference, payment.id)?;
+            }
+            let mut accounts = tx.open_table(ACCOUNTS)?;
+            let mut account: Account =
+                get(&accounts, proforma.account_id)?.ok_or(StoreError::NotFound("account"))?;
+            let available = account.prepaid_balance + amount;
+            if !proforma.is_unpaid() || available < proforma.total_gross() {
+                // A second transfer for a paid proforma, or too little to pay it: kept as prepaid balance.
+                account.prepaid_balance = available;
+                put(&mut accounts, account.id, &account)?;
+                return Ok(PaymentOutcome::Credited {
+                    proforma,
+                    balance: available,
+                });
+            }
+            account.prepaid_balance = available - proforma.total_gross();
+            put(&mut accounts, account.id, &account)?;
+
+            let mut invoice = issue(
+                tx,
+                &account,
+                DocumentKind::VatInvoice,
+                proforma.lines.clone(),
+                now,
+            )?;
+            invoice.proforma_id = Some(proforma.id);
+            invoice.renews_service = proforma.renews_service;
+            proforma.status = DocumentStatus::Paid {
+                paid_at: now,
+                invoice_id: invoice.id,
+            };
+            put(&mut documents, proforma.id, &proforma)?;
+            drop(documents);
+            insert_document(tx, &invoice)?;
+            extend_services(tx, &proforma)?;
+            enqueue(tx, compose(&account, &invoice), now)?;
+            Ok(PaymentOutcome::Paid { proforma, invoice })
+        })
+    }
+}
+
+fn extend_services(tx: &WriteTransaction, proforma: &Document) -> Result<()> {
+    let mut services = tx.open_table(SERVICES)?;
+    let mut open = tx.open_table(OPEN_RENEWALS)?;
+    for line in &proforma.lines {
+        let Some(service_id) = line.service_id else {
+            continue;
+        };
+        let Some(mut service) = get::<Service>(&services, service_id)? else {
+            continue;
+        };
+        service.expires_on = extended_expiry(&service, line);
+        service.lifecycle = Lifecycle::Live;
+        put(&mut services, service.id, &service)?;
+        if open.get(service_id)?.map(|v| v.value()) == Some(proforma.id) {
+            open.remove(service_id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Everything the Pulpit shows, read in one snapshot.
+pub struct Overview {
+    pub account: Account,
+    pub services: Vec<Service>,
+    pub documents: Vec<Document>,
+    pub mailboxes: Vec<crate::domain::Mailbox>,
+    pub user_count: usize,
+}
+
+impl Store {
+    pub fn overview(&self, account_id: u64) -> Result<Overview> {
+        let tx = self.read()?;
+        Ok(Overview {
+            account: load_account(&tx, account_id)?,
+            services: super::services::services_of(&tx, account_id)?,
+            documents: documents_of(&tx, account_id)?,
+            mailboxes: super::services::mailboxes_of(&tx, account_id)?,
+            user_count: owned_ids(&tx.open_table(super::schema::USERS_BY_ACCOUNT)?, account_id)?
+                .len(),
+        })
+    }
+}

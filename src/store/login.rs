@@ -1,0 +1,265 @@
+//! Login codes, e-mailed links and server-side sessions. Only MACs of codes and tokens are stored.
+
+use super::codec::{constant_time_eq, decode, encode, get};
+use super::outbox::{NewMessage, enqueue};
+use super::schema::{LOGIN_CODES, LOGIN_LINKS, SESSIONS, USERS, USERS_BY_EMAIL};
+use super::{Result, Store};
+use crate::domain::login::{LoginCode, Session};
+use crate::domain::{Email, User};
+use crate::random;
+use jiff::Timestamp;
+use redb::{ReadableTable, WriteTransaction};
+
+/// What a login request e-mails: the code and the token of the link.
+pub struct LoginRequest<'a> {
+    pub user: &'a User,
+    pub code: &'a str,
+    pub link_token: &'a str,
+}
+
+pub enum CodeCheck {
+    LoggedIn { session_token: String, user: User },
+    Rejected,
+}
+
+fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
+    let Some(id) = tx
+        .open_table(USERS_BY_EMAIL)?
+        .get(email)?
+        .map(|v| v.value())
+    else {
+        return Ok(None);
+    };
+    Ok(get::<User>(&tx.open_table(USERS)?, id)?.filter(|u| u.active))
+}
+
+fn forget_code(tx: &WriteTransaction, email: &str) -> Result<()> {
+    let removed = tx
+        .open_table(LOGIN_CODES)?
+        .remove(email)?
+        .map(|v| v.value().to_vec());
+    if let Some(bytes) = removed {
+        let old: LoginCode = decode(&bytes)?;
+        tx.open_table(LOGIN_LINKS)?
+            .remove(old.link_mac.as_slice())?;
+    }
+    Ok(())
+}
+
+impl Store {
+    fn session_key(&self, token: &str) -> Vec<u8> {
+        self.mac(&[b"session", token.as_bytes()])
+    }
+
+    /// Issues a fresh code and link for `email`, killing any older one. The row is written whether
+    /// or not the address has an account, so both answers cost the same; only a real user gets mail.
+    pub fn request_login(
+        &self,
+        email: &Email,
+        now: Timestamp,
+        compose: &dyn Fn(LoginRequest<'_>) -> NewMessage,
+    ) -> Result<()> {
+        let code = format!("{:06}", random::below(1_000_000));
+        let link_token = random::token();
+        let row = LoginCode {
+            code_mac: self.mac(&[b"code", email.as_str().as_bytes(), code.as_bytes()]),
+            link_mac: self.mac(&[b"link", link_token.as_bytes()]),
+            issued_at: now,
+            wrong_tries: 0,
+        };
+        self.write(|tx| {
+            forget_code(tx, email.as_str())?;
+            tx.open_table(LOGIN_CODES)?
+                .insert(email.as_str(), encode(&row)?.as_slice())?;
+            tx.open_table(LOGIN_LINKS)?
+                .insert(row.link_mac.as_slice(), email.as_str())?;
+            if let Some(user) = active_user(tx, email.as_str())? {
+                let message = compose(LoginRequest {
+                    user: &user,
+                    code: &code,
+                    link_token: &link_token,
+                });
+                enqueue(tx, message, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Checks a typed code. A wrong code counts a try; the fifth wrong try kills the code.
+    pub fn login_with_code(&self, email: &Email, code: &str, now: Timestamp) -> Result<CodeCheck> {
+        let typed = self.mac(&[b"code", email.as_str().as_bytes(), code.as_bytes()]);
+        self.write(|tx| {
+            let stored = tx
+                .open_table(LOGIN_CODES)?
+                .get(email.as_str())?
+                .map(|v| v.value().to_vec());
+            let Some(bytes) = stored else {
+                return Ok(CodeCheck::Rejected);
+            };
+            let mut row: LoginCode = decode(&bytes)?;
+            if !row.is_usable(now) {
+                forget_code(tx, email.as_str())?;
+                return Ok(CodeCheck::Rejected);
+            }
+            if !constant_time_eq(&row.code_mac, &typed) {
+                row.wrong_tries += 1;
+                tx.open_table(LOGIN_CODES)?
+                    .insert(email.as_str(), encode(&row)?.as_slice())?;
+                return Ok(CodeCheck::Rejected);
+            }
+            forget_code(tx, email.as_str())?;
+            self.start_session(tx, email.as_str(), now)
+        })
+    }
+
+    /// Whether the link is still good, without using it (its GET page must not burn it).
+    pub fn login_link_is_valid(&self, token: &str, now: Timestamp) -> Result<bool> {
+        let key = self.mac(&[b"link", token.as_bytes()]);
+        let tx = self.read()?;
+        let Some(email) = tx
+            .open_table(LOGIN_LINKS)?
+            .get(key.as_slice())?
+            .map(|v| v.value().to_string())
+        else {
+            return Ok(false);
+        };
+        let Some(bytes) = tx
+            .open_table(LOGIN_CODES)?
+            .get(email.as_str())?
+            .map(|v| v.value().to_vec())
+        else {
+            return Ok(false);
+        };
+        let row: LoginCode = decode(&bytes)?;
+        Ok(row.is_usable(now) && constant_time_eq(&row.link_mac, &key))
+    }
+
+    pub fn login_with_link(&self, token: &str, now: Timestamp) -> Result<CodeCheck> {
+        let key = self.mac(&[b"link", token.as_bytes()]);
+        self.write(|tx| {
+            let email = tx
+                .open_table(LOGIN_LINKS)?
+                .get(key.as_slice())?
+                .map(|v| v.value().to_string());
+            let Some(email) = email else {
+                return Ok(CodeCheck::Rejected);
+            };
+            let stored = tx
+                .open_table(LOGIN_CODES)?
+                .get(email.as_str())?
+                .map(|v| v.value().to_vec());
+            let usable = match stored {
+                Some(bytes) => {
+                    let row: LoginCode = decode(&bytes)?;
+                    row.is_usable(now) && constant_time_eq(&row.link_mac, &key)
+                }
+                None => false,
+            };
+            forget_code(tx, &email)?;
+            tx.open_table(LOGIN_LINKS)?.remove(key.as_slice())?;
+            if !usable {
+                return Ok(CodeCheck::Rejected);
+            }
+            self.start_session(tx, &email, now)
+        })
+    }
+
+    fn start_session(
+        &self,
+        tx: &WriteTransaction,
+        email: &str,
+        now: Timestamp,
+    ) -> Result<CodeCheck> {
+        let Some(user) = active_user(tx, email)? else {
+            return Ok(CodeCheck::Rejected);
+        };
+        let session_token = random::token();
+        let session = Session {
+            user_id: user.id,
+            account_id: user.account_id,
+            created_at: now,
+            last_seen: now,
+        };
+        tx.open_table(SESSIONS)?.insert(
+            self.session_key(&session_token).as_slice(),
+            encode(&session)?.as_slice(),
+        )?;
+        Ok(CodeCheck::LoggedIn {
+            session_token,
+            user,
+        })
+    }
+
+    /// The live session of `token` and its user, or `None` when the session ended, timed out,
+    /// or its user was removed or disabled.
+    pub fn session(&self, token: &str, now: Timestamp) -> Result<Option<(Session, User)>> {
+        let key = self.session_key(token);
+        let tx = self.read()?;
+        let Some(bytes) = tx
+            .open_table(SESSIONS)?
+            .get(key.as_slice())?
+            .map(|v| v.value().to_vec())
+        else {
+            return Ok(None);
+        };
+        let session: Session = decode(&bytes)?;
+        if !session.is_alive(now) {
+            return Ok(None);
+        }
+        let user: Option<User> = get(&tx.open_table(USERS)?, session.user_id)?;
+        Ok(user
+            .filter(|u| u.active && u.account_id == session.account_id)
+            .map(|u| (session, u)))
+    }
+
+    /// Records activity for the idle timeout (callers do it at most once a minute).
+    pub fn touch_session(&self, token: &str, now: Timestamp) -> Result<()> {
+        let key = self.session_key(token);
+        self.write(|tx| {
+            let mut sessions = tx.open_table(SESSIONS)?;
+            let stored = sessions.get(key.as_slice())?.map(|v| v.value().to_vec());
+            if let Some(bytes) = stored {
+                let mut session: Session = decode(&bytes)?;
+                session.last_seen = now;
+                sessions.insert(key.as_slice(), encode(&session)?.as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn end_session(&self, token: &str) -> Result<()> {
+        let key = self.session_key(token);
+        self.write(|tx| {
+            tx.open_table(SESSIONS)?.remove(key.as_slice())?;
+            Ok(())
+        })
+    }
+
+    /// Deletes sessions and login codes that can no longer be used.
+    pub fn purge_expired_logins(&self, now: Timestamp) -> Result<usize> {
+        self.write(|tx| {
+            let mut removed = 0;
+            let mut sessions = tx.open_table(SESSIONS)?;
+            sessions.retain(|_, bytes| {
+                let alive = decode::<Session>(bytes).is_ok_and(|s| s.is_alive(now));
+                removed += usize::from(!alive);
+                alive
+            })?;
+            let mut dead_links = Vec::new();
+            tx.open_table(LOGIN_CODES)?
+                .retain(|_, bytes| match decode::<LoginCode>(bytes) {
+                    Ok(code) if code.is_usable(now) => true,
+                    Ok(code) => {
+                        dead_links.push(code.link_mac);
+                        false
+                    }
+                    Err(_) => false,
+                })?;
+            let mut links = tx.open_table(LOGIN_LINKS)?;
+            for link in &dead_links {
+                links.remove(link.as_slice())?;
+            }
+            Ok(removed + dead_links.len())
+        })
+    }
+}

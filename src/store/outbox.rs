@@ -1,0 +1,163 @@
+//! The e-mail outbox: messages commit with the action that sends them, and a worker delivers
+//! them after commit, retrying transient failures.
+
+use super::codec::{decode, get, next_in_sequence, put};
+use super::schema::{OUTBOX, OUTBOX_DUE};
+use super::{Result, Store};
+use jiff::{SignedDuration, Timestamp};
+use redb::{ReadableTable, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+/// A message as composed by `mail`, before it has an id.
+pub struct NewMessage {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    Pending {
+        attempts: u32,
+        last_error: Option<String>,
+    },
+    Sent {
+        at: Timestamp,
+    },
+    /// Given up: a permanent failure, or too many transient ones.
+    Dead {
+        error: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: u64,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub created_at: Timestamp,
+    pub delivery: Delivery,
+}
+
+/// Transient failures are retried this many times in all before the message is dead.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp) -> Result<u64> {
+    let id = next_in_sequence(tx, "outbox")?;
+    let row = OutboxMessage {
+        id,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        created_at: now,
+        delivery: Delivery::Pending {
+            attempts: 0,
+            last_error: None,
+        },
+    };
+    put(&mut tx.open_table(OUTBOX)?, id, &row)?;
+    tx.open_table(OUTBOX_DUE)?
+        .insert((now.as_second(), id), ())?;
+    Ok(id)
+}
+
+/// Wait before the next try: 10 s, 20 s, 40 s… capped at one hour.
+pub fn backoff(attempts: u32) -> SignedDuration {
+    SignedDuration::from_secs((10i64 << attempts.min(9)).min(3600))
+}
+
+impl Store {
+    /// Messages due for delivery at `now`, oldest first.
+    pub fn due_messages(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxMessage>> {
+        let tx = self.read()?;
+        let outbox = tx.open_table(OUTBOX)?;
+        let mut due = Vec::new();
+        for entry in tx
+            .open_table(OUTBOX_DUE)?
+            .range(..=(now.as_second(), u64::MAX))?
+            .take(limit)
+        {
+            let (key, _) = entry?;
+            if let Some(message) = get(&outbox, key.value().1)? {
+                due.push(message);
+            }
+        }
+        Ok(due)
+    }
+
+    /// When the next pending message falls due, if any.
+    pub fn next_due(&self) -> Result<Option<Timestamp>> {
+        let tx = self.read()?;
+        let first = tx
+            .open_table(OUTBOX_DUE)?
+            .first()?
+            .map(|(k, _)| k.value().0);
+        Ok(first.and_then(|s| Timestamp::from_second(s).ok()))
+    }
+
+    /// Records the outcome of one delivery attempt.
+    pub fn mark_delivery(
+        &self,
+        id: u64,
+        outcome: std::result::Result<(), (String, bool)>,
+        now: Timestamp,
+    ) -> Result<Delivery> {
+        self.write(|tx| {
+            let mut outbox = tx.open_table(OUTBOX)?;
+            let mut due = tx.open_table(OUTBOX_DUE)?;
+            let Some(mut message): Option<OutboxMessage> = get(&outbox, id)? else {
+                return Ok(Delivery::Dead {
+                    error: "missing".into(),
+                });
+            };
+            let attempts = match &message.delivery {
+                Delivery::Pending { attempts, .. } => *attempts + 1,
+                done => return Ok(done.clone()),
+            };
+            let mut stale = Vec::new();
+            for entry in due.iter()? {
+                let (key, _) = entry?;
+                if key.value().1 == id {
+                    stale.push(key.value());
+                }
+            }
+            for key in stale {
+                due.remove(key)?;
+            }
+            message.delivery = match outcome {
+                Ok(()) => Delivery::Sent { at: now },
+                Err((error, permanent)) if permanent || attempts >= MAX_ATTEMPTS => {
+                    Delivery::Dead { error }
+                }
+                Err((error, _)) => {
+                    due.insert(((now + backoff(attempts)).as_second(), id), ())?;
+                    Delivery::Pending {
+                        attempts,
+                        last_error: Some(error),
+                    }
+                }
+            };
+            put(&mut outbox, id, &message)?;
+            Ok(message.delivery.clone())
+        })
+    }
+
+    /// The newest messages first (the demo mailbox and the operator's view).
+    pub fn outbox_messages(&self, limit: usize) -> Result<Vec<OutboxMessage>> {
+        let tx = self.read()?;
+        let mut list = Vec::new();
+        for row in tx.open_table(OUTBOX)?.iter()?.rev().take(limit) {
+            let (_, bytes) = row?;
+            list.push(decode(bytes.value())?);
+        }
+        Ok(list)
+    }
+
+    pub fn outbox_message(&self, id: u64) -> Result<Option<OutboxMessage>> {
+        get(&self.read()?.open_table(OUTBOX)?, id)
+    }
+}

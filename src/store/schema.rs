@@ -1,0 +1,137 @@
+//! Table definitions, the stored schema version and its ordered migrations.
+
+use super::codec::Rows;
+use super::{Result, StoreError};
+use redb::{Database, ReadableTable, TableDefinition, WriteTransaction};
+
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub const SEQUENCES: TableDefinition<&str, u64> = TableDefinition::new("sequences");
+
+pub const ACCOUNTS: Rows = TableDefinition::new("accounts");
+pub const USERS: Rows = TableDefinition::new("users");
+pub const USERS_BY_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("users_by_email");
+pub const USERS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("users_by_account");
+
+pub const PLANS: Rows = TableDefinition::new("plans");
+pub const SERVICES: Rows = TableDefinition::new("services");
+pub const SERVICES_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("services_by_account");
+pub const MAILBOXES: Rows = TableDefinition::new("mailboxes");
+pub const MAILBOXES_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("mailboxes_by_account");
+
+/// Proformas and invoices share one id space, so `/faktury/{id}` names either.
+pub const DOCUMENTS: Rows = TableDefinition::new("documents");
+pub const DOCUMENTS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("documents_by_account");
+pub const DOCUMENTS_BY_NUMBER: TableDefinition<&str, u64> =
+    TableDefinition::new("documents_by_number");
+/// service id → its unpaid renewal proforma: makes Odnów idempotent across clicks, retries and tabs.
+pub const OPEN_RENEWALS: TableDefinition<u64, u64> = TableDefinition::new("open_renewals");
+pub const PAYMENTS: Rows = TableDefinition::new("payments");
+pub const PAYMENTS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("payments_by_account");
+/// bank reference → payment id: the same transfer reported twice is recorded once.
+pub const PAYMENTS_BY_REFERENCE: TableDefinition<&str, u64> =
+    TableDefinition::new("payments_by_reference");
+
+/// e-mail → pending login code (one per address: a newer code replaces the older).
+pub const LOGIN_CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("login_codes");
+/// MAC of a link token → e-mail.
+pub const LOGIN_LINKS: TableDefinition<&[u8], &str> = TableDefinition::new("login_links");
+/// MAC of a session token → session; the token itself is never stored.
+pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+
+pub const OUTBOX: Rows = TableDefinition::new("outbox");
+/// (due unix second, message id) for messages still to deliver.
+pub const OUTBOX_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("outbox_due");
+
+const SCHEMA_VERSION_KEY: &str = "schema_version";
+const SECRET_KEY: &str = "secret";
+
+type Migration = fn(&WriteTransaction) -> Result<()>;
+
+/// Ordered migrations: entry `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[Migration] = &[create_tables_v1];
+
+pub fn migrate(db: &Database) -> Result<()> {
+    let known = MIGRATIONS.len() as u64;
+    let found = {
+        let tx = db.begin_write()?;
+        let version = {
+            let meta = tx.open_table(META)?;
+            let v = meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value()));
+            v.unwrap_or(0)
+        };
+        tx.abort()?;
+        version
+    };
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (from, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = db.begin_write()?;
+        migration(&tx)?;
+        tx.open_table(META)?.insert(
+            SCHEMA_VERSION_KEY,
+            (from as u64 + 1).to_be_bytes().as_slice(),
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The server's own key for MACs of codes, links and sessions, made once per database.
+pub fn secret(db: &Database) -> Result<[u8; 32]> {
+    let tx = db.begin_write()?;
+    let secret = {
+        let mut meta = tx.open_table(META)?;
+        let existing = meta
+            .get(SECRET_KEY)?
+            .and_then(|v| <[u8; 32]>::try_from(v.value()).ok());
+        match existing {
+            Some(secret) => secret,
+            None => {
+                let secret = crate::random::bytes::<32>();
+                meta.insert(SECRET_KEY, secret.as_slice())?;
+                secret
+            }
+        }
+    };
+    tx.commit()?;
+    Ok(secret)
+}
+
+fn read_u64(bytes: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(bytes)
+        .map(u64::from_be_bytes)
+        .unwrap_or(0)
+}
+
+fn create_tables_v1(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(SEQUENCES)?;
+    for rows in [
+        ACCOUNTS, USERS, PLANS, SERVICES, MAILBOXES, DOCUMENTS, PAYMENTS, OUTBOX,
+    ] {
+        tx.open_table(rows)?;
+    }
+    for index in [
+        USERS_BY_ACCOUNT,
+        SERVICES_BY_ACCOUNT,
+        MAILBOXES_BY_ACCOUNT,
+        DOCUMENTS_BY_ACCOUNT,
+        PAYMENTS_BY_ACCOUNT,
+    ] {
+        tx.open_table(index)?;
+    }
+    for by_name in [USERS_BY_EMAIL, DOCUMENTS_BY_NUMBER, PAYMENTS_BY_REFERENCE] {
+        tx.open_table(by_name)?;
+    }
+    tx.open_table(OPEN_RENEWALS)?;
+    tx.open_table(LOGIN_CODES)?;
+    tx.open_table(LOGIN_LINKS)?;
+    tx.open_table(SESSIONS)?;
+    tx.open_table(OUTBOX_DUE)?;
+    Ok(())
+}

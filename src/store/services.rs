@@ -1,0 +1,84 @@
+//! Plans (the catalogue), services and mailboxes.
+
+use super::codec::{get, next_in_sequence, owned_ids, put};
+use super::schema::{MAILBOXES, MAILBOXES_BY_ACCOUNT, PLANS, SERVICES, SERVICES_BY_ACCOUNT};
+use super::{Result, Store};
+use crate::domain::{Mailbox, Plan, Service};
+use redb::{ReadTransaction, ReadableTable};
+
+pub(super) fn services_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<Service>> {
+    let services = tx.open_table(SERVICES)?;
+    owned_ids(&tx.open_table(SERVICES_BY_ACCOUNT)?, account_id)?
+        .into_iter()
+        .filter_map(|id| get::<Service>(&services, id).transpose())
+        .collect()
+}
+
+pub(super) fn mailboxes_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<Mailbox>> {
+    let mailboxes = tx.open_table(MAILBOXES)?;
+    owned_ids(&tx.open_table(MAILBOXES_BY_ACCOUNT)?, account_id)?
+        .into_iter()
+        .filter_map(|id| get::<Mailbox>(&mailboxes, id).transpose())
+        .collect()
+}
+
+impl Store {
+    /// Adds a plan; `plan.id` is assigned here.
+    pub fn add_plan(&self, mut plan: Plan) -> Result<Plan> {
+        self.write(|tx| {
+            plan.id = next_in_sequence(tx, "plan")?;
+            put(&mut tx.open_table(PLANS)?, plan.id, &plan)?;
+            Ok(plan.clone())
+        })
+    }
+
+    pub fn plans(&self) -> Result<Vec<Plan>> {
+        let tx = self.read()?;
+        let table = tx.open_table(PLANS)?;
+        let mut plans = Vec::new();
+        for row in table.iter()? {
+            let (_, bytes) = row?;
+            plans.push(super::codec::decode(bytes.value())?);
+        }
+        Ok(plans)
+    }
+
+    pub fn plan(&self, id: u64) -> Result<Option<Plan>> {
+        get(&self.read()?.open_table(PLANS)?, id)
+    }
+
+    /// Adds a service to its account; `service.id` is assigned here.
+    pub fn add_service(&self, mut service: Service) -> Result<Service> {
+        self.write(|tx| {
+            service.id = next_in_sequence(tx, "service")?;
+            put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
+            tx.open_table(SERVICES_BY_ACCOUNT)?
+                .insert((service.account_id, service.id), ())?;
+            Ok(service.clone())
+        })
+    }
+
+    pub fn add_mailbox(&self, mut mailbox: Mailbox) -> Result<Mailbox> {
+        self.write(|tx| {
+            mailbox.id = next_in_sequence(tx, "mailbox")?;
+            put(&mut tx.open_table(MAILBOXES)?, mailbox.id, &mailbox)?;
+            tx.open_table(MAILBOXES_BY_ACCOUNT)?
+                .insert((mailbox.account_id, mailbox.id), ())?;
+            Ok(mailbox.clone())
+        })
+    }
+
+    /// The service, only if it belongs to `account_id`: another account's service is as missing.
+    pub fn service_of_account(&self, account_id: u64, service_id: u64) -> Result<Option<Service>> {
+        let service: Option<Service> = get(&self.read()?.open_table(SERVICES)?, service_id)?;
+        Ok(service.filter(|s| s.account_id == account_id))
+    }
+
+    pub fn services_of_account(&self, account_id: u64) -> Result<Vec<Service>> {
+        services_of(&self.read()?, account_id)
+    }
+
+    pub fn mailboxes_of_account(&self, account_id: u64) -> Result<Vec<Mailbox>> {
+        mailboxes_of(&self.read()?, account_id)
+    }
+}

@@ -1,0 +1,158 @@
+//! Extractors: the request context every page needs, the logged-in user, and "is this htmx".
+
+use super::AppState;
+use super::cookies;
+use super::error::AppError;
+use super::guard::CsrfToken;
+use super::views::layout::{self, Nav};
+use crate::domain::{Account, User};
+use maud::Markup;
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::{FromRequest, IntoResponse, Request, RequestBody, Response};
+use std::sync::Arc;
+
+/// Whether htmx sent the request (it then wants a fragment, not the whole page).
+#[derive(Clone, Copy)]
+pub struct HxRequest(pub bool);
+
+impl<'a> FromRequest<'a> for HxRequest {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        Ok(HxRequest(req.header("hx-request") == Some("true")))
+    }
+}
+
+/// What every page needs: the state, the CSRF token for its forms, the flash message, htmx or not.
+pub struct Ctx {
+    pub state: Arc<AppState>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub htmx: bool,
+}
+
+impl<'a> FromRequest<'a> for Ctx {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let state = req
+            .data::<Arc<AppState>>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("state missing".into()))?;
+        let csrf = req
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .ok_or_else(|| AppError::Internal("CSRF token missing".into()))?;
+        let flash = cookies::read(req, state.cookies.flash).map(cookies::decode_flash);
+        Ok(Ctx {
+            state,
+            csrf,
+            flash,
+            htmx: req.header("hx-request") == Some("true"),
+        })
+    }
+}
+
+impl Ctx {
+    /// The whole page around `body`, for a logged-in user.
+    pub fn page(&self, auth: &Auth, title: &str, active: Nav, body: Markup) -> Response {
+        let markup = layout::account_page(self, auth, title, active, body);
+        self.respond(StatusCode::OK, markup)
+    }
+
+    /// A page without the account's navigation (login, errors).
+    pub fn public_page(&self, status: StatusCode, title: &str, body: Markup) -> Response {
+        let markup = layout::public_page(self, title, body);
+        self.respond(status, markup)
+    }
+
+    fn respond(&self, status: StatusCode, markup: Markup) -> Response {
+        let mut response = (status, markup).into_response();
+        if self.flash.is_some() {
+            self.add_cookie(
+                &mut response,
+                &self.state.cookies.clear(self.state.cookies.flash),
+            );
+        }
+        response
+    }
+
+    pub fn add_cookie(&self, response: &mut Response, cookie: &str) {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+
+    /// Post/redirect/get for plain forms: 303 to `to`, with a message shown once there.
+    pub fn redirect_with_flash(&self, to: &str, message: &str) -> Response {
+        let mut response = redirect(to);
+        let cookie = self.state.cookies.set(
+            self.state.cookies.flash,
+            &cookies::encode_flash(message),
+            Some(120),
+        );
+        self.add_cookie(&mut response, &cookie);
+        response
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.state.clock.now()
+    }
+}
+
+pub fn redirect(to: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, to)
+        .finish()
+}
+
+/// The logged-in user of a live session; anyone else is sent to the login page.
+pub struct Auth {
+    pub user: User,
+    pub account: Account,
+    pub session_token: String,
+}
+
+impl<'a> FromRequest<'a> for Auth {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let htmx = req.header("hx-request") == Some("true");
+        let state = req
+            .data::<Arc<AppState>>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("state missing".into()))?;
+        let Some(token) = cookies::read(req, state.cookies.session).map(str::to_string) else {
+            return Err(AppError::NotLoggedIn { htmx }.into());
+        };
+        let now = state.clock.now();
+        let Some((session, user)) = state.store.session(&token, now).map_err(AppError::from)?
+        else {
+            return Err(AppError::NotLoggedIn { htmx }.into());
+        };
+        if session.needs_touch(now) {
+            let touch_token = token.clone();
+            state
+                .store
+                .blocking(move |s| s.touch_session(&touch_token, now))
+                .await
+                .map_err(AppError::from)?;
+        }
+        let account = state
+            .store
+            .account(user.account_id)
+            .map_err(AppError::from)?;
+        Ok(Auth {
+            user,
+            account,
+            session_token: token,
+        })
+    }
+}
+
+impl Auth {
+    /// Roles are enforced here, on the server, for every action that moves money.
+    pub fn require_billing(&self) -> Result<(), AppError> {
+        if self.user.role.may_handle_billing() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Errors of the web layer, each answered with a Polish page (or an htmx-friendly redirect).
+
+use super::views::layout;
+use crate::store::StoreError;
+use poem::error::ResponseError;
+use poem::http::StatusCode;
+use poem::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not logged in")]
+    NotLoggedIn { htmx: bool },
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden by role")]
+    Forbidden,
+    #[error("missing or invalid CSRF token")]
+    Csrf,
+    #[error("rate limited")]
+    TooManyRequests,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotLoggedIn { .. } => StatusCode::SEE_OTHER,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn as_response(&self) -> Response {
+        let (title, text) = match self {
+            AppError::NotLoggedIn { htmx: true } => {
+                // htmx follows redirects inside the XHR; this header makes it load the login page.
+                return Response::builder()
+                    .status(StatusCode::OK)
+                    .header("HX-Redirect", "/logowanie")
+                    .finish();
+            }
+            AppError::NotLoggedIn { htmx: false } => {
+                return Response::builder()
+                    .status(StatusCode::SEE_OTHER)
+                    .header("Location", "/logowanie")
+                    .finish();
+            }
+            AppError::NotFound => (
+                "Nie znaleziono",
+                "Nie ma takiej strony ani usługi na Twoim koncie. Sprawdź adres lub wróć na Pulpit.",
+            ),
+            AppError::Forbidden => (
+                "Brak uprawnień",
+                "Twoja rola na tym koncie nie pozwala na tę operację. Poproś właściciela konta o zmianę roli.",
+            ),
+            AppError::Csrf => (
+                "Formularz wygasł",
+                "Nie możemy potwierdzić, że formularz wysłano z Panelu klienta. Odśwież stronę i spróbuj ponownie.",
+            ),
+            AppError::TooManyRequests => (
+                "Zbyt wiele prób",
+                "Wykonano zbyt wiele prób w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
+            ),
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (
+                    "Wystąpił błąd",
+                    "Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę.",
+                )
+            }
+        };
+        (self.status(), layout::error_page(title, text)).into_response()
+    }
+}
+
+pub type WebResult<T> = Result<T, AppError>;

@@ -1,0 +1,49 @@
+//! HTTP: the route table, the guards every request passes (security headers, CSRF), and the pages.
+
+mod assets;
+mod context;
+mod cookies;
+mod error;
+mod guard;
+mod limits;
+mod pages;
+mod views;
+
+pub use assets::Assets;
+pub use context::{Ctx, HxRequest};
+pub use cookies::CookieNames;
+pub use error::AppError;
+pub use limits::Limiters;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::Store;
+use poem::{Endpoint, EndpointExt};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    pub config: Config,
+    /// Without a trailing slash, e.g. `https://panel.example.com`.
+    pub base_url: String,
+    pub cookies: cookies::CookieNames,
+    pub limiters: Limiters,
+    pub mail_wake: Arc<Notify>,
+    pub assets: Assets,
+}
+
+impl AppState {
+    /// Call after committing an action that queued e-mail.
+    pub fn wake_mailer(&self) {
+        self.mail_wake.notify_one();
+    }
+}
+
+pub fn app(state: Arc<AppState>) -> impl Endpoint {
+    let guarded_state = state.clone();
+    pages::routes()
+        .around(move |ep, req| guard::guard(guarded_state.clone(), ep, req))
+        .data(state)
+}

@@ -1,0 +1,58 @@
+//! Poczta demo: the e-mails the panel sent, readable in the browser when it runs with `--demo`.
+
+use super::uslugi::parse_id;
+use crate::domain::time::format_timestamp;
+use crate::store::Delivery;
+use crate::web::context::Ctx;
+use crate::web::error::{AppError, WebResult};
+use maud::html;
+use poem::http::StatusCode;
+use poem::web::Path;
+use poem::{Response, handler};
+
+fn require_demo(ctx: &Ctx) -> WebResult<()> {
+    if ctx.state.config.args.demo {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[handler]
+pub async fn view_poczta_get(ctx: Ctx) -> WebResult<Response> {
+    require_demo(&ctx)?;
+    let messages = ctx.state.store.outbox_messages(100)?;
+    let body = html! {
+        p { "Tryb demonstracyjny: tu widać wiadomości wysłane przez panel (najnowsze na górze)." }
+        @if messages.is_empty() {
+            p.muted { "Brak wiadomości." }
+        } @else {
+            ul.mail-list { @for m in &messages {
+                li {
+                    a href={ "/demo/poczta/" (m.id) } { (m.subject) }
+                    br;
+                    small.muted { "Do: " (m.to) " · " (format_timestamp(m.created_at)) " · "
+                        (match m.delivery { Delivery::Sent { .. } => "wysłana", Delivery::Pending { .. } => "w kolejce", Delivery::Dead { .. } => "nie dostarczona" }) }
+                }
+            } }
+        }
+        p { a href="/logowanie" { "Przejdź do logowania" } }
+    };
+    Ok(ctx.public_page(StatusCode::OK, "Poczta demo", body))
+}
+
+#[handler]
+pub async fn view_poczta_wiadomosc_get(ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    require_demo(&ctx)?;
+    let message = ctx
+        .state
+        .store
+        .outbox_message(parse_id(&id)?)?
+        .ok_or(AppError::NotFound)?;
+    let body = html! {
+        p { "Do: " (message.to) } p { "Wysłana: " (format_timestamp(message.created_at)) }
+        pre.mail { (message.text) }
+        p { a href="/demo/poczta" { "Wszystkie wiadomości" } }
+    };
+    Ok(ctx.public_page(StatusCode::OK, &message.subject, body))
+}

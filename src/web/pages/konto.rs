@@ -1,0 +1,77 @@
+//! Użytkownicy, Dane abonenta and Sklep, as read-only pages until their own modules land.
+
+use crate::domain::time::format_timestamp;
+use crate::web::context::{Auth, Ctx};
+use crate::web::error::WebResult;
+use crate::web::views::layout::Nav;
+use maud::html;
+use poem::{Response, handler};
+
+#[handler]
+pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    let users = ctx.state.store.users_of_account(auth.account.id)?;
+    let body = html! {
+        section.block {
+            p { "Użytkownicy konta: " strong { (users.len()) } }
+            div.table-wrap { table {
+                thead { tr { th { "E-mail" } th { "Imię i nazwisko" } th { "Rola" } th { "Dostęp" } th { "Dodany" } } }
+                tbody { @for u in &users {
+                    tr {
+                        td { (u.email) } td { (u.name) } td { (u.role.label()) }
+                        td { @if u.active { "aktywny" } @else { "wyłączony" } }
+                        td { (format_timestamp(u.created_at)) }
+                    }
+                } }
+            } }
+        }
+        section.block #dodaj {
+            h2 { "Dodaj użytkownika" }
+            p.muted { "Zapraszanie użytkowników obsługuje moduł Użytkownicy (w przygotowaniu); do tego czasu operator dodaje ich poleceniem panel admin." }
+        }
+    };
+    Ok(ctx.page(&auth, "Użytkownicy", Nav::Uzytkownicy, body))
+}
+
+#[handler]
+pub async fn view_dane_abonenta_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    let a = &auth.account;
+    let body = html! {
+        section.block {
+            h2 { "Dane właściwe" }
+            dl.details {
+                div { dt { "Nazwa" } dd { (a.name) } }
+                @if let Some(nip) = &a.nip { div { dt { "NIP" } dd { (nip) } } }
+                div { dt { "Adres" } dd { (a.address.one_line()) } }
+            }
+        }
+        section.block {
+            h2 { "Dane kontaktowe" }
+            dl.details {
+                div { dt { "E-mail" } dd { (a.contact_email) } }
+                div { dt { "Telefon" } dd { (a.phone) } }
+                div { dt { "Identyfikator do przelewów" } dd { code { (a.transfer_reference) } } }
+            }
+        }
+    };
+    Ok(ctx.page(&auth, "Dane abonenta", Nav::DaneAbonenta, body))
+}
+
+#[handler]
+pub async fn view_sklep_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    let plans = ctx.state.store.plans()?;
+    let body = html! {
+        section.block {
+            p { "Cennik usług. Zamówienia online obsługuje moduł Sklep (w przygotowaniu)." }
+            div.table-wrap { table {
+                thead { tr { th { "Usługa" } th { "Rodzaj" } th { "Okres" } th.num { "Cena netto" } th.num { "VAT" } } }
+                tbody { @for p in &plans {
+                    tr {
+                        td { (p.name) } td { (p.kind.label()) } td { (p.period_label()) }
+                        td.num { (p.price_net) } td.num { (p.vat_percent) "%" }
+                    }
+                } }
+            } }
+        }
+    };
+    Ok(ctx.page(&auth, "Sklep", Nav::Sklep, body))
+}

@@ -1,0 +1,262 @@
+//! Logowanie: e-mail → one e-mail with a 6-digit code and a link; the link's GET only shows a
+//! "Zaloguj" button, its POST logs in. The same answer whether or not the address has an account.
+
+use crate::domain::Email;
+use crate::domain::login::SESSION_ABSOLUTE_TIMEOUT;
+use crate::mail;
+use crate::store::CodeCheck;
+use crate::web::context::{Ctx, redirect};
+use crate::web::cookies;
+use crate::web::error::{AppError, WebResult};
+use crate::web::views::components::csrf_field;
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Form, Path};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+use std::net::{IpAddr, Ipv4Addr};
+
+const CODE_REJECTED: &str =
+    "Nieprawidłowy lub nieważny kod. Sprawdź kod z ostatniej wiadomości albo poproś o nowy.";
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    kod: String,
+}
+
+fn client_ip(req: &Request) -> IpAddr {
+    req.remote_addr()
+        .as_socket_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+fn limit_ip(ctx: &Ctx, req: &Request) -> WebResult<()> {
+    if ctx.state.limiters.allow_ip(client_ip(req)) {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests)
+    }
+}
+
+fn email_form(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
+    html! {
+        p { "Podaj adres e-mail konta. Wyślemy na niego jednorazowy kod i link do logowania." }
+        form.card method="post" action="/logowanie" novalidate {
+            (csrf_field(&ctx.csrf))
+            div.field {
+                label for="email" { "Adres e-mail" }
+                input #email type="email" name="email" value=(value) autocomplete="email" required
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "email-blad")];
+                @if let Some(error) = error { p.error #email-blad { (error) } }
+            }
+            button.button type="submit" { "Wyślij kod" }
+        }
+        @if ctx.state.config.args.demo {
+            aside.card.demo {
+                p { strong { "Tryb demonstracyjny." } " Zaloguj się jako " code { "abonent@example.com" }
+                    " lub " code { "inny@example.com" } ". Wiadomość z kodem znajdziesz w "
+                    a href="/demo/poczta" { "poczcie demo" } "." }
+            }
+        }
+    }
+}
+
+fn code_form(ctx: &Ctx, email: &str, error: Option<&str>) -> Markup {
+    html! {
+        p { "Jeśli adres " strong { (email) } " ma konto w Panelu klienta, wysłaliśmy na niego kod logowania i link. Kod jest ważny 10 minut." }
+        form.card method="post" action="/logowanie/kod" novalidate {
+            (csrf_field(&ctx.csrf))
+            input type="hidden" name="email" value=(email);
+            div.field {
+                label for="kod" { "Kod z wiadomości (6 cyfr)" }
+                input #kod type="text" name="kod" inputmode="numeric" autocomplete="one-time-code" maxlength="7"
+                    pattern="[0-9 ]*" required autofocus
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "kod-blad")];
+                @if let Some(error) = error { p.error #kod-blad { (error) } }
+            }
+            button.button type="submit" { "Zaloguj" }
+        }
+        form method="post" action="/logowanie" {
+            (csrf_field(&ctx.csrf))
+            input type="hidden" name="email" value=(email);
+            button.link type="submit" { "Wyślij nowy kod" }
+        }
+        @if ctx.state.config.args.demo {
+            p { a href="/demo/poczta" { "Otwórz pocztę demo" } }
+        }
+    }
+}
+
+#[handler]
+pub async fn view_logowanie_get(ctx: Ctx, req: &Request) -> WebResult<Response> {
+    if let Some(token) = cookies::read(req, ctx.state.cookies.session)
+        && ctx.state.store.session(token, ctx.now())?.is_some()
+    {
+        return Ok(redirect("/pulpit"));
+    }
+    Ok(ctx.public_page(StatusCode::OK, "Logowanie", email_form(&ctx, "", None)))
+}
+
+#[handler]
+pub async fn view_logowanie_post(
+    ctx: Ctx,
+    req: &Request,
+    Form(form): Form<EmailForm>,
+) -> WebResult<Response> {
+    limit_ip(&ctx, req)?;
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(message) => {
+            let body = email_form(&ctx, &form.email, Some(message));
+            return Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Logowanie", body));
+        }
+    };
+    if !ctx.state.limiters.allow_send(email.as_str()) {
+        return Err(AppError::TooManyRequests);
+    }
+    let now = ctx.now();
+    let base_url = ctx.state.base_url.clone();
+    let address = email.clone();
+    ctx.state
+        .store
+        .blocking(move |s| {
+            s.request_login(&address, now, &|request| {
+                mail::login_code_message(&base_url, request)
+            })
+        })
+        .await?;
+    ctx.state.wake_mailer();
+    Ok(ctx.public_page(
+        StatusCode::OK,
+        "Wpisz kod",
+        code_form(&ctx, email.as_str(), None),
+    ))
+}
+
+#[handler]
+pub async fn view_logowanie_kod_post(
+    ctx: Ctx,
+    req: &Request,
+    Form(form): Form<CodeForm>,
+) -> WebResult<Response> {
+    limit_ip(&ctx, req)?;
+    let Ok(email) = Email::parse(&form.email) else {
+        return Ok(redirect("/logowanie"));
+    };
+    if !ctx.state.limiters.allow_verify(email.as_str()) {
+        return Err(AppError::TooManyRequests);
+    }
+    let code: String = form.kod.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        let body = code_form(&ctx, email.as_str(), Some("Kod składa się z 6 cyfr."));
+        return Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Wpisz kod", body));
+    }
+    let now = ctx.now();
+    let check = ctx
+        .state
+        .store
+        .blocking(move |s| s.login_with_code(&email, &code, now))
+        .await?;
+    match check {
+        CodeCheck::LoggedIn { session_token, .. } => {
+            Ok(start_session(&ctx, req, &session_token).await)
+        }
+        CodeCheck::Rejected => {
+            let body = code_form(&ctx, &form.email, Some(CODE_REJECTED));
+            Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Wpisz kod", body))
+        }
+    }
+}
+
+/// Sets the new session's cookie (a new id at every login) and ends the session it replaces.
+async fn start_session(ctx: &Ctx, req: &Request, session_token: &str) -> Response {
+    if let Some(old) = cookies::read(req, ctx.state.cookies.session).map(str::to_string)
+        && let Err(e) = ctx.state.store.blocking(move |s| s.end_session(&old)).await
+    {
+        tracing::warn!(error = %e, "cannot end the replaced session");
+    }
+    let mut response = redirect("/pulpit");
+    let cookie = ctx.state.cookies.set(
+        ctx.state.cookies.session,
+        session_token,
+        Some(SESSION_ABSOLUTE_TIMEOUT.as_secs()),
+    );
+    ctx.add_cookie(&mut response, &cookie);
+    response
+}
+
+fn link_expired(ctx: &Ctx) -> Response {
+    let body = html! {
+        p { "Ten link logowania wygasł, został już użyty albo zastąpił go nowszy kod." }
+        p { a.button href="/logowanie" { "Wyślij nowy kod" } }
+    };
+    ctx.public_page(StatusCode::GONE, "Link jest nieważny", body)
+}
+
+#[handler]
+pub async fn view_logowanie_link_get(
+    ctx: Ctx,
+    req: &Request,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    limit_ip(&ctx, req)?;
+    if !ctx.state.store.login_link_is_valid(&token, ctx.now())? {
+        return Ok(link_expired(&ctx));
+    }
+    let action = format!("/logowanie/link/{token}");
+    let body = html! {
+        p { "Kliknij przycisk, aby zalogować się do Panelu klienta." }
+        form.card method="post" action=(action) {
+            (csrf_field(&ctx.csrf))
+            button.button type="submit" { "Zaloguj" }
+        }
+    };
+    Ok(ctx.public_page(StatusCode::OK, "Potwierdź logowanie", body))
+}
+
+#[handler]
+pub async fn view_logowanie_link_post(
+    ctx: Ctx,
+    req: &Request,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    limit_ip(&ctx, req)?;
+    let now = ctx.now();
+    match ctx
+        .state
+        .store
+        .blocking(move |s| s.login_with_link(&token, now))
+        .await?
+    {
+        CodeCheck::LoggedIn { session_token, .. } => {
+            Ok(start_session(&ctx, req, &session_token).await)
+        }
+        CodeCheck::Rejected => Ok(link_expired(&ctx)),
+    }
+}
+
+#[handler]
+pub async fn view_wyloguj_post(ctx: Ctx, req: &Request) -> WebResult<Response> {
+    if let Some(token) = cookies::read(req, ctx.state.cookies.session).map(str::to_string) {
+        ctx.state
+            .store
+            .blocking(move |s| s.end_session(&token))
+            .await?;
+    }
+    let mut response = ctx.redirect_with_flash("/logowanie", "Wylogowano. Do zobaczenia!");
+    ctx.add_cookie(
+        &mut response,
+        &ctx.state.cookies.clear(ctx.state.cookies.session),
+    );
+    Ok(response)
+}

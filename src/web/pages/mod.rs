@@ -1,0 +1,53 @@
+//! One module per section; the route table is here (the URLs are a contract, see PRODUCT.md).
+
+mod demo;
+mod faktury;
+mod konto;
+mod logowanie;
+mod pulpit;
+mod sekcje;
+mod uslugi;
+
+use super::assets::view_asset_get;
+use poem::{Route, get, handler, post};
+
+#[handler]
+fn view_health_get() -> &'static str {
+    "ok"
+}
+
+pub fn routes() -> Route {
+    Route::new()
+        .at("/", get(pulpit::view_index_get))
+        .at("/health", get(view_health_get))
+        .at("/assets/:name", get(view_asset_get))
+        .at(
+            "/logowanie",
+            get(logowanie::view_logowanie_get).post(logowanie::view_logowanie_post),
+        )
+        .at("/logowanie/kod", post(logowanie::view_logowanie_kod_post))
+        .at(
+            "/logowanie/link/:token",
+            get(logowanie::view_logowanie_link_get).post(logowanie::view_logowanie_link_post),
+        )
+        .at("/wyloguj", post(logowanie::view_wyloguj_post))
+        .at("/pulpit", get(pulpit::view_pulpit_get))
+        .at("/pulpit/powiadomienia", get(pulpit::view_powiadomienia_get))
+        .at("/uslugi/:id", get(uslugi::view_usluga_get))
+        .at("/uslugi/:id/odnow", post(uslugi::view_odnow_post))
+        .at("/faktury", get(faktury::view_faktury_get))
+        .at("/faktury/:id", get(faktury::view_faktura_get))
+        .at("/platnosci", get(faktury::view_platnosci_get))
+        .at("/domeny", get(sekcje::view_domeny_get))
+        .at("/hosting", get(sekcje::view_hosting_get))
+        .at("/skrzynki", get(sekcje::view_skrzynki_get))
+        .at("/ssl", get(sekcje::view_ssl_get))
+        .at("/cloud", get(sekcje::view_cloud_get))
+        .at("/kreator-www", get(sekcje::view_kreator_get))
+        .at("/open-xchange", get(sekcje::view_open_xchange_get))
+        .at("/uzytkownicy", get(konto::view_uzytkownicy_get))
+        .at("/dane-abonenta", get(konto::view_dane_abonenta_get))
+        .at("/sklep", get(konto::view_sklep_get))
+        .at("/demo/poczta", get(demo::view_poczta_get))
+        .at("/demo/poczta/:id", get(demo::view_poczta_wiadomosc_get))
+}

@@ -1,0 +1,182 @@
+//! Pulpit: payment status, the live notification boxes, the services, and the permanent modules.
+
+use crate::domain::ServiceKind;
+use crate::domain::notifications::{PaymentStatus, notices, payment_status};
+use crate::domain::service::Lifecycle;
+use crate::domain::time::today;
+use crate::store::Overview;
+use crate::web::context::{Auth, Ctx, redirect};
+use crate::web::error::WebResult;
+use crate::web::views::components::{notice_box, services_table};
+use crate::web::views::layout::Nav;
+use jiff::civil::Date;
+use maud::{Markup, html};
+use poem::{IntoResponse, Response, handler};
+
+/// How often an open Pulpit asks for fresh boxes. Polling (rather than SSE) keeps no connection
+/// open per tab, works through any proxy, and meets "within 30 s" with margin.
+const POLL_EVERY: &str = "every 15s";
+
+#[handler]
+pub fn view_index_get() -> Response {
+    // /pulpit sends a logged-out visitor on to /logowanie.
+    redirect("/pulpit")
+}
+
+#[handler]
+pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    let overview = ctx.state.store.overview(auth.account.id)?;
+    let today = today(ctx.now());
+    let body = html! {
+        (live_region(&ctx, &auth, &overview, today))
+        section.block aria-labelledby="uslugi-naglowek" {
+            h2 #uslugi-naglowek { "Status usług" }
+            (services_table(&overview.services, today))
+        }
+        (modules(&ctx, &overview, today))
+    };
+    Ok(ctx.page(&auth, "Pulpit", Nav::Pulpit, body))
+}
+
+#[handler]
+pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    let overview = ctx.state.store.overview(auth.account.id)?;
+    let region = live_region(&ctx, &auth, &overview, today(ctx.now()));
+    if ctx.htmx {
+        Ok(region.into_response())
+    } else {
+        Ok(ctx.page(&auth, "Powiadomienia", Nav::Pulpit, region))
+    }
+}
+
+/// The part of the Pulpit that refreshes itself: payment status and the boxes.
+fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
+    let may_see_billing = auth.user.role.may_see_billing();
+    let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
+    let boxes = notices(
+        &overview.services,
+        &overview.documents,
+        &overview.mailboxes,
+        today,
+    );
+    let boxes: Vec<_> = boxes
+        .into_iter()
+        .filter(|n| may_see_billing || !n.key.starts_with("dokument-"))
+        .collect();
+    html! {
+        div #powiadomienia hx-get="/pulpit/powiadomienia" hx-trigger=(POLL_EVERY) hx-swap="outerHTML" {
+            @if may_see_billing { (payment_summary(&status)) }
+            section.block aria-labelledby="powiadomienia-naglowek" {
+                h2 #powiadomienia-naglowek { "Powiadomienia" }
+                @if boxes.is_empty() {
+                    p.muted #brak-powiadomien { "Wszystko w porządku — nie ma nowych powiadomień." }
+                } @else {
+                    div.notices aria-live="polite" {
+                        @for notice in &boxes { (notice_box(&ctx.csrf, notice)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn payment_summary(status: &PaymentStatus) -> Markup {
+    html! {
+        section.block.payment-status aria-labelledby="platnosci-naglowek" {
+            h2 #platnosci-naglowek { "Stan płatności" }
+            dl.figures {
+                div { dt { "Do zapłaty" } dd #do-zaplaty { (status.due) } }
+                div class=[(status.overdue.grosze() > 0).then_some("overdue")] {
+                    dt { "Po terminie" } dd #po-terminie { (status.overdue) }
+                }
+                div { dt { "Saldo przedpłat" } dd #saldo { (status.prepaid) } }
+            }
+            p { a href="/platnosci" { "Przejdź do płatności" } }
+        }
+    }
+}
+
+fn count_of(overview: &Overview, kind: ServiceKind) -> usize {
+    overview
+        .services
+        .iter()
+        .filter(|s| s.kind == kind && s.lifecycle != Lifecycle::Deleted)
+        .count()
+}
+
+fn module(title: &str, href: &str, content: Markup) -> Markup {
+    html! {
+        article.module {
+            h3 { a href=(href) { (title) } }
+            (content)
+        }
+    }
+}
+
+fn modules(ctx: &Ctx, overview: &Overview, today: Date) -> Markup {
+    let of_kind = |kind| overview.services.iter().filter(move |s| s.kind == kind);
+    let unpaid: Vec<_> = overview
+        .documents
+        .iter()
+        .filter(|d| d.is_unpaid())
+        .collect();
+    let unpaid_total: crate::domain::Money = unpaid.iter().map(|d| d.total_gross()).sum();
+    let owns_builder = count_of(overview, ServiceKind::WebsiteBuilder) > 0;
+    let licences: u32 = of_kind(ServiceKind::OpenXchange)
+        .map(|s| match s.details {
+            crate::domain::ServiceDetails::OpenXchange { licences } => licences,
+            _ => 0,
+        })
+        .sum();
+    html! {
+        section.block aria-labelledby="moduly-naglowek" {
+            h2 #moduly-naglowek { "Moduły" }
+            div.modules {
+                (module("Użytkownicy", "/uzytkownicy", html! {
+                    p.big { (overview.user_count) }
+                    p { a href="/uzytkownicy#dodaj" { "Dodaj użytkownika" } }
+                }))
+                (module("Skrzynki e-mail", "/skrzynki", html! {
+                    @if overview.mailboxes.is_empty() { p.muted { "Brak skrzynek." } }
+                    ul.compact { @for mailbox in overview.mailboxes.iter().take(5) {
+                        li { (mailbox.address) " " small.muted { (mailbox.used_percent()) "%" } }
+                    } }
+                    p { a href="/skrzynki#nowa" { "Nowa skrzynka e-mail" } }
+                }))
+                (module("Hosting", "/hosting", html! {
+                    @if count_of(overview, ServiceKind::Hosting) == 0 { p.muted { "Brak serwerów." } }
+                    ul.compact { @for server in of_kind(ServiceKind::Hosting) {
+                        li { a href={ "/uslugi/" (server.id) } { (server.name) } " " small.muted { (server.status(today).label()) } }
+                    } }
+                }))
+                (module("Certyfikaty SSL", "/ssl", html! {
+                    p { "Certyfikaty: " strong { (count_of(overview, ServiceKind::Ssl)) } }
+                }))
+                (module("Cloud infrastructure", "/cloud", html! {
+                    p { "Serwery Cloud: " strong { (count_of(overview, ServiceKind::Cloud)) } }
+                }))
+                @if owns_builder {
+                    (module("Kreator WWW", "/kreator-www", html! {
+                        ul.compact { @for site in of_kind(ServiceKind::WebsiteBuilder) { li { (site.name) } } }
+                    }))
+                }
+                (module("Open-Xchange", "/open-xchange", html! {
+                    p { "Licencje: " strong { (licences) } }
+                }))
+                (module("Więcej usług", &ctx.state.config.args.legacy_url, html! {
+                    p { "Usługi, których obsługa nie została jeszcze przeniesiona do nowego Panelu klienta." }
+                }))
+                (module("Faktury", "/faktury", html! {
+                    p { "Nieopłacone: " strong { (unpaid.len()) } }
+                    p { "Należności: " strong #naleznosci { (unpaid_total) } }
+                }))
+                (module("Sklep", "/sklep", html! {
+                    p { "Zamów kolejną usługę: domenę, hosting, certyfikat SSL." }
+                }))
+                (module("Domeny", "/domeny", html! {
+                    p.big { (count_of(overview, ServiceKind::Domain)) }
+                }))
+            }
+        }
+    }
+}

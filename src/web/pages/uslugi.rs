@@ -1,0 +1,166 @@
+//! A service (Zobacz) and its renewal (Odnów).
+
+use crate::domain::notifications::service_notice;
+use crate::domain::time::{format_date, today};
+use crate::domain::{Document, Service, ServiceDetails};
+use crate::mail;
+use crate::store::RenewOutcome;
+use crate::web::context::{Auth, Ctx};
+use crate::web::error::{AppError, WebResult};
+use crate::web::views::components::{notice_box, renew_form, status_badge};
+use crate::web::views::layout::Nav;
+use maud::{Markup, html};
+use poem::web::Path;
+use poem::{IntoResponse, Response, handler};
+
+/// Ids in URLs are numbers; anything else is as missing as another account's service.
+pub fn parse_id(raw: &str) -> WebResult<u64> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+#[handler]
+pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
+    let id = parse_id(&id)?;
+    let service = ctx
+        .state
+        .store
+        .service_of_account(auth.account.id, id)?
+        .ok_or(AppError::NotFound)?;
+    let plan = ctx.state.store.plan(service.plan_id)?;
+    let documents = ctx.state.store.documents_of_account(auth.account.id)?;
+    let open = documents
+        .iter()
+        .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
+    let today = today(ctx.now());
+    let body = html! {
+        section.block {
+            dl.details {
+                div { dt { "Rodzaj" } dd { (service.kind.label()) } }
+                div { dt { "Status" } dd #status { (status_badge(service.status(today))) } }
+                div { dt { "Opłacona do" } dd #wazna-do { (format_date(service.expires_on)) } }
+                @if let Some(plan) = &plan {
+                    div { dt { "Plan" } dd { (plan.name) } }
+                    div { dt { "Cena odnowienia" } dd { (plan.price_net) " netto / " (plan.period_label()) } }
+                }
+                div { dt { "Automatyczne odnawianie" } dd { @if service.auto_renew { "włączone" } @else { "wyłączone" } } }
+                (details(&service.details))
+            }
+        }
+        section.block {
+            h2 { "Odnowienie" }
+            (renewal(&ctx, &auth, &service, open, today))
+        }
+        p { a href=(service.kind.section_path()) { "Wszystkie usługi: " (service.kind.section_title()) } }
+    };
+    let title = format!("{} {}", service.kind.label(), service.name);
+    Ok(ctx.page(&auth, &title, Nav::Uslugi, body))
+}
+
+fn renewal(
+    ctx: &Ctx,
+    auth: &Auth,
+    service: &Service,
+    open: Option<&Document>,
+    today: jiff::civil::Date,
+) -> Markup {
+    html! {
+        @if let Some(proforma) = open {
+            p { "Proforma " a href={ "/faktury/" (proforma.id) } { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " czeka na zapłatę." }
+            p { a.button href={ "/faktury/" (proforma.id) } { "Zapłać" } }
+        } @else if !auth.user.role.may_handle_billing() {
+            p.muted { "Odnowienie może zlecić właściciel konta, administrator lub księgowość." }
+        } @else if service.may_be_renewed(today) {
+            p { "Odnowienie wystawi proformę na kolejny okres wg cennika planu." }
+            (renew_form(&ctx.csrf, service.id, None))
+        } @else {
+            p.muted { "Odnowienie będzie możliwe od " (format_date(service.renewal_opens_on())) "." }
+        }
+    }
+}
+
+fn details(details: &ServiceDetails) -> Markup {
+    html! {
+        @match details {
+            ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd { (nameservers.join(", ")) } },
+            ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains } => {
+                div { dt { "Dysk" } dd { (disk_used_mb) " z " (disk_quota_mb) " MB" } }
+                div { dt { "Limit skrzynek" } dd { (mailbox_limit) } }
+                div { dt { "Domeny" } dd { (domains.join(", ")) } }
+            },
+            ServiceDetails::Ssl { common_name } => div { dt { "Domena certyfikatu" } dd { (common_name) } },
+            ServiceDetails::Cloud { vcpu, ram_gb, disk_gb, ipv4, running } => {
+                div { dt { "Parametry" } dd { (vcpu) " vCPU, " (ram_gb) " GB RAM, " (disk_gb) " GB dysku" } }
+                div { dt { "Adres IP" } dd { (ipv4) } }
+                div { dt { "Zasilanie" } dd { @if *running { "włączony" } @else { "wyłączony" } } }
+            },
+            ServiceDetails::WebsiteBuilder { site } => div { dt { "Strona" } dd { (site) } },
+            ServiceDetails::OpenXchange { licences } => div { dt { "Licencje" } dd { (licences) } },
+            ServiceDetails::None => {},
+        }
+    }
+}
+
+/// Odnów: creates the renewal proforma once; htmx gets the service's box showing it, a plain
+/// form is sent on to the proforma.
+#[handler]
+pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
+    let id = parse_id(&id)?;
+    auth.require_billing()?;
+    let account_id = auth.account.id;
+    let now = ctx.now();
+    let base_url = ctx.state.base_url.clone();
+    let outcome = ctx
+        .state
+        .store
+        .blocking(move |s| {
+            s.renew_service(account_id, id, now, &|account, proforma| {
+                mail::renewal_proforma_message(&base_url, account, proforma)
+            })
+        })
+        .await?;
+    let (proforma, message) = match outcome {
+        RenewOutcome::NotFound => return Err(AppError::NotFound),
+        RenewOutcome::NotYet(opens) => {
+            let message = format!(
+                "Odnowienie tej usługi będzie możliwe od {}.",
+                format_date(opens)
+            );
+            let to = format!("/uslugi/{id}");
+            let mut response = ctx.redirect_with_flash(&to, &message);
+            if ctx.htmx {
+                response.headers_mut().insert(
+                    "HX-Redirect",
+                    poem::http::HeaderValue::from_str(&to)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                );
+            }
+            return Ok(response);
+        }
+        RenewOutcome::Created(proforma) => {
+            ctx.state.wake_mailer();
+            let message = format!(
+                "Wystawiliśmy proformę {} na kwotę {}. Zapłać ją, aby przedłużyć usługę.",
+                proforma.number,
+                proforma.total_gross()
+            );
+            (proforma, message)
+        }
+        RenewOutcome::Existing(proforma) => {
+            let message = format!(
+                "Proforma {} na odnowienie tej usługi już czeka na zapłatę.",
+                proforma.number
+            );
+            (proforma, message)
+        }
+    };
+    if !ctx.htmx {
+        return Ok(ctx.redirect_with_flash(&format!("/faktury/{}", proforma.id), &message));
+    }
+    let service = ctx
+        .state
+        .store
+        .service_of_account(account_id, id)?
+        .ok_or(AppError::NotFound)?;
+    let notice = service_notice(&service, Some(&proforma), today(now)).ok_or(AppError::NotFound)?;
+    Ok(notice_box(&ctx.csrf, &notice).into_response())
+}

@@ -1,0 +1,83 @@
+//! Small pieces of markup used on several pages.
+
+use crate::domain::notifications::{Action, Notice};
+use crate::domain::time::format_date;
+use crate::domain::{Service, ServiceStatus};
+use jiff::civil::Date;
+use maud::{Markup, html};
+
+pub fn csrf_field(csrf: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(csrf); }
+}
+
+pub fn status_badge(status: ServiceStatus) -> Markup {
+    let detail = match status {
+        ServiceStatus::Expiring { days_left } => format!(
+            " ({days_left} {})",
+            crate::domain::time::days_word(days_left)
+        ),
+        _ => String::new(),
+    };
+    html! { span class={ "badge badge--" (status.tone()) } { (status.label()) (detail) } }
+}
+
+/// The Odnów form: a plain POST without JavaScript; with htmx it swaps the box `target` in place.
+pub fn renew_form(csrf: &str, service_id: u64, target: Option<&str>) -> Markup {
+    let action = format!("/uslugi/{service_id}/odnow");
+    html! {
+        form.inline method="post" action=(action)
+            hx-post=[target.map(|_| action.clone())]
+            hx-target=[target.map(|t| format!("#{t}"))]
+            hx-swap=[target.map(|_| "outerHTML")]
+            hx-disabled-elt=[target.map(|_| "find button")] {
+            (csrf_field(csrf))
+            button.button type="submit" { "Odnów" }
+        }
+    }
+}
+
+/// One notification box with its buttons.
+pub fn notice_box(csrf: &str, notice: &Notice) -> Markup {
+    let id = format!("box-{}", notice.key);
+    html! {
+        article class={ "notice notice--" (notice.tone.css()) } id=(id) {
+            h3 { (notice.title) }
+            p { (notice.body) }
+            div.actions {
+                @for action in &notice.actions {
+                    @match action {
+                        Action::Renew { service_id } => (renew_form(csrf, *service_id, Some(&id))),
+                        Action::ViewService { service_id } => a.button.secondary href={ "/uslugi/" (service_id) } { "Zobacz" },
+                        Action::Pay { document_id } => a.button href={ "/faktury/" (document_id) } { "Zapłać" },
+                        Action::ViewMailboxes => a.button.secondary href="/skrzynki" { "Zobacz" },
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn services_table(services: &[Service], today: Date) -> Markup {
+    html! {
+        @if services.is_empty() {
+            p.muted { "Brak usług tego rodzaju na koncie." }
+        } @else {
+            div.table-wrap {
+                table {
+                    thead { tr { th { "Usługa" } th { "Rodzaj" } th { "Status" } th { "Ważna do" } th { span.visually-hidden { "Akcje" } } } }
+                    tbody {
+                        @for service in services {
+                            tr {
+                                td { (service.name) }
+                                td { (service.kind.label()) }
+                                td { (status_badge(service.status(today))) }
+                                td { (format_date(service.expires_on)) }
+                                td { a href={ "/uslugi/" (service.id) } { "Zobacz" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The page frame: head with vendored htmx and our CSS, the account's navigation, flash messages.
+
+use crate::web::context::{Auth, Ctx};
+use maud::{DOCTYPE, Markup, html};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Pulpit,
+    Faktury,
+    Platnosci,
+    Sklep,
+    Domeny,
+    Uslugi,
+    DaneAbonenta,
+    Uzytkownicy,
+}
+
+const NAV: [(Nav, &str, &str); 7] = [
+    (Nav::Pulpit, "/pulpit", "Pulpit"),
+    (Nav::Faktury, "/faktury", "Faktury"),
+    (Nav::Platnosci, "/platnosci", "Płatności"),
+    (Nav::Sklep, "/sklep", "Sklep"),
+    (Nav::Domeny, "/domeny", "Domeny"),
+    (Nav::DaneAbonenta, "/dane-abonenta", "Dane abonenta"),
+    (Nav::Uzytkownicy, "/uzytkownicy", "Użytkownicy"),
+];
+
+/// htmx without eval, without its inline indicator styles (CSP), and swapping 422 form errors.
+const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}"#;
+
+fn head(ctx: &Ctx, title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="htmx-config" content=(HTMX_CONFIG);
+            title { (title) " — Panel klienta" }
+            link rel="stylesheet" href=(ctx.state.assets.url("panel.css"));
+            script src=(ctx.state.assets.url("htmx.min.js")) defer {}
+        }
+    }
+}
+
+fn flash(ctx: &Ctx) -> Markup {
+    html! {
+        @if let Some(message) = &ctx.flash {
+            p.flash role="status" { (message) }
+        }
+    }
+}
+
+fn csrf_headers(ctx: &Ctx) -> String {
+    format!(r#"{{"X-CSRF-Token":"{}"}}"#, ctx.csrf)
+}
+
+pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="pl" {
+            (head(ctx, title))
+            body hx-headers=(csrf_headers(ctx)) {
+                a.skip href="#tresc" { "Przejdź do treści" }
+                header.top {
+                    a.brand href="/pulpit" { "Panel klienta" }
+                    nav aria-label="Główne" {
+                        ul {
+                            @for (item, href, label) in NAV {
+                                li {
+                                    a href=(href) aria-current=[(item == active).then_some("page")] { (label) }
+                                }
+                            }
+                        }
+                    }
+                    div.who {
+                        span { (auth.account.name) }
+                        small { (auth.user.email) " · " (auth.user.role.label()) }
+                        form method="post" action="/wyloguj" {
+                            input type="hidden" name="csrf_token" value=(ctx.csrf);
+                            button.link type="submit" { "Wyloguj" }
+                        }
+                    }
+                }
+                main #tresc {
+                    (flash(ctx))
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+pub fn public_page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="pl" {
+            (head(ctx, title))
+            body.public hx-headers=(csrf_headers(ctx)) {
+                main #tresc .narrow {
+                    p.brand { "Panel klienta" }
+                    (flash(ctx))
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// Error pages are rendered without request context (no scripts needed).
+pub fn error_page(title: &str, text: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="pl" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Panel klienta" }
+                link rel="stylesheet" href="/assets/panel.css";
+            }
+            body.public {
+                main #tresc .narrow {
+                    p.brand { "Panel klienta" }
+                    h1 { (title) }
+                    p { (text) }
+                    p { a.button href="/pulpit" { "Wróć na Pulpit" } }
+                }
+            }
+        }
+    }
+}
