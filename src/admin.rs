@@ -203,29 +203,23 @@ pub fn execute(
     }
 }
 
+/// Opens the admin socket (before the panel accepts requests, so `panel admin` finds it at once).
+pub fn bind_socket(path: &Path) -> std::io::Result<UnixListener> {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::remove_file(path);
+    let listener = UnixListener::bind(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(listener)
+}
+
 /// Serves admin tasks on the socket while the panel runs.
 pub async fn serve_socket(
-    path: PathBuf,
+    listener: UnixListener,
     store: Store,
     clock: Clock,
     base_url: String,
     mail_wake: std::sync::Arc<tokio::sync::Notify>,
 ) {
-    let _ = std::fs::remove_file(&path);
-    let listener = match UnixListener::bind(&path) {
-        Ok(listener) => listener,
-        Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "cannot open the admin socket; `panel admin` will not reach this panel");
-            return;
-        }
-    };
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Err(e) = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
-            tracing::error!(error = %e, "cannot restrict the admin socket");
-            return;
-        }
-    }
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;

@@ -14,7 +14,7 @@ pub mod web;
 
 use clap::Parser;
 use config::{Cli, Command, Config};
-use std::io::{Read, Write};
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 /// The `panel` command.
@@ -85,10 +85,11 @@ fn health(listen: std::net::SocketAddr) -> ExitCode {
         let mut stream =
             std::net::TcpStream::connect_timeout(&target, std::time::Duration::from_secs(3))?;
         stream.set_read_timeout(Some(std::time::Duration::from_secs(3)))?;
-        stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer)?;
-        Ok(answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"))
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut status_line = String::new();
+        std::io::BufReader::new(stream).read_line(&mut status_line)?;
+        Ok(status_line.starts_with("HTTP/1.1 200") || status_line.starts_with("HTTP/1.0 200"))
     };
     match check() {
         Ok(true) => ExitCode::SUCCESS,

@@ -25,6 +25,8 @@ pub enum StartError {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Mail(#[from] crate::mail::MailerError),
+    #[error("cannot open the admin socket {0}: {1}")]
+    Admin(std::path::PathBuf, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
 }
@@ -79,8 +81,10 @@ impl Application {
             clock.clone(),
             state.clone(),
         ));
+        let socket = crate::admin::socket_path(&state.config.args.data_dir);
+        let admin = crate::admin::bind_socket(&socket).map_err(|e| StartError::Admin(socket, e))?;
         tokio::spawn(crate::admin::serve_socket(
-            crate::admin::socket_path(&state.config.args.data_dir),
+            admin,
             store,
             clock,
             state.base_url.clone(),

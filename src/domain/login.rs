@@ -20,6 +20,12 @@ pub struct LoginCode {
 }
 
 impl LoginCode {
+    /// Whether it can never be used again (the purge job deletes it). Not the same as
+    /// `!is_usable`: a code issued after the job read the clock is not dead.
+    pub fn is_dead(&self, now: Timestamp) -> bool {
+        self.wrong_tries >= MAX_WRONG_TRIES || now >= self.issued_at + CODE_VALIDITY
+    }
+
     pub fn is_usable(&self, now: Timestamp) -> bool {
         self.wrong_tries < MAX_WRONG_TRIES
             && now < self.issued_at + CODE_VALIDITY

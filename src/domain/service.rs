@@ -203,11 +203,7 @@ pub struct Mailbox {
 
 impl Mailbox {
     pub fn used_percent(&self) -> u64 {
-        if self.quota_mb == 0 {
-            0
-        } else {
-            self.used_mb * 100 / self.quota_mb
-        }
+        (self.used_mb * 100).checked_div(self.quota_mb).unwrap_or(0)
     }
 
     pub fn nearly_full(&self) -> bool {

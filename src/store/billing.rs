@@ -33,7 +33,7 @@ pub enum RenewOutcome {
 pub enum PaymentOutcome {
     Paid {
         proforma: Document,
-        invoice: Document,
+        invoice: Box<Document>,
     },
     /// The proforma was paid before; nothing changed (a repeated report of the same payment).
     AlreadyPaid { proforma: Document },
@@ -110,7 +110,7 @@ impl Store {
             .into_iter()
             .filter_map(|id| get::<Payment>(&payments, id).transpose())
             .collect::<Result<_>>()?;
-        list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        list.sort_by_key(|p| std::cmp::Reverse(p.received_at));
         Ok(list)
     }
 
@@ -273,7 +273,10 @@ impl Store {
             insert_document(tx, &invoice)?;
             extend_services(tx, &proforma)?;
             enqueue(tx, compose(&account, &invoice), now)?;
-            Ok(PaymentOutcome::Paid { proforma, invoice })
+            Ok(PaymentOutcome::Paid {
+                proforma,
+                invoice: Box::new(invoice),
+            })
         })
     }
 }

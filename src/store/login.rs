@@ -248,7 +248,7 @@ impl Store {
             let mut dead_links = Vec::new();
             tx.open_table(LOGIN_CODES)?
                 .retain(|_, bytes| match decode::<LoginCode>(bytes) {
-                    Ok(code) if code.is_usable(now) => true,
+                    Ok(code) if !code.is_dead(now) => true,
                     Ok(code) => {
                         dead_links.push(code.link_mac);
                         false

@@ -67,7 +67,7 @@ pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp
 
 /// Wait before the next try: 10 s, 20 s, 40 s… capped at one hour.
 pub fn backoff(attempts: u32) -> SignedDuration {
-    SignedDuration::from_secs((10i64 << attempts.min(9)).min(3600))
+    SignedDuration::from_secs((10i64 << attempts.saturating_sub(1).min(9)).min(3600))
 }
 
 impl Store {

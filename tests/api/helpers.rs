@@ -1,0 +1,331 @@
+//! `spawn_app()` and a `TestApp` method per thing a user does.
+
+use panel::clock::Clock;
+use panel::config::{Config, LoginLimits, ServeArgs};
+use panel::startup::Application;
+use panel::web::AppState;
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub struct TestApp {
+    pub base: String,
+    pub state: Arc<AppState>,
+    pub clock: Clock,
+    pub data_dir: PathBuf,
+    pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
+    pub smtp: Option<crate::smtp::SmtpServer>,
+    seen_mail: Mutex<HashSet<PathBuf>>,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Default)]
+pub struct Options {
+    pub smtp: Option<crate::smtp::SmtpServer>,
+    pub limits: LoginLimits,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ServeArgs {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        base_url: None,
+        smtp_url: options
+            .smtp
+            .as_ref()
+            .map(|s| format!("smtp://127.0.0.1:{}", s.port)),
+        mail_from: "Panel klienta <panel@example.net>".into(),
+        demo: true,
+        legacy_url: "https://stary-panel.example.com/".into(),
+        bank_account: "PL 61 1090 1014 0000 0712 1981 2874".into(),
+        cookie_secure: None,
+    };
+    let mut config = Config::new(args);
+    config.login_limits = options.limits;
+    let clock = Clock::default();
+    let app = Application::build(config, clock.clone()).await.unwrap();
+    let base = app.state.base_url.clone();
+    let state = app.state.clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    TestApp {
+        client: reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+        jar,
+        base,
+        state,
+        clock,
+        data_dir: dir.path().to_path_buf(),
+        smtp: options.smtp,
+        seen_mail: Mutex::default(),
+        _dir: dir,
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Decodes quoted-printable (the parts lettre writes) so the text can be searched.
+pub fn decode_qp(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub struct LoginMail {
+    pub code: String,
+    pub link: String,
+}
+
+pub fn parse_login_mail(raw: &str) -> LoginMail {
+    let text = decode_qp(raw);
+    let code_at =
+        text.find("Panelu klienta: ").expect("the mail has a code") + "Panelu klienta: ".len();
+    let code = text[code_at..code_at + 6].to_string();
+    let link_at = text.find("http").expect("the mail has a link");
+    let link: String = text[link_at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"')
+        .collect();
+    LoginMail { code, link }
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf_token\" value=\"")
+        .expect("a form with a CSRF token")
+        + 25;
+    html[at..at + 64].to_string()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_htmx(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let header = self.jar.cookies(&self.base.parse().unwrap())?;
+        let prefix = format!("{name}=");
+        header
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(prefix.as_str()))
+            .map(str::to_string)
+    }
+
+    /// The CSRF token the panel handed this client (any page it reads sets it).
+    pub async fn csrf(&self) -> String {
+        if let Some(token) = self.cookie("panel_csrf") {
+            return token;
+        }
+        csrf_of(&self.get("/logowanie").await.text().await.unwrap())
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn request_code(&self, email: &str) -> reqwest::Response {
+        let token = self.csrf().await;
+        self.post_form("/logowanie", &[("email", email), ("csrf_token", &token)])
+            .await
+    }
+
+    pub async fn enter_code(&self, email: &str, code: &str) -> reqwest::Response {
+        let token = self.csrf().await;
+        self.post_form(
+            "/logowanie/kod",
+            &[("email", email), ("kod", code), ("csrf_token", &token)],
+        )
+        .await
+    }
+
+    /// Waits for the next login e-mail to `to` (from SMTP when configured, else the file outbox).
+    pub async fn next_login_mail(&self, to: &str) -> LoginMail {
+        for _ in 0..200 {
+            if let Some(raw) = self.take_new_mail(to) {
+                return parse_login_mail(&raw);
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no login e-mail to {to} arrived");
+    }
+
+    /// Every message delivered so far, as raw text.
+    pub fn delivered(&self) -> Vec<(PathBuf, String)> {
+        if let Some(smtp) = &self.smtp {
+            return smtp
+                .messages()
+                .into_iter()
+                .enumerate()
+                .map(|(i, m)| (PathBuf::from(format!("smtp-{i}")), m))
+                .collect();
+        }
+        let Ok(entries) = std::fs::read_dir(self.data_dir.join("outbox")) else {
+            return vec![];
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))
+            .collect()
+    }
+
+    fn take_new_mail(&self, to: &str) -> Option<String> {
+        let mut seen = self.seen_mail.lock().unwrap();
+        let found = self.delivered().into_iter().find(|(path, raw)| {
+            // A file may still be being written: only a message with its closing boundary is whole.
+            !seen.contains(path)
+                && raw.contains(&format!("To: {to}"))
+                && raw.contains("Subject: Kod logowania")
+                && raw.trim_end().ends_with("--")
+        })?;
+        seen.insert(found.0.clone());
+        Some(found.1)
+    }
+
+    /// Logs in with the e-mailed code; afterwards the client carries the session cookie.
+    pub async fn log_in(&self, email: &str) {
+        assert_eq!(self.request_code(email).await.status(), StatusCode::OK);
+        let mail = self.next_login_mail(email).await;
+        let response = self.enter_code(email, &mail.code).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "the code {} logs in",
+            mail.code
+        );
+        assert_eq!(response.headers()["location"], "/pulpit");
+    }
+
+    pub async fn pulpit(&self) -> String {
+        let response = self.get("/pulpit").await;
+        assert_eq!(response.status(), StatusCode::OK, "the Pulpit is shown");
+        response.text().await.unwrap()
+    }
+
+    /// Presses Odnów on a service, as htmx does (header token, fragment back).
+    pub async fn renew_htmx(&self, service_id: u64) -> reqwest::Response {
+        let token = self.csrf().await;
+        self.client
+            .post(self.url(&format!("/uslugi/{service_id}/odnow")))
+            .header("HX-Request", "true")
+            .header("X-CSRF-Token", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub fn account_id(&self, owner: &str) -> u64 {
+        let email = panel::domain::Email::parse(owner).unwrap();
+        self.state
+            .store
+            .user_by_email(&email)
+            .unwrap()
+            .unwrap()
+            .account_id
+    }
+
+    /// The id of the account's service called `name`.
+    pub fn service_id(&self, owner: &str, name: &str) -> u64 {
+        let services = self
+            .state
+            .store
+            .services_of_account(self.account_id(owner))
+            .unwrap();
+        services.iter().find(|s| s.name == name).unwrap().id
+    }
+
+    pub fn proformas_of(&self, owner: &str) -> Vec<panel::domain::Document> {
+        self.state
+            .store
+            .documents_of_account(self.account_id(owner))
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.kind == panel::domain::DocumentKind::Proforma)
+            .collect()
+    }
+
+    /// Runs `panel admin …` (the real binary) against this running panel.
+    pub async fn admin(&self, args: &[&str]) -> std::process::Output {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+            .arg("admin")
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(args)
+            .output()
+            .await
+            .unwrap()
+    }
+}
+
+impl TestApp {
+    pub async fn log_in_with_next_code(&self, email: &str) {
+        let mail = self.next_login_mail(email).await;
+        let response = self.enter_code(email, &mail.code).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "the code {} logs in: {}",
+            mail.code,
+            response.text().await.unwrap()
+        );
+    }
+
+    /// The session token this client holds.
+    pub async fn session_cookie(&self) -> String {
+        self.cookie("panel_session").expect("a session cookie")
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on 127.0.0.1:0 with a temporary data directory, a
+//! cookie-keeping HTTP client, a real SMTP server, and headless Chromium for what only a browser shows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod browser;
+mod helpers;
+mod login;
+mod mail;
+mod pulpit;
+mod security;
+mod smtp;

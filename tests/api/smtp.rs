@@ -1,0 +1,94 @@
+//! A small but real SMTP server on 127.0.0.1 for the tests: it speaks the protocol lettre uses,
+//! keeps what it receives, and can answer the first DATA commands with a chosen failure.
+
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Default)]
+pub struct SmtpServer {
+    pub port: u16,
+    pub received: Arc<Mutex<Vec<String>>>,
+    /// Replies used, one each, instead of accepting the first login-code messages (e.g. "451 …").
+    pub failures: Arc<Mutex<Vec<&'static str>>>,
+}
+
+impl SmtpServer {
+    pub async fn start(failures: Vec<&'static str>) -> SmtpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = SmtpServer {
+            port: listener.local_addr().unwrap().port(),
+            received: Arc::default(),
+            failures: Arc::new(Mutex::new(failures)),
+        };
+        let handle = server.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let server = handle.clone();
+                tokio::spawn(async move { server.session(stream).await });
+            }
+        });
+        server
+    }
+
+    async fn session(&self, stream: tokio::net::TcpStream) {
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let _ = write.write_all(b"220 localhost test ESMTP\r\n").await;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let verb = line
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase();
+            let reply: String = match verb.as_str() {
+                "EHLO" => "250-localhost\r\n250-8BITMIME\r\n250 SIZE 10000000\r\n".into(),
+                "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => "250 OK\r\n".into(),
+                "DATA" => {
+                    let _ = write
+                        .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                        .await;
+                    let mut message = String::new();
+                    while let Ok(Some(data)) = lines.next_line().await {
+                        if data == "." {
+                            break;
+                        }
+                        message.push_str(
+                            data.strip_prefix('.')
+                                .filter(|_| data.starts_with(".."))
+                                .unwrap_or(&data),
+                        );
+                        message.push('\n');
+                    }
+                    let failure = {
+                        let mut failures = self.failures.lock().unwrap();
+                        (!failures.is_empty() && message.contains("Subject: Kod logowania"))
+                            .then(|| failures.remove(0))
+                    };
+                    match failure {
+                        Some(reply) => format!("{reply}\r\n"),
+                        None => {
+                            self.received.lock().unwrap().push(message);
+                            "250 OK queued\r\n".into()
+                        }
+                    }
+                }
+                "QUIT" => {
+                    let _ = write.write_all(b"221 Bye\r\n").await;
+                    return;
+                }
+                _ => "502 Command not implemented\r\n".into(),
+            };
+            if write.write_all(reply.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        self.received.lock().unwrap().clone()
+    }
+}
