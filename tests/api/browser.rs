@@ -1,1 +1,297 @@
-//! Placeholder replaced below.
+//! What only a browser shows, in real headless Chromium driven over WebDriver: the login, the
+//! Odnów box swapped in place by htmx, the same flow with JavaScript off, and no CSP violation.
+
+use crate::helpers::{TestApp, spawn_app};
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use poem::http::Method;
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const ABONENT: &str = "abonent@example.com";
+
+/// chromedriver, killed when the test ends however it ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The browser's console log (CSP violations are reported there).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (Method, Option<String>) {
+        (Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+async fn browser(javascript: bool, profile: &std::path::Path) -> (Driver, Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed (scripts/test installs it)");
+    let driver = Driver(child);
+    let mut args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=1200,900".into(),
+    ];
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut options = json!({ "args": args });
+    if let Ok(binary) = std::env::var("CHROMIUM") {
+        options["binary"] = Value::String(binary);
+    }
+    if !javascript {
+        options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert("goog:chromeOptions".into(), options);
+    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if let Ok(client) = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            return (driver, client);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("cannot start a Chromium session through chromedriver");
+}
+
+async fn log_in(app: &TestApp, client: &Client) {
+    client.goto(&app.url("/logowanie")).await.unwrap();
+    client
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(ABONENT)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.card button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mail = app.next_login_mail(ABONENT).await;
+    client
+        .wait()
+        .for_element(Locator::Css("#kod"))
+        .await
+        .unwrap()
+        .send_keys(&mail.code)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.card button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#powiadomienia"))
+        .await
+        .unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/pulpit");
+}
+
+async fn console(client: &Client) -> Vec<String> {
+    let log = client.issue_cmd(BrowserLog).await.unwrap();
+    log.as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|e| e["message"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn csp_violations(lines: &[String]) -> Vec<&String> {
+    lines
+        .iter()
+        .filter(|l| l.contains("Content Security Policy"))
+        .collect()
+}
+
+#[tokio::test]
+async fn with_javascript_odnow_swaps_the_box_in_place_and_the_page_breaks_no_csp_rule() {
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(true, profile.path()).await;
+    log_in(&app, &client).await;
+    let id = app.service_id(ABONENT, "przykladowa-firma.pl");
+    let htmx = client
+        .execute("return typeof window.htmx;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(htmx, json!("object"), "htmx is loaded");
+    client
+        .execute("window.stillTheSamePage = 'tak';", vec![])
+        .await
+        .unwrap();
+
+    let selector = format!("#box-usluga-{id} button");
+    client
+        .find(Locator::Css(&selector))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let box_selector = format!("#box-usluga-{id}");
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = client
+            .find(Locator::Css(&box_selector))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default();
+        if text.contains("Proforma za odnowienie") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        text.contains("Proforma za odnowienie"),
+        "the box now shows the proforma: {text}"
+    );
+    assert!(text.contains("Zapłać"));
+    let marker = client
+        .execute("return window.stillTheSamePage;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!("tak"), "swapped without a full reload");
+    assert_eq!(client.current_url().await.unwrap().path(), "/pulpit");
+
+    // The operator records the payment: the open Pulpit drops the box by itself (polling).
+    let number = app
+        .proformas_of(ABONENT)
+        .into_iter()
+        .find(|d| d.renews_service == Some(id))
+        .unwrap()
+        .number;
+    assert!(
+        app.admin(&["record-payment", "--proforma", &number])
+            .await
+            .status
+            .success()
+    );
+    let mut gone = false;
+    for _ in 0..60 {
+        if client.find(Locator::Css(&box_selector)).await.is_err() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(gone, "the box disappears within 30 s");
+    let marker = client
+        .execute("return window.stillTheSamePage;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!("tak"), "without reloading the page");
+
+    let lines = console(&client).await;
+    assert!(
+        csp_violations(&lines).is_empty(),
+        "no CSP violation: {lines:?}"
+    );
+
+    // The check above can fail: an inline script is refused and reported the same way.
+    client
+        .execute("const s = document.createElement('script'); s.textContent = 'void 0'; document.body.appendChild(s);", vec![])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !csp_violations(&console(&client).await).is_empty(),
+        "a violation is detected"
+    );
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn without_javascript_odnow_is_a_plain_form_that_leads_to_the_proforma() {
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(false, profile.path()).await;
+    log_in(&app, &client).await;
+    let htmx = client
+        .execute("return typeof window.htmx;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(htmx, json!("undefined"), "the page's scripts do not run");
+    let id = app.service_id(ABONENT, "przykladowa-firma.com");
+    client
+        .find(Locator::Css(&format!("#box-usluga-{id} button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#zaplac"))
+        .await
+        .unwrap();
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/faktury/")
+    );
+    let flash = client
+        .find(Locator::Css(".flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(flash.contains("Wystawiliśmy proformę"), "{flash}");
+    client.close().await.unwrap();
+}
