@@ -4,8 +4,12 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 
+static WARSAW: std::sync::LazyLock<TimeZone> =
+    std::sync::LazyLock::new(|| jiff::tz::db().get("Europe/Warsaw").unwrap_or(TimeZone::UTC));
+
+/// Looked up once: every date on every page goes through it.
 pub fn warsaw() -> TimeZone {
-    jiff::tz::db().get("Europe/Warsaw").unwrap_or(TimeZone::UTC)
+    WARSAW.clone()
 }
 
 /// The calendar day in Warsaw at the instant `now`.

@@ -5,7 +5,7 @@ use super::outbox::{NewMessage, enqueue};
 use super::schema::{LOGIN_CODES, LOGIN_LINKS, SESSIONS, USERS, USERS_BY_EMAIL};
 use super::{Result, Store};
 use crate::domain::login::{LoginCode, Session};
-use crate::domain::{Email, User};
+use crate::domain::{Account, Email, User};
 use crate::random;
 use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
@@ -190,9 +190,9 @@ impl Store {
         })
     }
 
-    /// The live session of `token` and its user, or `None` when the session ended, timed out,
-    /// or its user was removed or disabled.
-    pub fn session(&self, token: &str, now: Timestamp) -> Result<Option<(Session, User)>> {
+    /// The live session of `token`, its user and account (one snapshot), or `None` when the
+    /// session ended, timed out, or its user was removed or disabled.
+    pub fn session(&self, token: &str, now: Timestamp) -> Result<Option<(Session, User, Account)>> {
         let key = self.session_key(token);
         let tx = self.read()?;
         let Some(bytes) = tx
@@ -207,9 +207,11 @@ impl Store {
             return Ok(None);
         }
         let user: Option<User> = get(&tx.open_table(USERS)?, session.user_id)?;
-        Ok(user
-            .filter(|u| u.active && u.account_id == session.account_id)
-            .map(|u| (session, u)))
+        let Some(user) = user.filter(|u| u.active && u.account_id == session.account_id) else {
+            return Ok(None);
+        };
+        let account = super::accounts::load_account(&tx, user.account_id)?;
+        Ok(Some((session, user, account)))
     }
 
     /// Records activity for the idle timeout (callers do it at most once a minute).

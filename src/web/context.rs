@@ -122,7 +122,8 @@ impl<'a> FromRequest<'a> for Auth {
             return Err(AppError::NotLoggedIn { htmx }.into());
         };
         let now = state.clock.now();
-        let Some((session, user)) = state.store.session(&token, now).map_err(AppError::from)?
+        let Some((session, user, account)) =
+            state.store.session(&token, now).map_err(AppError::from)?
         else {
             return Err(AppError::NotLoggedIn { htmx }.into());
         };
@@ -134,10 +135,6 @@ impl<'a> FromRequest<'a> for Auth {
                 .await
                 .map_err(AppError::from)?;
         }
-        let account = state
-            .store
-            .account(user.account_id)
-            .map_err(AppError::from)?;
         Ok(Auth {
             user,
             account,
