@@ -2,7 +2,7 @@
 
 use crate::clock::Clock;
 use crate::store::{Result, Store};
-use crate::web::Limiters;
+use crate::web::AppState;
 use jiff::Timestamp;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
     store.purge_expired_logins(now)
 }
 
-pub async fn run_forever(store: Store, clock: Clock, limiters: Arc<crate::web::AppState>) {
+pub async fn run_forever(store: Store, clock: Clock, state: Arc<AppState>) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -22,10 +22,6 @@ pub async fn run_forever(store: Store, clock: Clock, limiters: Arc<crate::web::A
             Ok(n) => tracing::debug!(removed = n, "purged expired logins"),
             Err(e) => tracing::error!(error = %e, "housekeeping failed"),
         }
-        forget_idle(&limiters.limiters);
+        state.limiters.forget_idle();
     }
-}
-
-fn forget_idle(limiters: &Limiters) {
-    limiters.forget_idle();
 }
