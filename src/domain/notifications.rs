@@ -209,12 +209,10 @@ pub fn notices(
         .iter()
         .filter_map(|s| service_notice(s, open_renewal(s), today))
         .collect();
+    // An unpaid renewal always shows in its service's box (see `service_notice`).
     let shown_by_service = |d: &Document| {
-        d.renews_service.is_some_and(|id| {
-            services
-                .iter()
-                .any(|s| s.id == id && service_notice(s, Some(d), today).is_some())
-        })
+        d.renews_service
+            .is_some_and(|id| services.iter().any(|s| s.id == id))
     };
     all.extend(
         documents
@@ -225,4 +223,77 @@ pub fn notices(
     all.extend(mailboxes.iter().filter_map(mailbox_notice));
     all.sort_by_key(|n| n.tone);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::billing::{Buyer, Line};
+    use crate::domain::service::Lifecycle;
+    use crate::domain::{DocumentKind, DocumentStatus, ServiceDetails, ServiceKind};
+    use jiff::Timestamp;
+    use jiff::civil::date;
+
+    fn service(id: u64, expires_on: Date) -> Service {
+        Service {
+            id,
+            account_id: 1,
+            kind: ServiceKind::Domain,
+            name: format!("domena{id}.pl"),
+            plan_id: 1,
+            lifecycle: Lifecycle::Live,
+            expires_on,
+            auto_renew: false,
+            details: ServiceDetails::None,
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn proforma(id: u64, renews: Option<u64>, due_on: Date) -> Document {
+        Document {
+            id,
+            account_id: 1,
+            kind: DocumentKind::Proforma,
+            number: format!("PF/2026/11/{id:04}"),
+            issued_at: Timestamp::UNIX_EPOCH,
+            due_on: Some(due_on),
+            buyer: Buyer {
+                name: "Firma".into(),
+                nip: None,
+                address: Default::default(),
+            },
+            lines: vec![Line {
+                description: "x".into(),
+                service_id: renews,
+                quantity: 1,
+                unit_net: Money(4900),
+                vat_percent: 23,
+                period_months: 12,
+            }],
+            status: DocumentStatus::Unpaid,
+            renews_service: renews,
+            proforma_id: None,
+        }
+    }
+
+    #[test]
+    fn a_renewal_proforma_replaces_the_expiry_box_and_is_not_shown_twice() {
+        let today = date(2026, 11, 25);
+        let services = [service(1, date(2026, 11, 30)), service(2, date(2027, 6, 1))];
+        let documents = [
+            proforma(10, Some(1), date(2026, 11, 30)),
+            proforma(11, None, date(2026, 11, 20)),
+        ];
+        let boxes = notices(&services, &documents, &[], today);
+        let keys: Vec<&str> = boxes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["dokument-11", "usluga-1"],
+            "overdue order first; no box for the active service"
+        );
+        assert_eq!(boxes[1].actions[0], Action::Pay { document_id: 10 });
+        let status = payment_status(&documents, Money::ZERO, today);
+        assert_eq!(status.due, Money(12054));
+        assert_eq!(status.overdue, Money(6027));
+    }
 }
