@@ -311,15 +311,21 @@ pub struct Overview {
 }
 
 impl Store {
-    pub fn overview(&self, account_id: u64) -> Result<Overview> {
-        let tx = self.read()?;
-        Ok(Overview {
-            account: load_account(&tx, account_id)?,
-            services: super::services::services_of(&tx, account_id)?,
-            documents: documents_of(&tx, account_id)?,
-            mailboxes: super::services::mailboxes_of(&tx, account_id)?,
-            user_count: owned_ids(&tx.open_table(super::schema::USERS_BY_ACCOUNT)?, account_id)?
+    /// Shared while nothing is written: the Pulpit is read far more often than anything changes.
+    pub fn overview(&self, account_id: u64) -> Result<std::sync::Arc<Overview>> {
+        self.overviews.get_or_load(account_id, || {
+            let tx = self.read()?;
+            Ok(Overview {
+                account: load_account(&tx, account_id)?,
+                services: super::services::services_of(&tx, account_id)?,
+                documents: documents_of(&tx, account_id)?,
+                mailboxes: super::services::mailboxes_of(&tx, account_id)?,
+                user_count: owned_ids(
+                    &tx.open_table(super::schema::USERS_BY_ACCOUNT)?,
+                    account_id,
+                )?
                 .len(),
+            })
         })
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod billing;
+mod cache;
 mod codec;
 mod login;
 mod outbox;
@@ -63,6 +64,7 @@ from_redb!(
 pub struct Store {
     db: Arc<Database>,
     secret: Arc<[u8; 32]>,
+    overviews: Arc<cache::Cache<Overview>>,
 }
 
 impl Store {
@@ -81,6 +83,7 @@ impl Store {
         Ok(Store {
             db: Arc::new(db),
             secret: Arc::new(secret),
+            overviews: Arc::default(),
         })
     }
 
@@ -93,6 +96,7 @@ impl Store {
         let tx = self.db.begin_write()?;
         let value = work(&tx)?;
         tx.commit()?;
+        self.overviews.invalidate_all();
         Ok(value)
     }
 
