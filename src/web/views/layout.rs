@@ -1,5 +1,6 @@
 //! The page frame: head with vendored htmx and our CSS, the account's navigation, flash messages.
 
+use super::components::csrf_field;
 use crate::web::context::{Auth, Ctx};
 use maud::{DOCTYPE, Markup, html};
 
@@ -75,7 +76,7 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                         span { (auth.account.name) }
                         small { (auth.user.email) " · " (auth.user.role.label()) }
                         form method="post" action="/wyloguj" {
-                            input type="hidden" name="csrf_token" value=(ctx.csrf);
+                            (csrf_field(&ctx.csrf))
                             button.link type="submit" { "Wyloguj" }
                         }
                     }
