@@ -69,6 +69,14 @@ pub struct ServeArgs {
     /// Mark cookies Secure and __Host- prefixed; by default on when the base URL is https.
     #[arg(long, env = "PANEL_COOKIE_SECURE")]
     pub cookie_secure: Option<bool>,
+    /// Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs); without them
+    /// every customer behind the proxy would share one rate-limit budget.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PANEL_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Args, Debug)]

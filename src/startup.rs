@@ -50,6 +50,9 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
             .to_string();
+        if args.base_url.is_none() && addr.ip().is_unspecified() {
+            tracing::warn!(%base_url, "--base-url / PANEL_BASE_URL is not set: e-mailed links will not reach the panel");
+        }
         if args.demo && crate::demo::seed_if_empty(&store, clock.now(), &base_url)? {
             tracing::info!("seeded the demo accounts");
         }

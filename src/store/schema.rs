@@ -135,3 +135,49 @@ fn create_tables_v1(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(OUTBOX_DUE)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn reopening_keeps_data_and_a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        {
+            let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+            let email =
+                crate::domain::Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}"));
+            let new = crate::store::NewAccount {
+                name: "Firma".into(),
+                nip: None,
+                address: Default::default(),
+                owner_email: email,
+                owner_name: "Jan".into(),
+                phone: String::new(),
+            };
+            assert!(store.create_account(new, now).is_ok());
+        }
+        let reopened = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            reopened.is_empty().ok(),
+            Some(false),
+            "data survives a restart"
+        );
+        let bumped = reopened.write(|tx| {
+            tx.open_table(META)?
+                .insert(SCHEMA_VERSION_KEY, 99u64.to_be_bytes().as_slice())?;
+            Ok(())
+        });
+        assert!(bumped.is_ok());
+        drop(reopened);
+        assert!(matches!(
+            Store::open(dir.path()),
+            Err(StoreError::TooNew {
+                found: 99,
+                known: 1
+            })
+        ));
+    }
+}

@@ -2,7 +2,8 @@
 
 use crate::config::LoginLimits;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::IpAddr;
+use poem::Request;
+use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
 
 pub struct Limiters {
@@ -60,4 +61,30 @@ impl Limiters {
             limiter.shrink_to_fit();
         }
     }
+}
+
+/// The client's address for rate limits: the TCP peer, or, when the peer is a trusted proxy,
+/// the nearest address in X-Forwarded-For that is not itself a trusted proxy.
+pub fn client_ip(req: &Request, trusted: &[IpAddr]) -> IpAddr {
+    let peer = req
+        .remote_addr()
+        .as_socket_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
 }

@@ -27,6 +27,7 @@ pub struct TestApp {
 pub struct Options {
     pub smtp: Option<crate::smtp::SmtpServer>,
     pub limits: LoginLimits,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -48,6 +49,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         legacy_url: "https://stary-panel.example.com/".into(),
         bank_account: "PL 61 1090 1014 0000 0712 1981 2874".into(),
         cookie_secure: None,
+        trusted_proxies: options.trusted_proxies,
     };
     let mut config = Config::new(args);
     config.login_limits = options.limits;

@@ -329,3 +329,67 @@ async fn every_login_gets_a_new_session_id() {
         "the replaced session ended"
     );
 }
+
+async fn code_request_from(
+    app: &crate::helpers::TestApp,
+    forwarded_for: &str,
+    email: &str,
+) -> StatusCode {
+    let token = app.csrf().await;
+    app.client
+        .post(app.url("/logowanie"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[("email", email), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_customer_has_their_own_ip_limit() {
+    let limits = LoginLimits {
+        per_ip_burst: 2,
+        ..LoginLimits::default()
+    };
+    let proxy = "127.0.0.1".parse().unwrap();
+    let app = spawn_app_with(Options {
+        limits,
+        trusted_proxies: vec![proxy],
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(
+        code_request_from(&app, "203.0.113.7", "a@example.com").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        code_request_from(&app, "203.0.113.7", "b@example.com").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        code_request_from(&app, "203.0.113.7", "c@example.com").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        code_request_from(&app, "203.0.113.8", "c@example.com").await,
+        StatusCode::OK
+    );
+
+    // Without a trusted proxy the header is the client's word and is ignored.
+    let direct = spawn_app_with(Options {
+        limits,
+        ..Options::default()
+    })
+    .await;
+    for (i, address) in ["a@example.com", "b@example.com"].into_iter().enumerate() {
+        assert_eq!(
+            code_request_from(&direct, &format!("198.51.100.{i}"), address).await,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        code_request_from(&direct, "198.51.100.99", "c@example.com").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

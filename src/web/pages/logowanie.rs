@@ -8,13 +8,13 @@ use crate::store::CodeCheck;
 use crate::web::context::{Ctx, redirect};
 use crate::web::cookies;
 use crate::web::error::{AppError, WebResult};
+use crate::web::limits::client_ip;
 use crate::web::views::components::csrf_field;
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Form, Path};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
-use std::net::{IpAddr, Ipv4Addr};
 
 const CODE_REJECTED: &str =
     "Nieprawidłowy lub nieważny kod. Sprawdź kod z ostatniej wiadomości albo poproś o nowy.";
@@ -33,15 +33,9 @@ pub struct CodeForm {
     kod: String,
 }
 
-fn client_ip(req: &Request) -> IpAddr {
-    req.remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
-}
-
 fn limit_ip(ctx: &Ctx, req: &Request) -> WebResult<()> {
-    if ctx.state.limiters.allow_ip(client_ip(req)) {
+    let ip = client_ip(req, &ctx.state.config.args.trusted_proxies);
+    if ctx.state.limiters.allow_ip(ip) {
         Ok(())
     } else {
         Err(AppError::TooManyRequests)
