@@ -21,6 +21,8 @@ pub enum Delivery {
     Pending {
         attempts: u32,
         last_error: Option<String>,
+        /// Unix second of the next try: with the id, its key in the due index.
+        due_at: i64,
     },
     Sent {
         at: Timestamp,
@@ -57,6 +59,7 @@ pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp
         delivery: Delivery::Pending {
             attempts: 0,
             last_error: None,
+            due_at: now.as_second(),
         },
     };
     put(&mut tx.open_table(OUTBOX)?, id, &row)?;
@@ -115,29 +118,26 @@ impl Store {
                 });
             };
             let attempts = match &message.delivery {
-                Delivery::Pending { attempts, .. } => *attempts + 1,
+                Delivery::Pending {
+                    attempts, due_at, ..
+                } => {
+                    due.remove((*due_at, id))?;
+                    *attempts + 1
+                }
                 done => return Ok(done.clone()),
             };
-            let mut stale = Vec::new();
-            for entry in due.iter()? {
-                let (key, _) = entry?;
-                if key.value().1 == id {
-                    stale.push(key.value());
-                }
-            }
-            for key in stale {
-                due.remove(key)?;
-            }
             message.delivery = match outcome {
                 Ok(()) => Delivery::Sent { at: now },
                 Err((error, permanent)) if permanent || attempts >= MAX_ATTEMPTS => {
                     Delivery::Dead { error }
                 }
                 Err((error, _)) => {
-                    due.insert(((now + backoff(attempts)).as_second(), id), ())?;
+                    let due_at = (now + backoff(attempts)).as_second();
+                    due.insert((due_at, id), ())?;
                     Delivery::Pending {
                         attempts,
                         last_error: Some(error),
+                        due_at,
                     }
                 }
             };

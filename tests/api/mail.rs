@@ -63,6 +63,11 @@ async fn a_transient_smtp_failure_is_retried_until_delivered() {
     app.clock.advance(SignedDuration::from_secs(11));
     app.state.wake_mailer();
     delivery_of_first_message(&app, |d| matches!(d, Delivery::Sent { .. })).await;
+    assert_eq!(
+        app.state.store.next_due().unwrap(),
+        None,
+        "nothing left to deliver"
+    );
     app.log_in_with_next_code("abonent@example.com").await;
 }
 
