@@ -42,7 +42,14 @@ pub async fn guard<E: Endpoint>(
             Err(e) => Err(e.into()),
         }
     };
-    let mut response = response.unwrap_or_else(|e| e.into_response());
+    let mut response = response.unwrap_or_else(|e| {
+        // Unknown URLs get the panel's own Polish page, not the framework's plain text.
+        if e.status() == poem::http::StatusCode::NOT_FOUND {
+            poem::Error::from(AppError::NotFound).into_response()
+        } else {
+            e.into_response()
+        }
+    });
     if fresh {
         let cookie = state.cookies.set(state.cookies.csrf, &token, None);
         if let Ok(value) = HeaderValue::from_str(&cookie) {

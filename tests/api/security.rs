@@ -105,6 +105,15 @@ async fn a_second_process_on_the_same_database_fails_fast_with_a_clear_message()
 }
 
 #[tokio::test]
+async fn an_unknown_address_shows_a_polish_not_found_page() {
+    let app = spawn_app().await;
+    let response = app.get("/nie-ma-takiej-strony").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.headers().contains_key("content-security-policy"));
+    assert!(response.text().await.unwrap().contains("Nie znaleziono"));
+}
+
+#[tokio::test]
 async fn health_answers_without_login() {
     let app = spawn_app().await;
     let response = app.get("/health").await;
