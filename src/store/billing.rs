@@ -1,6 +1,5 @@
 //! Proformas, invoices and payments: renewals and their settlement, each in one transaction.
 
-use super::accounts::load_account;
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{
@@ -299,33 +298,4 @@ fn extend_services(tx: &WriteTransaction, proforma: &Document) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Everything the Pulpit shows, read in one snapshot.
-pub struct Overview {
-    pub account: Account,
-    pub services: Vec<Service>,
-    pub documents: Vec<Document>,
-    pub mailboxes: Vec<crate::domain::Mailbox>,
-    pub user_count: usize,
-}
-
-impl Store {
-    /// Shared while nothing is written: the Pulpit is read far more often than anything changes.
-    pub fn overview(&self, account_id: u64) -> Result<std::sync::Arc<Overview>> {
-        self.overviews.get_or_load(account_id, || {
-            let tx = self.read()?;
-            Ok(Overview {
-                account: load_account(&tx, account_id)?,
-                services: super::services::services_of(&tx, account_id)?,
-                documents: documents_of(&tx, account_id)?,
-                mailboxes: super::services::mailboxes_of(&tx, account_id)?,
-                user_count: owned_ids(
-                    &tx.open_table(super::schema::USERS_BY_ACCOUNT)?,
-                    account_id,
-                )?
-                .len(),
-            })
-        })
-    }
 }

@@ -7,14 +7,16 @@ mod cache;
 mod codec;
 mod login;
 mod outbox;
+mod overview;
 mod schema;
 mod services;
 
 pub use accounts::NewAccount;
-pub use billing::{Compose, Overview, PaymentOutcome, RenewOutcome};
+pub use billing::{Compose, PaymentOutcome, RenewOutcome};
 pub use codec::constant_time_eq;
 pub use login::{CodeCheck, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};
+pub use overview::Overview;
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,38 @@
+//! The Pulpit's read model: an account's services, documents and mailboxes in one snapshot,
+//! decoded once and shared until the next write.
+
+use super::accounts::load_account;
+use super::billing::documents_of;
+use super::codec::owned_ids;
+use super::{Result, Store};
+use crate::domain::{Account, Document, Mailbox, Service};
+use std::sync::Arc;
+
+/// Everything the Pulpit shows, read in one snapshot.
+pub struct Overview {
+    pub account: Account,
+    pub services: Vec<Service>,
+    pub documents: Vec<Document>,
+    pub mailboxes: Vec<Mailbox>,
+    pub user_count: usize,
+}
+
+impl Store {
+    /// Shared while nothing is written: the Pulpit is read far more often than anything changes.
+    pub fn overview(&self, account_id: u64) -> Result<Arc<Overview>> {
+        self.overviews.get_or_load(account_id, || {
+            let tx = self.read()?;
+            Ok(Overview {
+                account: load_account(&tx, account_id)?,
+                services: super::services::services_of(&tx, account_id)?,
+                documents: documents_of(&tx, account_id)?,
+                mailboxes: super::services::mailboxes_of(&tx, account_id)?,
+                user_count: owned_ids(
+                    &tx.open_table(super::schema::USERS_BY_ACCOUNT)?,
+                    account_id,
+                )?
+                .len(),
+            })
+        })
+    }
+}
