@@ -8,4 +8,5 @@ mod login;
 mod mail;
 mod pulpit;
 mod security;
+mod sessions;
 mod smtp;
