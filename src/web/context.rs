@@ -127,7 +127,10 @@ impl<'a> FromRequest<'a> for Auth {
         else {
             return Err(AppError::NotLoggedIn { htmx }.into());
         };
-        if session.needs_touch(now) {
+        // The Pulpit's own polling is not the customer's activity: an unattended tab must still
+        // reach the idle timeout.
+        let background = req.header("hx-trigger") == Some(crate::web::LIVE_REGION_ID);
+        if session.needs_touch(now) && !background {
             let touch_token = token.clone();
             state
                 .store

@@ -22,6 +22,9 @@ use poem::{Endpoint, EndpointExt};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
+/// The id of the Pulpit's self-refreshing region; htmx names it in `HX-Trigger` when it polls.
+pub const LIVE_REGION_ID: &str = "powiadomienia";
+
 pub struct AppState {
     pub store: Store,
     pub clock: Clock,

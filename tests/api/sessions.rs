@@ -57,6 +57,32 @@ async fn an_idle_session_ends_after_thirty_minutes() {
 }
 
 #[tokio::test]
+async fn the_pulpits_own_polling_does_not_keep_an_unattended_session_alive() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let poll = || {
+        app.client
+            .get(app.url("/pulpit/powiadomienia"))
+            .header("HX-Request", "true")
+            .header("HX-Trigger", "powiadomienia")
+            .send()
+    };
+    for _ in 0..3 {
+        app.clock.advance(SignedDuration::from_mins(9));
+        let response = poll().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().get("hx-redirect").is_none());
+    }
+    app.clock.advance(SignedDuration::from_mins(4));
+    let expired = poll().await.unwrap();
+    assert_eq!(
+        expired.headers()["hx-redirect"],
+        "/logowanie",
+        "htmx is sent to the login page"
+    );
+}
+
+#[tokio::test]
 async fn every_login_gets_a_new_session_id() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;

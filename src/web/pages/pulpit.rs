@@ -5,6 +5,7 @@ use crate::domain::notifications::{PaymentStatus, notices, payment_status};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
 use crate::store::Overview;
+use crate::web::LIVE_REGION_ID;
 use crate::web::context::{Auth, Ctx, redirect};
 use crate::web::error::WebResult;
 use crate::web::views::components::{notice_box, services_table};
@@ -64,7 +65,7 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
         .filter(|n| may_see_billing || !n.key.starts_with("dokument-"))
         .collect();
     html! {
-        div #powiadomienia hx-get="/pulpit/powiadomienia" hx-trigger=(POLL_EVERY) hx-swap="outerHTML" {
+        div id=(LIVE_REGION_ID) hx-get="/pulpit/powiadomienia" hx-trigger=(POLL_EVERY) hx-swap="outerHTML" {
             @if may_see_billing { (payment_summary(&status)) }
             section.block aria-labelledby="powiadomienia-naglowek" {
                 h2 #powiadomienia-naglowek { "Powiadomienia" }
