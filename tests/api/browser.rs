@@ -199,6 +199,17 @@ async fn with_javascript_odnow_swaps_the_box_in_place_and_the_page_breaks_no_csp
         "the box now shows the proforma: {text}"
     );
     assert!(text.contains("Zapłać"));
+    let due = client
+        .find(Locator::Css("#do-zaplaty"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        due, "132,84 zł",
+        "the amount due follows at once (72,57 zł + 60,27 zł)"
+    );
     let marker = client
         .execute("return window.stillTheSamePage;", vec![])
         .await

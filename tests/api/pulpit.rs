@@ -75,6 +75,10 @@ async fn odnow_creates_one_proforma_from_the_plan_and_swaps_the_box() {
         html.contains("60,27 zł"),
         "49,00 zł net + 23% VAT from the plan"
     );
+    assert!(
+        html.contains("hx-swap-oob=\"true\"") && html.contains("132,84 zł"),
+        "Stan płatności comes along with the box"
+    );
     let again = app.renew_htmx(id).await.text().await.unwrap();
     assert_eq!(again, html, "a second click shows the same proforma");
     assert_eq!(app.proformas_of(ABONENT).len(), before + 1);

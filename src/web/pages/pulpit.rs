@@ -66,7 +66,7 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
         .collect();
     html! {
         div id=(LIVE_REGION_ID) hx-get="/pulpit/powiadomienia" hx-trigger=(POLL_EVERY) hx-swap="outerHTML" {
-            @if may_see_billing { (payment_summary(&status)) }
+            @if may_see_billing { (payment_summary(&status, false)) }
             section.block aria-labelledby="powiadomienia-naglowek" {
                 h2 #powiadomienia-naglowek { "Powiadomienia" }
                 @if boxes.is_empty() {
@@ -81,9 +81,11 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
     }
 }
 
-fn payment_summary(status: &PaymentStatus) -> Markup {
+/// "Stan płatności". `out_of_band`: sent beside another fragment, htmx puts it in place too.
+pub(super) fn payment_summary(status: &PaymentStatus, out_of_band: bool) -> Markup {
     html! {
-        section.block.payment-status aria-labelledby="platnosci-naglowek" {
+        section #stan-platnosci .block.payment-status aria-labelledby="platnosci-naglowek"
+            hx-swap-oob=[out_of_band.then_some("true")] {
             h2 #platnosci-naglowek { "Stan płatności" }
             dl.figures {
                 div { dt { "Do zapłaty" } dd #do-zaplaty { (status.due) } }

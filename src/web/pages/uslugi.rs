@@ -1,6 +1,6 @@
 //! A service (Zobacz) and its renewal (Odnów).
 
-use crate::domain::notifications::service_notice;
+use crate::domain::notifications::{payment_status, service_notice};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Document, Service, ServiceDetails};
 use crate::mail;
@@ -161,6 +161,14 @@ pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .store
         .service_of_account(account_id, id)?
         .ok_or(AppError::NotFound)?;
-    let notice = service_notice(&service, Some(&proforma), today(now)).ok_or(AppError::NotFound)?;
-    Ok(notice_box(&ctx.csrf, &notice).into_response())
+    let today = today(now);
+    let notice = service_notice(&service, Some(&proforma), today).ok_or(AppError::NotFound)?;
+    // The amount due changed too: refresh "Stan płatności" in the same response.
+    let overview = ctx.state.store.overview(account_id)?;
+    let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
+    Ok(html! {
+        (notice_box(&ctx.csrf, &notice))
+        (super::pulpit::payment_summary(&status, true))
+    }
+    .into_response())
 }
