@@ -67,7 +67,7 @@ impl Store {
             issued_at: now,
             wrong_tries: 0,
         };
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             forget_code(tx, email.as_str())?;
             tx.open_table(LOGIN_CODES)?
                 .insert(email.as_str(), encode(&row)?.as_slice())?;
@@ -88,7 +88,7 @@ impl Store {
     /// Checks a typed code. A wrong code counts a try; the fifth wrong try kills the code.
     pub fn login_with_code(&self, email: &Email, code: &str, now: Timestamp) -> Result<CodeCheck> {
         let typed = self.mac(&[b"code", email.as_str().as_bytes(), code.as_bytes()]);
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             let stored = tx
                 .open_table(LOGIN_CODES)?
                 .get(email.as_str())?
@@ -136,7 +136,7 @@ impl Store {
 
     pub fn login_with_link(&self, token: &str, now: Timestamp) -> Result<CodeCheck> {
         let key = self.mac(&[b"link", token.as_bytes()]);
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             let email = tx
                 .open_table(LOGIN_LINKS)?
                 .get(key.as_slice())?
@@ -217,7 +217,7 @@ impl Store {
     /// Records activity for the idle timeout (callers do it at most once a minute).
     pub fn touch_session(&self, token: &str, now: Timestamp) -> Result<()> {
         let key = self.session_key(token);
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             let mut sessions = tx.open_table(SESSIONS)?;
             let stored = sessions.get(key.as_slice())?.map(|v| v.value().to_vec());
             if let Some(bytes) = stored {
@@ -231,7 +231,7 @@ impl Store {
 
     pub fn end_session(&self, token: &str) -> Result<()> {
         let key = self.session_key(token);
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             tx.open_table(SESSIONS)?.remove(key.as_slice())?;
             Ok(())
         })
@@ -239,7 +239,7 @@ impl Store {
 
     /// Deletes sessions and login codes that can no longer be used.
     pub fn purge_expired_logins(&self, now: Timestamp) -> Result<usize> {
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             let mut removed = 0;
             let mut sessions = tx.open_table(SESSIONS)?;
             sessions.retain(|_, bytes| {

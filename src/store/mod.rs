@@ -95,10 +95,21 @@ impl Store {
 
     /// Runs `work` in one write transaction, committed only if it succeeds.
     pub(crate) fn write<T>(&self, work: impl FnOnce(&WriteTransaction) -> Result<T>) -> Result<T> {
+        let value = self.write_unseen(work)?;
+        self.overviews.invalidate_all();
+        Ok(value)
+    }
+
+    /// A write that changes nothing an overview shows (sessions, login codes, outbox delivery),
+    /// so cached overviews stay valid: otherwise every page view's session touch and every
+    /// delivered e-mail would empty the cache for all accounts.
+    pub(crate) fn write_unseen<T>(
+        &self,
+        work: impl FnOnce(&WriteTransaction) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.db.begin_write()?;
         let value = work(&tx)?;
         tx.commit()?;
-        self.overviews.invalidate_all();
         Ok(value)
     }
 

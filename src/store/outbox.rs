@@ -109,7 +109,7 @@ impl Store {
         outcome: std::result::Result<(), (String, bool)>,
         now: Timestamp,
     ) -> Result<Delivery> {
-        self.write(|tx| {
+        self.write_unseen(|tx| {
             let mut outbox = tx.open_table(OUTBOX)?;
             let mut due = tx.open_table(OUTBOX_DUE)?;
             let Some(mut message): Option<OutboxMessage> = get(&outbox, id)? else {
