@@ -3,18 +3,19 @@
 //! and no per-table bookkeeping to get wrong.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// More accounts than this in the cache and it starts over (a bound on memory, not an LRU).
 const MAX_ENTRIES: usize = 4096;
 
-pub struct Cache<T> {
+pub struct Cache<K, T> {
     generation: AtomicU64,
-    entries: Mutex<HashMap<u64, (u64, Arc<T>)>>,
+    entries: Mutex<HashMap<K, (u64, Arc<T>)>>,
 }
 
-impl<T> Default for Cache<T> {
+impl<K, T> Default for Cache<K, T> {
     fn default() -> Self {
         Cache {
             generation: AtomicU64::new(0),
@@ -23,7 +24,7 @@ impl<T> Default for Cache<T> {
     }
 }
 
-impl<T> Cache<T> {
+impl<K: Hash + Eq, T> Cache<K, T> {
     /// Called after every commit.
     pub fn invalidate_all(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -31,11 +32,7 @@ impl<T> Cache<T> {
 
     /// The cached value of `key`, or `load`'s, remembered under the generation read *before*
     /// loading: a write that commits meanwhile makes the entry unusable at once.
-    pub fn get_or_load<E>(
-        &self,
-        key: u64,
-        load: impl FnOnce() -> Result<T, E>,
-    ) -> Result<Arc<T>, E> {
+    pub fn get_or_load<E>(&self, key: K, load: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E> {
         let generation = self.generation.load(Ordering::Acquire);
         if let Ok(entries) = self.entries.lock()
             && let Some((cached_at, value)) = entries.get(&key)
@@ -60,7 +57,7 @@ mod tests {
 
     #[test]
     fn a_write_between_load_and_use_is_never_hidden() {
-        let cache: Cache<&str> = Cache::default();
+        let cache: Cache<u64, &str> = Cache::default();
         let first = cache.get_or_load(1, || Ok::<_, ()>("old"));
         assert_eq!(first.map(|v| *v), Ok("old"));
         assert_eq!(

@@ -9,12 +9,20 @@ use crate::domain::{Account, Email, User};
 use crate::random;
 use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
+use std::sync::Arc;
 
 /// What a login request e-mails: the code and the token of the link.
 pub struct LoginRequest<'a> {
     pub user: &'a User,
     pub code: &'a str,
     pub link_token: &'a str,
+}
+
+/// A session that may be used, with its user and account as of the last write.
+pub struct LiveSession {
+    pub session: Session,
+    pub user: User,
+    pub account: Account,
 }
 
 pub enum CodeCheck {
@@ -192,26 +200,37 @@ impl Store {
 
     /// The live session of `token`, its user and account (one snapshot), or `None` when the
     /// session ended, timed out, or its user was removed or disabled.
-    pub fn session(&self, token: &str, now: Timestamp) -> Result<Option<(Session, User, Account)>> {
+    pub fn session(&self, token: &str, now: Timestamp) -> Result<Option<Arc<LiveSession>>> {
         let key = self.session_key(token);
+        let cached = self
+            .sessions
+            .get_or_load(key.clone(), || self.load_session(&key))?;
+        Ok(cached
+            .as_ref()
+            .clone()
+            .filter(|live| live.session.is_alive(now)))
+    }
+
+    fn load_session(&self, key: &[u8]) -> Result<Option<Arc<LiveSession>>> {
         let tx = self.read()?;
         let Some(bytes) = tx
             .open_table(SESSIONS)?
-            .get(key.as_slice())?
+            .get(key)?
             .map(|v| v.value().to_vec())
         else {
             return Ok(None);
         };
         let session: Session = decode(&bytes)?;
-        if !session.is_alive(now) {
-            return Ok(None);
-        }
         let user: Option<User> = get(&tx.open_table(USERS)?, session.user_id)?;
         let Some(user) = user.filter(|u| u.active && u.account_id == session.account_id) else {
             return Ok(None);
         };
         let account = super::accounts::load_account(&tx, user.account_id)?;
-        Ok(Some((session, user, account)))
+        Ok(Some(Arc::new(LiveSession {
+            session,
+            user,
+            account,
+        })))
     }
 
     /// Records activity for the idle timeout (callers do it at most once a minute).

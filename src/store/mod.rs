@@ -14,7 +14,7 @@ mod services;
 pub use accounts::NewAccount;
 pub use billing::{Compose, PaymentOutcome, RenewOutcome};
 pub use codec::constant_time_eq;
-pub use login::{CodeCheck, LoginRequest};
+pub use login::{CodeCheck, LiveSession, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};
 pub use overview::Overview;
 
@@ -66,7 +66,9 @@ from_redb!(
 pub struct Store {
     db: Arc<Database>,
     secret: Arc<[u8; 32]>,
-    overviews: Arc<cache::Cache<Overview>>,
+    overviews: Arc<cache::Cache<u64, Overview>>,
+    /// Keyed by the session's MAC; `None` caches "no such live user" as well.
+    sessions: Arc<cache::Cache<Vec<u8>, Option<Arc<LiveSession>>>>,
 }
 
 impl Store {
@@ -86,6 +88,7 @@ impl Store {
             db: Arc::new(db),
             secret: Arc::new(secret),
             overviews: Arc::default(),
+            sessions: Arc::default(),
         })
     }
 
@@ -110,6 +113,8 @@ impl Store {
         let tx = self.db.begin_write()?;
         let value = work(&tx)?;
         tx.commit()?;
+        // Any write may end a session or change its user: sessions are cheap to reload.
+        self.sessions.invalidate_all();
         Ok(value)
     }
 

@@ -6,6 +6,7 @@ use super::error::AppError;
 use super::guard::CsrfToken;
 use super::views::layout::{self, Nav};
 use crate::domain::{Account, User};
+use crate::store::LiveSession;
 use maud::Markup;
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{FromRequest, IntoResponse, Request, RequestBody, Response};
@@ -106,8 +107,7 @@ pub fn redirect(to: &str) -> Response {
 
 /// The logged-in user of a live session; anyone else is sent to the login page.
 pub struct Auth {
-    pub user: User,
-    pub account: Account,
+    live: Arc<LiveSession>,
     pub session_token: String,
 }
 
@@ -122,15 +122,13 @@ impl<'a> FromRequest<'a> for Auth {
             return Err(AppError::NotLoggedIn { htmx }.into());
         };
         let now = state.clock.now();
-        let Some((session, user, account)) =
-            state.store.session(&token, now).map_err(AppError::from)?
-        else {
+        let Some(live) = state.store.session(&token, now).map_err(AppError::from)? else {
             return Err(AppError::NotLoggedIn { htmx }.into());
         };
         // The Pulpit's own polling is not the customer's activity: an unattended tab must still
         // reach the idle timeout.
         let background = req.header("hx-trigger") == Some(crate::web::LIVE_REGION_ID);
-        if session.needs_touch(now) && !background {
+        if live.session.needs_touch(now) && !background {
             let touch_token = token.clone();
             state
                 .store
@@ -139,17 +137,24 @@ impl<'a> FromRequest<'a> for Auth {
                 .map_err(AppError::from)?;
         }
         Ok(Auth {
-            user,
-            account,
+            live,
             session_token: token,
         })
     }
 }
 
 impl Auth {
+    pub fn user(&self) -> &User {
+        &self.live.user
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.live.account
+    }
+
     /// Roles are enforced here, on the server, for every action that moves money.
     pub fn require_billing(&self) -> Result<(), AppError> {
-        if self.user.role.may_handle_billing() {
+        if self.user().role.may_handle_billing() {
             Ok(())
         } else {
             Err(AppError::Forbidden)

@@ -35,10 +35,10 @@ fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
 
 #[handler]
 pub async fn view_faktury_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    if !auth.user.role.may_see_billing() {
+    if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
-    let documents = ctx.state.store.documents_of_account(auth.account.id)?;
+    let documents = ctx.state.store.documents_of_account(auth.account().id)?;
     let today = today(ctx.now());
     let (unpaid, rest): (Vec<Document>, Vec<Document>) =
         documents.into_iter().partition(Document::is_unpaid);
@@ -57,14 +57,14 @@ pub async fn view_faktury_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
 
 #[handler]
 pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
-    if !auth.user.role.may_see_billing() {
+    if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
     let id = parse_id(&id)?;
     let document = ctx
         .state
         .store
-        .document_of_account(auth.account.id, id)?
+        .document_of_account(auth.account().id, id)?
         .ok_or(AppError::NotFound)?;
     let today = today(ctx.now());
     let body = html! {
@@ -103,7 +103,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 dl.details {
                     div { dt { "Kwota" } dd { strong { (document.total_gross()) } } }
                     div { dt { "Numer rachunku" } dd { code { (ctx.state.config.args.bank_account) } } }
-                    div { dt { "Tytuł przelewu" } dd { code { (document.number) " " (auth.account.transfer_reference) } } }
+                    div { dt { "Tytuł przelewu" } dd { code { (document.number) " " (auth.account().transfer_reference) } } }
                 }
                 p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
             }
@@ -116,13 +116,13 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
 
 #[handler]
 pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    if !auth.user.role.may_see_billing() {
+    if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
-    let documents = ctx.state.store.documents_of_account(auth.account.id)?;
-    let payments = ctx.state.store.payments_of_account(auth.account.id)?;
+    let documents = ctx.state.store.documents_of_account(auth.account().id)?;
+    let payments = ctx.state.store.payments_of_account(auth.account().id)?;
     let today = today(ctx.now());
-    let status = payment_status(&documents, auth.account.prepaid_balance, today);
+    let status = payment_status(&documents, auth.account().prepaid_balance, today);
     let body = html! {
         section.block {
             dl.figures {
@@ -131,7 +131,7 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
                 div { dt { "Saldo przedpłat" } dd { (status.prepaid) } }
             }
             p { "Przelewy kieruj na rachunek " code { (ctx.state.config.args.bank_account) }
-                ", w tytule podając numer proformy i identyfikator konta " code { (auth.account.transfer_reference) } "." }
+                ", w tytule podając numer proformy i identyfikator konta " code { (auth.account().transfer_reference) } "." }
         }
         section.block {
             h2 { "Historia płatności" }

@@ -9,7 +9,7 @@ use poem::{Response, handler};
 
 #[handler]
 pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let users = ctx.state.store.users_of_account(auth.account.id)?;
+    let users = ctx.state.store.users_of_account(auth.account().id)?;
     let body = html! {
         section.block {
             p { "Użytkownicy konta: " strong { (users.len()) } }
@@ -34,7 +34,7 @@ pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
 
 #[handler]
 pub async fn view_dane_abonenta_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let a = &auth.account;
+    let a = auth.account();
     let body = html! {
         section.block {
             h2 { "Dane właściwe" }

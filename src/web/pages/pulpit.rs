@@ -26,7 +26,7 @@ pub fn view_index_get() -> Response {
 
 #[handler]
 pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let overview = ctx.state.store.overview(auth.account.id)?;
+    let overview = ctx.state.store.overview(auth.account().id)?;
     let today = today(ctx.now());
     let body = html! {
         (live_region(&ctx, &auth, &overview, today))
@@ -41,7 +41,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
 
 #[handler]
 pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let overview = ctx.state.store.overview(auth.account.id)?;
+    let overview = ctx.state.store.overview(auth.account().id)?;
     let region = live_region(&ctx, &auth, &overview, today(ctx.now()));
     if ctx.htmx {
         Ok(region.into_response())
@@ -52,7 +52,7 @@ pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
 
 /// The part of the Pulpit that refreshes itself: payment status and the boxes.
 fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
-    let may_see_billing = auth.user.role.may_see_billing();
+    let may_see_billing = auth.user().role.may_see_billing();
     let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
     let boxes = notices(
         &overview.services,

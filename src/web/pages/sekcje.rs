@@ -13,7 +13,7 @@ async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response>
     let services: Vec<_> = ctx
         .state
         .store
-        .services_of_account(auth.account.id)?
+        .services_of_account(auth.account().id)?
         .into_iter()
         .filter(|s| s.kind == kind)
         .collect();
@@ -61,7 +61,7 @@ pub async fn view_open_xchange_get(ctx: Ctx, auth: Auth) -> WebResult<Response> 
 
 #[handler]
 pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let mailboxes = ctx.state.store.mailboxes_of_account(auth.account.id)?;
+    let mailboxes = ctx.state.store.mailboxes_of_account(auth.account().id)?;
     let body = html! {
         section.block {
             @if mailboxes.is_empty() {

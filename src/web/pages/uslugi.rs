@@ -24,10 +24,10 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
     let service = ctx
         .state
         .store
-        .service_of_account(auth.account.id, id)?
+        .service_of_account(auth.account().id, id)?
         .ok_or(AppError::NotFound)?;
     let plan = ctx.state.store.plan(service.plan_id)?;
-    let documents = ctx.state.store.documents_of_account(auth.account.id)?;
+    let documents = ctx.state.store.documents_of_account(auth.account().id)?;
     let open = documents
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
@@ -67,7 +67,7 @@ fn renewal(
         @if let Some(proforma) = open {
             p { "Proforma " a href={ "/faktury/" (proforma.id) } { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " czeka na zapłatę." }
             p { a.button href={ "/faktury/" (proforma.id) } { "Zapłać" } }
-        } @else if !auth.user.role.may_handle_billing() {
+        } @else if !auth.user().role.may_handle_billing() {
             p.muted { "Odnowienie może zlecić właściciel konta, administrator lub księgowość." }
         } @else if service.may_be_renewed(today) {
             p { "Odnowienie wystawi proformę na kolejny okres wg cennika planu." }
@@ -106,7 +106,7 @@ fn details(details: &ServiceDetails) -> Markup {
 pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
     let id = parse_id(&id)?;
     auth.require_billing()?;
-    let account_id = auth.account.id;
+    let account_id = auth.account().id;
     let now = ctx.now();
     let base_url = ctx.state.base_url.clone();
     let outcome = ctx

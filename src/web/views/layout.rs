@@ -73,8 +73,8 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                         }
                     }
                     div.who {
-                        span { (auth.account.name) }
-                        small { (auth.user.email) " · " (auth.user.role.label()) }
+                        span { (auth.account().name) }
+                        small { (auth.user().email) " · " (auth.user().role.label()) }
                         form method="post" action="/wyloguj" {
                             (csrf_field(&ctx.csrf))
                             button.link type="submit" { "Wyloguj" }
