@@ -229,24 +229,12 @@ pub fn notices(
 mod tests {
     use super::*;
     use crate::domain::billing::{Buyer, Line};
-    use crate::domain::service::Lifecycle;
-    use crate::domain::{DocumentKind, DocumentStatus, ServiceDetails, ServiceKind};
+    use crate::domain::{DocumentKind, DocumentStatus};
     use jiff::Timestamp;
     use jiff::civil::date;
 
     fn service(id: u64, expires_on: Date) -> Service {
-        Service {
-            id,
-            account_id: 1,
-            kind: ServiceKind::Domain,
-            name: format!("domena{id}.pl"),
-            plan_id: 1,
-            lifecycle: Lifecycle::Live,
-            expires_on,
-            auto_renew: false,
-            details: ServiceDetails::None,
-            created_at: Timestamp::UNIX_EPOCH,
-        }
+        Service::live_domain_for_tests(id, expires_on)
     }
 
     fn proforma(id: u64, renews: Option<u64>, due_on: Date) -> Document {

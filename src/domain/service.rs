@@ -212,16 +212,14 @@ impl Mailbox {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    fn domain_expiring(expires_on: Date) -> Service {
+impl Service {
+    /// A paid-up domain `domena{id}.pl` of account 1: the fixture of the domain's unit tests.
+    pub(crate) fn live_domain_for_tests(id: u64, expires_on: Date) -> Service {
         Service {
-            id: 1,
+            id,
             account_id: 1,
             kind: ServiceKind::Domain,
-            name: "firma.pl".into(),
+            name: format!("domena{id}.pl"),
             plan_id: 1,
             lifecycle: Lifecycle::Live,
             expires_on,
@@ -229,6 +227,16 @@ mod tests {
             details: ServiceDetails::None,
             created_at: Timestamp::UNIX_EPOCH,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn domain_expiring(expires_on: Date) -> Service {
+        Service::live_domain_for_tests(1, expires_on)
     }
 
     #[test]

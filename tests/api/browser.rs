@@ -95,6 +95,20 @@ async fn browser(javascript: bool, profile: &std::path::Path) -> (Driver, Client
     panic!("cannot start a Chromium session through chromedriver");
 }
 
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn wait_for(client: &Client, css: &str) {
+    client.wait().for_element(Locator::Css(css)).await.unwrap();
+}
+
 async fn log_in(app: &TestApp, client: &Client) {
     client.goto(&app.url("/logowanie")).await.unwrap();
     client
@@ -104,13 +118,7 @@ async fn log_in(app: &TestApp, client: &Client) {
         .send_keys(ABONENT)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("form.card button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "form.card button").await;
     let mail = app.next_login_mail(ABONENT).await;
     client
         .wait()
@@ -120,18 +128,8 @@ async fn log_in(app: &TestApp, client: &Client) {
         .send_keys(&mail.code)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("form.card button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("#powiadomienia"))
-        .await
-        .unwrap();
+    click(client, "form.card button").await;
+    wait_for(client, "#powiadomienia").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/pulpit");
 }
 
@@ -172,13 +170,7 @@ async fn with_javascript_odnow_swaps_the_box_in_place_and_the_page_breaks_no_csp
         .unwrap();
 
     let selector = format!("#box-usluga-{id} button");
-    client
-        .find(Locator::Css(&selector))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, &selector).await;
     let box_selector = format!("#box-usluga-{id}");
     let mut text = String::new();
     for _ in 0..100 {
@@ -276,18 +268,8 @@ async fn without_javascript_odnow_is_a_plain_form_that_leads_to_the_proforma() {
         .unwrap();
     assert_eq!(htmx, json!("undefined"), "the page's scripts do not run");
     let id = app.service_id(ABONENT, "przykladowa-firma.com");
-    client
-        .find(Locator::Css(&format!("#box-usluga-{id} button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("#zaplac"))
-        .await
-        .unwrap();
+    click(&client, &format!("#box-usluga-{id} button")).await;
+    wait_for(&client, "#zaplac").await;
     assert!(
         client
             .current_url()
