@@ -229,9 +229,20 @@ async fn the_accounting_role_may_renew_but_the_technical_role_may_not() {
         String::from_utf8_lossy(&output.stderr)
     );
     app.log_in("tech@example.com").await;
+    let page = app.pulpit().await;
+    assert!(
+        page.contains("Domena przykladowa-firma.pl wygasa za 5 dni"),
+        "sees the services"
+    );
+    assert!(
+        !page.contains(">Odnów</button>") && !page.contains("Do zapłaty"),
+        "but no money"
+    );
     let id = app.service_id(ABONENT, "przykladowa-firma.pl");
     assert_eq!(app.renew_htmx(id).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get("/faktury").await.status(), StatusCode::FORBIDDEN);
+    app.log_in("ksiegowosc@example.com").await;
+    assert_eq!(app.renew_htmx(id).await.status(), StatusCode::OK, "Księgowość may renew");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Pulpit: payment status, the live notification boxes, the services, and the permanent modules.
 
+use crate::domain::Document;
 use crate::domain::ServiceKind;
-use crate::domain::notifications::{PaymentStatus, notices, payment_status};
+use crate::domain::notifications::{Action, PaymentStatus, notices, payment_status};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
 use crate::store::Overview;
@@ -52,18 +53,23 @@ pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
 
 /// The part of the Pulpit that refreshes itself: payment status and the boxes.
 fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
-    let may_see_billing = auth.user().role.may_see_billing();
+    let role = auth.user().role;
+    let may_see_billing = role.may_see_billing();
     let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
-    let boxes = notices(
-        &overview.services,
-        &overview.documents,
-        &overview.mailboxes,
-        today,
-    );
-    let boxes: Vec<_> = boxes
-        .into_iter()
-        .filter(|n| may_see_billing || !n.key.starts_with("dokument-"))
-        .collect();
+    // Roles without billing see the state of services, not documents or money buttons.
+    let documents: &[Document] = if may_see_billing {
+        &overview.documents
+    } else {
+        &[]
+    };
+    let mut boxes = notices(&overview.services, documents, &overview.mailboxes, today);
+    if !role.may_handle_billing() {
+        for notice in &mut boxes {
+            notice
+                .actions
+                .retain(|a| !matches!(a, Action::Renew { .. } | Action::Pay { .. }));
+        }
+    }
     html! {
         div id=(LIVE_REGION_ID) hx-get="/pulpit/powiadomienia" hx-trigger=(POLL_EVERY) hx-swap="outerHTML" {
             @if may_see_billing { (payment_summary(&status, false)) }
