@@ -35,7 +35,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             h2 #uslugi-naglowek { "Status usług" }
             (services_table(&overview.services, today))
         }
-        (modules(&ctx, &overview, today))
+        (modules(&ctx, &overview, today, auth.user().role.may_see_billing()))
     };
     Ok(ctx.page(&auth, "Pulpit", Nav::Pulpit, body))
 }
@@ -122,7 +122,7 @@ fn module(title: &str, href: &str, content: Markup) -> Markup {
     }
 }
 
-fn modules(ctx: &Ctx, overview: &Overview, today: Date) -> Markup {
+fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -> Markup {
     let of_kind = |kind| overview.services.iter().filter(move |s| s.kind == kind);
     let unpaid: Vec<_> = overview
         .documents
@@ -176,8 +176,12 @@ fn modules(ctx: &Ctx, overview: &Overview, today: Date) -> Markup {
                     p { "Usługi, których obsługa nie została jeszcze przeniesiona do nowego Panelu klienta." }
                 }))
                 (module("Faktury", "/faktury", html! {
-                    p { "Nieopłacone: " strong { (unpaid.len()) } }
-                    p { "Należności: " strong #naleznosci { (unpaid_total) } }
+                    @if may_see_billing {
+                        p { "Nieopłacone: " strong { (unpaid.len()) } }
+                        p { "Należności: " strong #naleznosci { (unpaid_total) } }
+                    } @else {
+                        p.muted { "Faktury widzą właściciel, administrator i księgowość." }
+                    }
                 }))
                 (module("Sklep", "/sklep", html! {
                     p { "Zamów kolejną usługę: domenę, hosting, certyfikat SSL." }
