@@ -119,11 +119,19 @@ impl<'a> FromRequest<'a> for Auth {
             .cloned()
             .ok_or_else(|| AppError::Internal("state missing".into()))?;
         let Some(token) = cookies::read(req, state.cookies.session).map(str::to_string) else {
-            return Err(AppError::NotLoggedIn { htmx }.into());
+            return Err(AppError::NotLoggedIn {
+                htmx,
+                expired: false,
+            }
+            .into());
         };
         let now = state.clock.now();
         let Some(live) = state.store.session(&token, now).map_err(AppError::from)? else {
-            return Err(AppError::NotLoggedIn { htmx }.into());
+            return Err(AppError::NotLoggedIn {
+                htmx,
+                expired: true,
+            }
+            .into());
         };
         // The Pulpit's own polling is not the customer's activity: an unattended tab must still
         // reach the idle timeout.

@@ -9,7 +9,8 @@ use poem::{IntoResponse, Response};
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not logged in")]
-    NotLoggedIn { htmx: bool },
+    /// `expired`: the browser had a session, but it ended (timeout, logout elsewhere, disabled).
+    NotLoggedIn { htmx: bool, expired: bool },
     #[error("not found")]
     NotFound,
     #[error("forbidden by role")]
@@ -41,17 +42,21 @@ impl ResponseError for AppError {
 
     fn as_response(&self) -> Response {
         let (title, text) = match self {
-            AppError::NotLoggedIn { htmx: true } => {
-                // htmx follows redirects inside the XHR; this header makes it load the login page.
+            AppError::NotLoggedIn { htmx, expired } => {
+                let to = if *expired {
+                    "/logowanie?sesja=wygasla"
+                } else {
+                    "/logowanie"
+                };
+                // htmx follows redirects inside the XHR; HX-Redirect makes it load the login page.
+                let (status, header) = if *htmx {
+                    (StatusCode::OK, "HX-Redirect")
+                } else {
+                    (StatusCode::SEE_OTHER, "Location")
+                };
                 return Response::builder()
-                    .status(StatusCode::OK)
-                    .header("HX-Redirect", "/logowanie")
-                    .finish();
-            }
-            AppError::NotLoggedIn { htmx: false } => {
-                return Response::builder()
-                    .status(StatusCode::SEE_OTHER)
-                    .header("Location", "/logowanie")
+                    .status(status)
+                    .header(header, to)
                     .finish();
             }
             AppError::NotFound => (

@@ -21,7 +21,7 @@ async fn after_logout_the_old_session_cookie_no_longer_works() {
         .await
         .unwrap();
     assert_eq!(replay.status(), StatusCode::SEE_OTHER);
-    assert_eq!(replay.headers()["location"], "/logowanie");
+    assert_eq!(replay.headers()["location"], "/logowanie?sesja=wygasla");
 }
 
 #[tokio::test]
@@ -37,7 +37,18 @@ async fn a_disabled_users_session_stops_at_the_next_request() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(app.get("/pulpit").await.status(), StatusCode::SEE_OTHER);
+    let response = app.get("/pulpit").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let to = response.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, "/logowanie?sesja=wygasla");
+    assert!(
+        app.get(&to)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Sesja wygasła. Zaloguj się ponownie.")
+    );
 }
 
 #[tokio::test]
@@ -77,7 +88,7 @@ async fn the_pulpits_own_polling_does_not_keep_an_unattended_session_alive() {
     let expired = poll().await.unwrap();
     assert_eq!(
         expired.headers()["hx-redirect"],
-        "/logowanie",
+        "/logowanie?sesja=wygasla",
         "htmx is sent to the login page"
     );
 }

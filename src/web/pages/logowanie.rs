@@ -98,7 +98,14 @@ pub async fn view_logowanie_get(ctx: Ctx, req: &Request) -> WebResult<Response> 
     {
         return Ok(redirect("/pulpit"));
     }
-    Ok(ctx.public_page(StatusCode::OK, "Logowanie", email_form(&ctx, "", None)))
+    let expired = req.uri().query() == Some("sesja=wygasla");
+    let body = html! {
+        @if expired {
+            p.flash role="status" { "Sesja wygasła. Zaloguj się ponownie." }
+        }
+        (email_form(&ctx, "", None))
+    };
+    Ok(ctx.public_page(StatusCode::OK, "Logowanie", body))
 }
 
 #[handler]
