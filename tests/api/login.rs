@@ -79,6 +79,26 @@ async fn the_emailed_link_asks_for_a_click_and_logs_in_only_on_post() {
 }
 
 #[tokio::test]
+async fn the_demo_mailbox_shows_the_message_with_a_clickable_login_link() {
+    let app = spawn_app().await;
+    app.request_code(ABONENT).await;
+    let mail = app.next_login_mail(ABONENT).await;
+    let inbox = app.get("/demo/poczta").await.text().await.unwrap();
+    let at = inbox.find("Kod logowania do Panelu klienta").unwrap();
+    let href = inbox[..at]
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let message = app.get(&href).await.text().await.unwrap();
+    assert!(message.contains(&format!("Kod logowania do Panelu klienta: {}", mail.code)));
+    assert!(message.contains(&format!("<a href=\"{}\">", mail.link)));
+}
+
+#[tokio::test]
 async fn wrong_expired_and_reused_codes_are_refused() {
     let app = spawn_app().await;
     app.request_code(ABONENT).await;

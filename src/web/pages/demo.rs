@@ -51,7 +51,16 @@ pub async fn view_poczta_wiadomosc_get(ctx: Ctx, Path(id): Path<String>) -> WebR
         .ok_or(AppError::NotFound)?;
     let body = html! {
         p { "Do: " (message.to) } p { "Wysłana: " (format_timestamp(message.created_at)) }
-        pre.mail { (message.text) }
+        pre.mail {
+            @for line in message.text.lines() {
+                // The panel's own links (login, documents) are clickable, as in a mail client.
+                @if line.starts_with(&format!("{}/", ctx.state.base_url)) {
+                    a href=(line) { (line) } "\n"
+                } @else {
+                    (line) "\n"
+                }
+            }
+        }
         p { a href="/demo/poczta" { "Wszystkie wiadomości" } }
     };
     Ok(ctx.public_page(StatusCode::OK, &message.subject, body))
