@@ -59,7 +59,7 @@ fn email_form(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
             aside.card.demo {
                 p { strong { "Tryb demonstracyjny." } " Zaloguj się jako " code { "abonent@example.com" }
                     " lub " code { "inny@example.com" } ". Wiadomość z kodem znajdziesz w "
-                    a href="/demo/poczta" { "poczcie demo" } "." }
+                    a href="/demo/poczta" target="_blank" rel="noopener" { "poczcie demo" } "." }
             }
         }
     }
@@ -86,7 +86,7 @@ fn code_form(ctx: &Ctx, email: &str, error: Option<&str>) -> Markup {
             button.link type="submit" { "Wyślij nowy kod" }
         }
         @if ctx.state.config.args.demo {
-            p { a href="/demo/poczta" { "Otwórz pocztę demo" } }
+            p { a href="/demo/poczta" target="_blank" rel="noopener" { "Otwórz pocztę demo" } }
         }
     }
 }
