@@ -12,6 +12,7 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod catalogue;
 mod socket;
 
 pub use socket::{bind_socket, serve_socket, socket_path};
@@ -64,6 +65,39 @@ pub enum AdminTask {
     },
     /// List unpaid proformas.
     Unpaid,
+    /// List the plans (the catalogue), with their ids.
+    Plans,
+    /// Add a plan to the catalogue.
+    AddPlan {
+        /// domain, hosting, ssl, cloud, kreator-www or open-xchange
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// Net price of one period, e.g. 49,00
+        #[arg(long)]
+        price: String,
+        /// Length of one period in months.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long, default_value_t = crate::domain::billing::DEFAULT_VAT_PERCENT)]
+        vat: u32,
+    },
+    /// Add an existing service to an account (e.g. when moving customers from another panel).
+    AddService {
+        /// E-mail of any user of the account.
+        #[arg(long)]
+        account_of: String,
+        /// Plan id (see `plans`): sets the kind, the price and the period of renewals.
+        #[arg(long)]
+        plan: u64,
+        /// What the customer knows it by: the domain name, the server's name.
+        #[arg(long)]
+        name: String,
+        /// The last day it is paid for, YYYY-MM-DD.
+        #[arg(long)]
+        expires: String,
+    },
 }
 
 /// Carries out one task against the store.
@@ -73,7 +107,6 @@ pub fn execute(
     now: jiff::Timestamp,
     base_url: &str,
 ) -> Result<String, String> {
-    let err = |e: crate::store::StoreError| e.to_string();
     match task {
         AdminTask::CreateAccount {
             email,
@@ -83,116 +116,172 @@ pub fn execute(
             postal_code,
             city,
         } => {
-            let email = Email::parse(&email).map_err(str::to_string)?;
-            let (account, owner) = store
-                .create_account(
-                    NewAccount {
-                        name: name.clone(),
-                        nip,
-                        address: Address {
-                            street,
-                            postal_code,
-                            city,
-                        },
-                        owner_email: email,
-                        owner_name: name,
-                        phone: String::new(),
-                    },
-                    now,
-                )
-                .map_err(err)?;
-            Ok(format!(
-                "created account {} ({}) with owner {}",
-                account.id, account.name, owner.email
-            ))
+            let address = Address {
+                street,
+                postal_code,
+                city,
+            };
+            create_account(store, &email, name, nip, address, now)
         }
         AdminTask::AddUser {
             account_of,
             email,
             name,
             role,
-        } => {
-            let role = Role::parse(&role)
-                .ok_or("unknown role: use owner, administrator, accounting or technical")?;
-            let existing = Email::parse(&account_of).map_err(str::to_string)?;
-            let owner = store
-                .user_by_email(&existing)
-                .map_err(err)?
-                .ok_or("no user with that e-mail")?;
-            let email = Email::parse(&email).map_err(str::to_string)?;
-            let user = store
-                .add_user(owner.account_id, &email, &name, role, now)
-                .map_err(err)?;
-            Ok(format!(
-                "added {} ({}) to account {}",
-                user.email,
-                role.label(),
-                user.account_id
-            ))
-        }
-        AdminTask::DisableUser { email } => {
-            let email = Email::parse(&email).map_err(str::to_string)?;
-            let user = store.set_user_active(&email, false).map_err(err)?;
-            Ok(format!(
-                "disabled {}; their sessions end at the next request",
-                user.email
-            ))
-        }
+        } => add_user(store, &account_of, &email, &name, &role, now),
+        AdminTask::DisableUser { email } => disable_user(store, &email),
         AdminTask::RecordPayment {
             proforma,
             amount,
             reference,
-        } => {
-            let amount = match amount {
-                Some(raw) => {
-                    Some(Money::parse(&raw).ok_or(format!("cannot read the amount {raw:?}"))?)
-                }
-                None => None,
-            };
-            let outcome = store
-                .record_payment(
-                    &proforma,
-                    amount,
-                    reference.as_deref(),
-                    now,
-                    &|account, invoice| mail::payment_received_message(base_url, account, invoice),
-                )
-                .map_err(err)?;
-            Ok(match outcome {
-                PaymentOutcome::Paid { proforma, invoice } => {
-                    format!(
-                        "{} paid: issued {} for {}",
-                        proforma.number,
-                        invoice.number,
-                        invoice.total_gross()
-                    )
-                }
-                PaymentOutcome::AlreadyPaid { proforma } => {
-                    format!("{} was already paid; nothing changed", proforma.number)
-                }
-                PaymentOutcome::Credited { proforma, balance } => format!(
-                    "{} is not covered; the amount went to the prepaid balance, now {balance}",
-                    proforma.number
-                ),
-            })
-        }
-        AdminTask::Unpaid => {
-            let list = store.unpaid_proformas().map_err(err)?;
-            Ok(list
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{}\taccount {}\t{}\tdue {}",
-                        d.number,
-                        d.account_id,
-                        d.total_gross(),
-                        d.due_on.map(format_date).unwrap_or_default()
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n"))
-        }
+        } => record_payment(
+            store,
+            &proforma,
+            amount.as_deref(),
+            reference.as_deref(),
+            now,
+            base_url,
+        ),
+        AdminTask::Unpaid => unpaid(store),
+        AdminTask::Plans => catalogue::plans(store),
+        AdminTask::AddPlan {
+            kind,
+            name,
+            price,
+            months,
+            vat,
+        } => catalogue::add_plan(store, &kind, name, &price, months, vat),
+        AdminTask::AddService {
+            account_of,
+            plan,
+            name,
+            expires,
+        } => catalogue::add_service(store, &account_of, plan, name, &expires, now),
     }
+}
+
+fn store_error(e: crate::store::StoreError) -> String {
+    e.to_string()
+}
+
+fn email(raw: &str) -> Result<Email, String> {
+    Email::parse(raw).map_err(|e| format!("{raw:?}: {e}"))
+}
+
+/// The account a user belongs to, named by that user's e-mail.
+fn account_of(store: &Store, user_email: &str) -> Result<u64, String> {
+    let user = store
+        .user_by_email(&email(user_email)?)
+        .map_err(store_error)?;
+    user.map(|u| u.account_id)
+        .ok_or_else(|| format!("no user with e-mail {user_email}"))
+}
+
+fn create_account(
+    store: &Store,
+    owner: &str,
+    name: String,
+    nip: Option<String>,
+    address: Address,
+    now: jiff::Timestamp,
+) -> Result<String, String> {
+    let new = NewAccount {
+        name: name.clone(),
+        nip,
+        address,
+        owner_email: email(owner)?,
+        owner_name: name,
+        phone: String::new(),
+    };
+    let (account, owner) = store.create_account(new, now).map_err(store_error)?;
+    Ok(format!(
+        "created account {} ({}) with owner {}",
+        account.id, account.name, owner.email
+    ))
+}
+
+fn add_user(
+    store: &Store,
+    existing: &str,
+    new: &str,
+    name: &str,
+    role: &str,
+    now: jiff::Timestamp,
+) -> Result<String, String> {
+    let role = Role::parse(role)
+        .ok_or("unknown role: use owner, administrator, accounting or technical")?;
+    let account_id = account_of(store, existing)?;
+    let user = store
+        .add_user(account_id, &email(new)?, name, role, now)
+        .map_err(store_error)?;
+    Ok(format!(
+        "added {} ({}) to account {}",
+        user.email,
+        role.label(),
+        user.account_id
+    ))
+}
+
+fn disable_user(store: &Store, user: &str) -> Result<String, String> {
+    let user = store
+        .set_user_active(&email(user)?, false)
+        .map_err(store_error)?;
+    Ok(format!(
+        "disabled {}; their sessions end at the next request",
+        user.email
+    ))
+}
+
+fn record_payment(
+    store: &Store,
+    proforma: &str,
+    amount: Option<&str>,
+    reference: Option<&str>,
+    now: jiff::Timestamp,
+    base_url: &str,
+) -> Result<String, String> {
+    let amount = match amount {
+        Some(raw) => Some(Money::parse(raw).ok_or(format!("cannot read the amount {raw:?}"))?),
+        None => None,
+    };
+    let receipt = |account: &crate::domain::Account, invoice: &crate::domain::Document| {
+        mail::payment_received_message(base_url, account, invoice)
+    };
+    let outcome = store
+        .record_payment(proforma, amount, reference, now, &receipt)
+        .map_err(store_error)?;
+    Ok(match outcome {
+        PaymentOutcome::Paid { proforma, invoice } => format!(
+            "{} paid: issued {} for {}",
+            proforma.number,
+            invoice.number,
+            invoice.total_gross()
+        ),
+        PaymentOutcome::AlreadyPaid { proforma } => {
+            format!("{} was already paid; nothing changed", proforma.number)
+        }
+        PaymentOutcome::Credited { proforma, balance } => format!(
+            "{} is not covered; the amount went to the prepaid balance, now {balance}",
+            proforma.number
+        ),
+    })
+}
+
+fn unpaid(store: &Store) -> Result<String, String> {
+    let list = store.unpaid_proformas().map_err(store_error)?;
+    let lines: Vec<String> = list
+        .iter()
+        .map(|d| {
+            let due = d.due_on.map(format_date).unwrap_or_default();
+            format!(
+                "{}\taccount {}\t{}\tdue {due}",
+                d.number,
+                d.account_id,
+                d.total_gross()
+            )
+        })
+        .collect();
+    Ok(lines.join("\n"))
 }
 
 /// `panel admin …`: through the running panel if there is one, else directly on the database.

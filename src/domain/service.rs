@@ -30,6 +30,28 @@ impl ServiceKind {
         ServiceKind::OpenXchange,
     ];
 
+    /// The kind's name on the operator's command line.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            ServiceKind::Domain => "domain",
+            ServiceKind::Hosting => "hosting",
+            ServiceKind::Ssl => "ssl",
+            ServiceKind::Cloud => "cloud",
+            ServiceKind::WebsiteBuilder => "kreator-www",
+            ServiceKind::OpenXchange => "open-xchange",
+        }
+    }
+
+    pub fn from_cli_name(name: &str) -> Option<ServiceKind> {
+        ServiceKind::ALL
+            .into_iter()
+            .find(|k| k.cli_name() == name.trim().to_lowercase())
+    }
+
+    pub fn cli_names() -> String {
+        ServiceKind::ALL.map(ServiceKind::cli_name).join(", ")
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ServiceKind::Domain => "Domena",

@@ -6,6 +6,7 @@ mod browser;
 mod helpers;
 mod login;
 mod mail;
+mod operator;
 mod pulpit;
 mod security;
 mod sessions;

@@ -1,0 +1,95 @@
+//! Operator tasks on the catalogue and on services: what a host needs to bring its existing
+//! customers over before the shop takes orders itself.
+
+use super::{account_of, store_error};
+use crate::domain::service::Lifecycle;
+use crate::domain::time::format_date;
+use crate::domain::{Money, Plan, Service, ServiceDetails, ServiceKind};
+use crate::store::Store;
+
+pub fn plans(store: &Store) -> Result<String, String> {
+    let plans = store.plans().map_err(store_error)?;
+    let lines: Vec<String> = plans
+        .iter()
+        .map(|p| {
+            format!(
+                "{}\t{}\t{}\t{} net / {}\tVAT {}%",
+                p.id,
+                p.kind.cli_name(),
+                p.name,
+                p.price_net,
+                p.period_label(),
+                p.vat_percent
+            )
+        })
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+pub fn add_plan(
+    store: &Store,
+    kind: &str,
+    name: String,
+    price: &str,
+    months: u32,
+    vat: u32,
+) -> Result<String, String> {
+    let kind = ServiceKind::from_cli_name(kind)
+        .ok_or_else(|| format!("unknown kind {kind:?}: use {}", ServiceKind::cli_names()))?;
+    let price_net = Money::parse(price).ok_or(format!("cannot read the price {price:?}"))?;
+    if months == 0 || vat > 100 {
+        return Err("the period must be at least one month and VAT at most 100%".into());
+    }
+    let plan = Plan {
+        id: 0,
+        kind,
+        name,
+        price_net,
+        vat_percent: vat,
+        period_months: months,
+    };
+    let plan = store.add_plan(plan).map_err(store_error)?;
+    Ok(format!("added plan {} ({})", plan.id, plan.name))
+}
+
+pub fn add_service(
+    store: &Store,
+    user_email: &str,
+    plan_id: u64,
+    name: String,
+    expires: &str,
+    now: jiff::Timestamp,
+) -> Result<String, String> {
+    let account_id = account_of(store, user_email)?;
+    let plan = store
+        .plan(plan_id)
+        .map_err(store_error)?
+        .ok_or(format!("no plan {plan_id}"))?;
+    let expires_on: jiff::civil::Date = expires
+        .parse()
+        .map_err(|_| format!("cannot read the date {expires:?}: use YYYY-MM-DD"))?;
+    if name.trim().is_empty() {
+        return Err("the service needs a name".into());
+    }
+    let service = store
+        .add_service(Service {
+            id: 0,
+            account_id,
+            kind: plan.kind,
+            name: name.trim().to_string(),
+            plan_id,
+            lifecycle: Lifecycle::Live,
+            expires_on,
+            auto_renew: false,
+            details: ServiceDetails::None,
+            created_at: now,
+        })
+        .map_err(store_error)?;
+    Ok(format!(
+        "added service {} ({} {}) to account {account_id}, paid until {}",
+        service.id,
+        service.kind.label(),
+        service.name,
+        format_date(service.expires_on)
+    ))
+}
