@@ -195,13 +195,18 @@ impl TestApp {
 
     /// Waits for the next login e-mail to `to` (from SMTP when configured, else the file outbox).
     pub async fn next_login_mail(&self, to: &str) -> LoginMail {
+        parse_login_mail(&self.next_mail(to, "Kod logowania do Panelu klienta:").await)
+    }
+
+    /// Waits for the next message to `to` whose decoded text contains `text`; returns that text.
+    pub async fn next_mail(&self, to: &str, text: &str) -> String {
         for _ in 0..200 {
-            if let Some(raw) = self.take_new_mail(to) {
-                return parse_login_mail(&raw);
+            if let Some(raw) = self.take_new_mail(to, text) {
+                return decode_qp(&raw);
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("no login e-mail to {to} arrived");
+        panic!("no e-mail to {to} with {text:?} arrived");
     }
 
     /// Every message delivered so far, as raw text.
@@ -225,14 +230,14 @@ impl TestApp {
             .collect()
     }
 
-    fn take_new_mail(&self, to: &str) -> Option<String> {
+    fn take_new_mail(&self, to: &str, text: &str) -> Option<String> {
         let mut seen = self.seen_mail.lock().unwrap();
         let found = self.delivered().into_iter().find(|(path, raw)| {
             // A file may still be being written: only a message with its closing boundary is whole.
             !seen.contains(path)
                 && raw.contains(&format!("To: {to}"))
-                && raw.contains("Subject: Kod logowania")
                 && raw.trim_end().ends_with("--")
+                && decode_qp(raw).contains(text)
         })?;
         seen.insert(found.0.clone());
         Some(found.1)

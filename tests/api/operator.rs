@@ -64,6 +64,10 @@ async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
     let id = app.service_id("nowy@firma.pl", "nowa-firma.eu");
     let fragment = app.renew_htmx(id).await.text().await.unwrap();
     assert!(fragment.contains("47,97 zł"), "39,00 zł + 23% VAT");
+    let proforma_mail = app
+        .next_mail("nowy@firma.pl", "wystawiliśmy proformę")
+        .await;
+    assert!(proforma_mail.contains("47,97 zł") && proforma_mail.contains("Tytuł przelewu"));
 
     let unpaid = stdout(&app.admin(&["unpaid"]).await);
     let number = unpaid
@@ -91,6 +95,8 @@ async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
         .await
         .unwrap();
     assert!(fragment.contains("Wszystko w porządku"), "no boxes left");
+    let receipt = app.next_mail("nowy@firma.pl", "dziękujemy za wpłatę").await;
+    assert!(receipt.contains("Wystawiliśmy fakturę VAT FV/"));
 }
 
 #[tokio::test]
