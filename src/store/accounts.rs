@@ -92,14 +92,6 @@ impl Store {
         })
     }
 
-    pub fn account(&self, id: u64) -> Result<Account> {
-        load_account(&self.read()?, id)
-    }
-
-    pub fn user(&self, id: u64) -> Result<Option<User>> {
-        get(&self.read()?.open_table(USERS)?, id)
-    }
-
     pub fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
         let tx = self.read()?;
         let Some(id) = tx
