@@ -50,7 +50,9 @@ pub async fn guard<E: Endpoint>(
             e.into_response()
         }
     });
-    if fresh {
+    // Load balancers and asset requests need no token; a cookie for them would only add work.
+    let wants_token = path != "/health" && !path.starts_with("/assets/");
+    if fresh && wants_token {
         let cookie = state.cookies.set(state.cookies.csrf, &token, None);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -82,6 +82,15 @@ async fn pages_carry_the_security_headers() {
         !body.contains("<script>") && !body.contains("style=\""),
         "no inline script or style"
     );
+    let health = crate::helpers::new_client()
+        .get(app.url("/health"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        health.headers().get("set-cookie").is_none(),
+        "health checks get no cookie"
+    );
     let asset = app.get("/assets/htmx.min.js?v=1").await;
     assert!(
         asset.headers()["cache-control"]
