@@ -79,11 +79,7 @@ impl Application {
             clock.clone(),
             state.mail_wake.clone(),
         ));
-        tokio::spawn(crate::jobs::run_forever(
-            store.clone(),
-            clock.clone(),
-            state.clone(),
-        ));
+        tokio::spawn(crate::jobs::run_forever(state.clone()));
         let socket = crate::admin::socket_path(&state.config.args.data_dir);
         let admin = crate::admin::bind_socket(&socket).map_err(|e| StartError::Admin(socket, e))?;
         tokio::spawn(crate::admin::serve_socket(

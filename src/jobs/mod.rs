@@ -1,6 +1,5 @@
 //! Periodic housekeeping. Each job is a `run_once(…, now)` function; the loop is a few lines.
 
-use crate::clock::Clock;
 use crate::store::{Result, Store};
 use crate::web::AppState;
 use jiff::Timestamp;
@@ -12,12 +11,12 @@ pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
     store.purge_expired_logins(now)
 }
 
-pub async fn run_forever(store: Store, clock: Clock, state: Arc<AppState>) {
+pub async fn run_forever(state: Arc<AppState>) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        let now = clock.now();
-        match store.blocking(move |s| run_once(s, now)).await {
+        let now = state.clock.now();
+        match state.store.blocking(move |s| run_once(s, now)).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(removed = n, "purged expired logins"),
             Err(e) => tracing::error!(error = %e, "housekeeping failed"),

@@ -41,6 +41,27 @@ fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
     Ok(get::<User>(&tx.open_table(USERS)?, id)?.filter(|u| u.active))
 }
 
+/// The address a link (by its MAC) was sent to, and whether it may still log in: its code row
+/// must be usable and still name this link (a newer code replaces it).
+fn find_link(
+    links: &impl ReadableTable<&'static [u8], &'static str>,
+    codes: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &[u8],
+    now: Timestamp,
+) -> Result<Option<(String, bool)>> {
+    let Some(email) = links.get(key)?.map(|v| v.value().to_string()) else {
+        return Ok(None);
+    };
+    let usable = match codes.get(email.as_str())? {
+        Some(bytes) => {
+            let row: LoginCode = decode(bytes.value())?;
+            row.is_usable(now) && constant_time_eq(&row.link_mac, key)
+        }
+        None => false,
+    };
+    Ok(Some((email, usable)))
+}
+
 fn forget_code(tx: &WriteTransaction, email: &str) -> Result<()> {
     let removed = tx
         .open_table(LOGIN_CODES)?
@@ -124,45 +145,24 @@ impl Store {
     pub fn login_link_is_valid(&self, token: &str, now: Timestamp) -> Result<bool> {
         let key = self.mac(&[b"link", token.as_bytes()]);
         let tx = self.read()?;
-        let Some(email) = tx
-            .open_table(LOGIN_LINKS)?
-            .get(key.as_slice())?
-            .map(|v| v.value().to_string())
-        else {
-            return Ok(false);
-        };
-        let Some(bytes) = tx
-            .open_table(LOGIN_CODES)?
-            .get(email.as_str())?
-            .map(|v| v.value().to_vec())
-        else {
-            return Ok(false);
-        };
-        let row: LoginCode = decode(&bytes)?;
-        Ok(row.is_usable(now) && constant_time_eq(&row.link_mac, &key))
+        let links = tx.open_table(LOGIN_LINKS)?;
+        let link = find_link(&links, &tx.open_table(LOGIN_CODES)?, &key, now)?;
+        Ok(link.is_some_and(|(_, usable)| usable))
     }
 
     pub fn login_with_link(&self, token: &str, now: Timestamp) -> Result<CodeCheck> {
         let key = self.mac(&[b"link", token.as_bytes()]);
         self.write_unseen(|tx| {
-            let email = tx
-                .open_table(LOGIN_LINKS)?
-                .get(key.as_slice())?
-                .map(|v| v.value().to_string());
-            let Some(email) = email else {
+            let found = find_link(
+                &tx.open_table(LOGIN_LINKS)?,
+                &tx.open_table(LOGIN_CODES)?,
+                &key,
+                now,
+            )?;
+            let Some((email, usable)) = found else {
                 return Ok(CodeCheck::Rejected);
             };
-            let stored = tx
-                .open_table(LOGIN_CODES)?
-                .get(email.as_str())?
-                .map(|v| v.value().to_vec());
-            let usable = match stored {
-                Some(bytes) => {
-                    let row: LoginCode = decode(&bytes)?;
-                    row.is_usable(now) && constant_time_eq(&row.link_mac, &key)
-                }
-                None => false,
-            };
+            // Used or not, a link that was tried is gone.
             forget_code(tx, &email)?;
             tx.open_table(LOGIN_LINKS)?.remove(key.as_slice())?;
             if !usable {

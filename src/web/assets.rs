@@ -1,10 +1,12 @@
 //! Static files embedded in the binary, served under cache-busting URLs (`?v=<content hash>`).
 
+use poem::Body;
 use poem::http::{StatusCode, header};
 use poem::web::Path;
 use poem::{IntoResponse, Request, Response, handler};
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(RustEmbed)]
@@ -56,5 +58,9 @@ pub fn view_asset_get(Path(name): Path<String>, req: &Request) -> Response {
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CACHE_CONTROL, cache)
-        .body(file.data.into_owned())
+        .body(match file.data {
+            // Embedded in the binary (release builds): served without a copy.
+            Cow::Borrowed(bytes) => Body::from(bytes),
+            Cow::Owned(bytes) => Body::from(bytes),
+        })
 }

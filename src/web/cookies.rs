@@ -65,8 +65,9 @@ pub fn encode_flash(message: &str) -> String {
 }
 
 pub fn decode_flash(value: &str) -> String {
-    url::form_urlencoded::parse(format!("m={value}").as_bytes())
+    // The whole value is one form-encoded key (no '='), the inverse of `encode_flash`.
+    url::form_urlencoded::parse(value.as_bytes())
         .next()
-        .map(|(_, v)| v.chars().take(300).collect())
+        .map(|(message, _)| message.chars().take(300).collect())
         .unwrap_or_default()
 }

@@ -28,7 +28,10 @@ pub async fn guard<E: Endpoint>(
         .map(str::to_string);
     let fresh = existing.is_none();
     let token = existing.unwrap_or_else(random::token);
-    let path = req.uri().path().to_string();
+    let path = req.uri().path();
+    let is_asset = path.starts_with("/assets/");
+    // Load balancers and asset requests need no token; a cookie for them would only add work.
+    let wants_token = !is_asset && path != "/health";
 
     let response = if is_safe(req.method()) {
         req.extensions_mut().insert(CsrfToken(token.clone()));
@@ -50,15 +53,13 @@ pub async fn guard<E: Endpoint>(
             e.into_response()
         }
     });
-    // Load balancers and asset requests need no token; a cookie for them would only add work.
-    let wants_token = path != "/health" && !path.starts_with("/assets/");
     if fresh && wants_token {
         let cookie = state.cookies.set(state.cookies.csrf, &token, None);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    secure_headers(&mut response, &path);
+    secure_headers(&mut response, is_asset);
     Ok(response)
 }
 
@@ -122,7 +123,7 @@ fn origin_of(base_url: &str) -> &str {
     }
 }
 
-fn secure_headers(response: &mut Response, path: &str) {
+fn secure_headers(response: &mut Response, is_asset: bool) {
     let headers = response.headers_mut();
     let fixed = [
         (header::CONTENT_SECURITY_POLICY, CSP),
@@ -138,7 +139,7 @@ fn secure_headers(response: &mut Response, path: &str) {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if !path.starts_with("/assets/") {
+    if !is_asset {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::VARY, HeaderValue::from_static("HX-Request, Cookie"));
     }

@@ -1,10 +1,10 @@
 //! Pulpit: payment status, the live notification boxes, the services, and the permanent modules.
 
 use crate::domain::Document;
-use crate::domain::ServiceKind;
 use crate::domain::notifications::{Action, PaymentStatus, notices, payment_status};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
+use crate::domain::{Service, ServiceKind};
 use crate::store::Overview;
 use crate::web::LIVE_REGION_ID;
 use crate::web::context::{Auth, Ctx, redirect};
@@ -105,12 +105,12 @@ pub(super) fn payment_summary(status: &PaymentStatus, out_of_band: bool) -> Mark
     }
 }
 
-fn count_of(overview: &Overview, kind: ServiceKind) -> usize {
+/// The account's services of one kind that still exist.
+fn of_kind(overview: &Overview, kind: ServiceKind) -> impl Iterator<Item = &Service> {
     overview
         .services
         .iter()
-        .filter(|s| s.kind == kind && s.lifecycle != Lifecycle::Deleted)
-        .count()
+        .filter(move |s| s.kind == kind && s.lifecycle != Lifecycle::Deleted)
 }
 
 fn module(title: &str, href: &str, content: Markup) -> Markup {
@@ -123,15 +123,14 @@ fn module(title: &str, href: &str, content: Markup) -> Markup {
 }
 
 fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -> Markup {
-    let of_kind = |kind| overview.services.iter().filter(move |s| s.kind == kind);
     let unpaid: Vec<_> = overview
         .documents
         .iter()
         .filter(|d| d.is_unpaid())
         .collect();
     let unpaid_total: crate::domain::Money = unpaid.iter().map(|d| d.total_gross()).sum();
-    let owns_builder = count_of(overview, ServiceKind::WebsiteBuilder) > 0;
-    let licences: u32 = of_kind(ServiceKind::OpenXchange)
+    let owns_builder = of_kind(overview, ServiceKind::WebsiteBuilder).count() > 0;
+    let licences: u32 = of_kind(overview, ServiceKind::OpenXchange)
         .map(|s| match s.details {
             crate::domain::ServiceDetails::OpenXchange { licences } => licences,
             _ => 0,
@@ -153,20 +152,20 @@ fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -
                     p { a href="/skrzynki#nowa" { "Nowa skrzynka e-mail" } }
                 }))
                 (module("Hosting", "/hosting", html! {
-                    @if count_of(overview, ServiceKind::Hosting) == 0 { p.muted { "Brak serwerów." } }
-                    ul.compact { @for server in of_kind(ServiceKind::Hosting) {
+                    @if of_kind(overview, ServiceKind::Hosting).count() == 0 { p.muted { "Brak serwerów." } }
+                    ul.compact { @for server in of_kind(overview, ServiceKind::Hosting) {
                         li { a href={ "/uslugi/" (server.id) } { (server.name) } " " small.muted { (server.status(today).label()) } }
                     } }
                 }))
                 (module("Certyfikaty SSL", "/ssl", html! {
-                    p { "Certyfikaty: " strong { (count_of(overview, ServiceKind::Ssl)) } }
+                    p { "Certyfikaty: " strong { (of_kind(overview, ServiceKind::Ssl).count()) } }
                 }))
                 (module("Cloud infrastructure", "/cloud", html! {
-                    p { "Serwery Cloud: " strong { (count_of(overview, ServiceKind::Cloud)) } }
+                    p { "Serwery Cloud: " strong { (of_kind(overview, ServiceKind::Cloud).count()) } }
                 }))
                 @if owns_builder {
                     (module("Kreator WWW", "/kreator-www", html! {
-                        ul.compact { @for site in of_kind(ServiceKind::WebsiteBuilder) { li { (site.name) } } }
+                        ul.compact { @for site in of_kind(overview, ServiceKind::WebsiteBuilder) { li { (site.name) } } }
                     }))
                 }
                 (module("Open-Xchange", "/open-xchange", html! {
@@ -187,7 +186,7 @@ fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -
                     p { "Zamów kolejną usługę: domenę, hosting, certyfikat SSL." }
                 }))
                 (module("Domeny", "/domeny", html! {
-                    p.big { (count_of(overview, ServiceKind::Domain)) }
+                    p.big { (of_kind(overview, ServiceKind::Domain).count()) }
                 }))
             }
         }

@@ -21,14 +21,16 @@ pub fn parse_id(raw: &str) -> WebResult<u64> {
 #[handler]
 pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    let service = ctx
-        .state
-        .store
-        .service_of_account(auth.account().id, id)?
+    // The account's own overview: another account's service is simply not in it.
+    let overview = ctx.state.store.overview(auth.account().id)?;
+    let service = overview
+        .services
+        .iter()
+        .find(|s| s.id == id)
         .ok_or(AppError::NotFound)?;
     let plan = ctx.state.store.plan(service.plan_id)?;
-    let documents = ctx.state.store.documents_of_account(auth.account().id)?;
-    let open = documents
+    let open = overview
+        .documents
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
     let today = today(ctx.now());
@@ -48,7 +50,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         }
         section.block {
             h2 { "Odnowienie" }
-            (renewal(&ctx, &auth, &service, open, today))
+            (renewal(&ctx, &auth, service, open, today))
         }
         p { a href=(service.kind.section_path()) { "Wszystkie usługi: " (service.kind.section_title()) } }
     };
@@ -156,15 +158,15 @@ pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
     if !ctx.htmx {
         return Ok(ctx.redirect_with_flash(&format!("/faktury/{}", proforma.id), &message));
     }
-    let service = ctx
-        .state
-        .store
-        .service_of_account(account_id, id)?
-        .ok_or(AppError::NotFound)?;
     let today = today(now);
-    let notice = service_notice(&service, Some(&proforma), today).ok_or(AppError::NotFound)?;
-    // The amount due changed too: refresh "Stan płatności" in the same response.
     let overview = ctx.state.store.overview(account_id)?;
+    let service = overview
+        .services
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or(AppError::NotFound)?;
+    let notice = service_notice(service, Some(&proforma), today).ok_or(AppError::NotFound)?;
+    // The amount due changed too: refresh "Stan płatności" in the same response.
     let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
     Ok(html! {
         (notice_box(&ctx.csrf, &notice))
