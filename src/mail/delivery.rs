@@ -61,18 +61,9 @@ impl Mailer {
                 .port(parsed.port().unwrap_or(587)),
             other => return Err(MailerError::Url(format!("unsupported scheme {other}"))),
         };
-        let builder = if parsed.username().is_empty() {
-            builder
-        } else {
-            let decode = |s: &str| {
-                url::form_urlencoded::parse(s.as_bytes())
-                    .map(|(k, _)| k.into_owned())
-                    .collect::<String>()
-            };
-            builder.credentials(Credentials::new(
-                decode(parsed.username()),
-                decode(parsed.password().unwrap_or_default()),
-            ))
+        let builder = match credentials_of(&parsed) {
+            Some((user, password)) => builder.credentials(Credentials::new(user, password)),
+            None => builder,
         };
         Ok(Mailer {
             transport: Transport::Smtp(builder.timeout(Some(Duration::from_secs(20))).build()),
@@ -122,6 +113,22 @@ impl Mailer {
     }
 }
 
+/// The user and password of an SMTP URL, percent-decoded (a `+` in a password stays a `+`).
+fn credentials_of(url: &url::Url) -> Option<(String, String)> {
+    if url.username().is_empty() {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    Some((
+        decode(url.username()),
+        decode(url.password().unwrap_or_default()),
+    ))
+}
+
 /// Delivers due messages until `shutdown`; wakes on `wake` (an action committed a message) or when
 /// the next retry falls due.
 pub async fn run_worker(store: Store, mailer: Mailer, clock: Clock, wake: Arc<Notify>) {
@@ -162,5 +169,22 @@ pub async fn run_worker(store: Store, mailer: Mailer, clock: Clock, wake: Arc<No
             _ = wake.notified() => {}
             _ = tokio::time::sleep(wait) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credentials_of;
+
+    #[test]
+    fn smtp_credentials_are_percent_decoded_and_keep_plus_signs() {
+        let url = url::Url::parse("smtp://panel%40firma.pl:p+ss%2Fw%C3%B3rd@mail.firma.pl:587");
+        let credentials = url.ok().and_then(|u| credentials_of(&u));
+        assert_eq!(
+            credentials,
+            Some(("panel@firma.pl".to_string(), "p+ss/wórd".to_string()))
+        );
+        let anonymous = url::Url::parse("smtp://127.0.0.1:25").ok();
+        assert_eq!(anonymous.and_then(|u| credentials_of(&u)), None);
     }
 }
