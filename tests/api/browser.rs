@@ -210,18 +210,9 @@ async fn with_javascript_odnow_swaps_the_box_in_place_and_the_page_breaks_no_csp
     assert_eq!(client.current_url().await.unwrap().path(), "/pulpit");
 
     // The operator records the payment: the open Pulpit drops the box by itself (polling).
-    let number = app
-        .proformas_of(ABONENT)
-        .into_iter()
-        .find(|d| d.renews_service == Some(id))
-        .unwrap()
-        .number;
-    assert!(
-        app.admin(&["record-payment", "--proforma", &number])
-            .await
-            .status
-            .success()
-    );
+    let number = app.renewal_of(ABONENT, id).number;
+    app.admin_ok(&["record-payment", "--proforma", &number])
+        .await;
     let mut gone = false;
     for _ in 0..60 {
         if client.find(Locator::Css(&box_selector)).await.is_err() {

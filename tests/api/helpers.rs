@@ -30,6 +30,19 @@ pub struct Options {
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
+/// An app that delivers through a real SMTP server in the test, which fails as told first.
+pub async fn spawn_app_with_smtp(
+    failures: Vec<&'static str>,
+) -> (TestApp, crate::smtp::SmtpServer) {
+    let smtp = crate::smtp::SmtpServer::start(failures).await;
+    let app = spawn_app_with(Options {
+        smtp: Some(smtp.clone()),
+        ..Options::default()
+    })
+    .await;
+    (app, smtp)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
@@ -246,6 +259,11 @@ impl TestApp {
     /// Logs in with the e-mailed code; afterwards the client carries the session cookie.
     pub async fn log_in(&self, email: &str) {
         assert_eq!(self.request_code(email).await.status(), StatusCode::OK);
+        self.log_in_with_next_code(email).await;
+    }
+
+    /// Enters the code of the next login e-mail to `email` (already requested).
+    pub async fn log_in_with_next_code(&self, email: &str) {
         let mail = self.next_login_mail(email).await;
         let response = self.enter_code(email, &mail.code).await;
         assert_eq!(
@@ -255,6 +273,11 @@ impl TestApp {
             mail.code
         );
         assert_eq!(response.headers()["location"], "/pulpit");
+    }
+
+    /// The session token this client holds.
+    pub async fn session_cookie(&self) -> String {
+        self.cookie("panel_session").expect("a session cookie")
     }
 
     pub async fn pulpit(&self) -> String {
@@ -316,23 +339,23 @@ impl TestApp {
             .await
             .unwrap()
     }
-}
 
-impl TestApp {
-    pub async fn log_in_with_next_code(&self, email: &str) {
-        let mail = self.next_login_mail(email).await;
-        let response = self.enter_code(email, &mail.code).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "the code {} logs in: {}",
-            mail.code,
-            response.text().await.unwrap()
+    /// `panel admin …` that must succeed; its standard output.
+    pub async fn admin_ok(&self, args: &[&str]) -> String {
+        let output = self.admin(args).await;
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
         );
+        String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    /// The session token this client holds.
-    pub async fn session_cookie(&self) -> String {
-        self.cookie("panel_session").expect("a session cookie")
+    /// The unpaid renewal proforma of a service.
+    pub fn renewal_of(&self, owner: &str, service_id: u64) -> panel::domain::Document {
+        self.proformas_of(owner)
+            .into_iter()
+            .find(|d| d.is_unpaid() && d.renews_service == Some(service_id))
+            .expect("a renewal proforma")
     }
 }

@@ -1,7 +1,6 @@
 //! Logowanie: code and link, their limits, and sessions.
 
-use crate::helpers::{Options, new_client, spawn_app, spawn_app_with};
-use crate::smtp::SmtpServer;
+use crate::helpers::{Options, new_client, spawn_app, spawn_app_with, spawn_app_with_smtp};
 use jiff::SignedDuration;
 use panel::config::LoginLimits;
 use reqwest::StatusCode;
@@ -22,12 +21,7 @@ async fn a_customer_logs_in_with_the_code_from_the_file_outbox_and_sees_the_pulp
 
 #[tokio::test]
 async fn a_customer_logs_in_with_the_code_delivered_over_smtp() {
-    let smtp = SmtpServer::start(vec![]).await;
-    let app = spawn_app_with(Options {
-        smtp: Some(smtp.clone()),
-        ..Options::default()
-    })
-    .await;
+    let (app, smtp) = spawn_app_with_smtp(vec![]).await;
     app.request_code(ABONENT).await;
     app.log_in_with_next_code(ABONENT).await;
     assert!(app.pulpit().await.contains("Stan płatności"));

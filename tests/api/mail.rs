@@ -1,7 +1,6 @@
 //! The outbox: retries of transient SMTP failures, dead letters for permanent ones.
 
-use crate::helpers::{Options, spawn_app_with};
-use crate::smtp::SmtpServer;
+use crate::helpers::spawn_app_with_smtp;
 use jiff::SignedDuration;
 use panel::store::Delivery;
 use std::time::Duration;
@@ -37,12 +36,7 @@ async fn delivery_of_first_message(
 
 #[tokio::test]
 async fn a_transient_smtp_failure_is_retried_until_delivered() {
-    let smtp = SmtpServer::start(vec!["451 4.3.0 Try again later"]).await;
-    let app = spawn_app_with(Options {
-        smtp: Some(smtp.clone()),
-        ..Options::default()
-    })
-    .await;
+    let (app, smtp) = spawn_app_with_smtp(vec!["451 4.3.0 Try again later"]).await;
     app.request_code("abonent@example.com").await;
     let pending =
         delivery_of_first_message(&app, |d| matches!(d, Delivery::Pending { attempts: 1, .. }))
@@ -73,12 +67,7 @@ async fn a_transient_smtp_failure_is_retried_until_delivered() {
 
 #[tokio::test]
 async fn a_permanent_smtp_failure_is_marked_dead_not_retried() {
-    let smtp = SmtpServer::start(vec!["550 5.1.1 No such user"]).await;
-    let app = spawn_app_with(Options {
-        smtp: Some(smtp.clone()),
-        ..Options::default()
-    })
-    .await;
+    let (app, _smtp) = spawn_app_with_smtp(vec!["550 5.1.1 No such user"]).await;
     app.request_code("abonent@example.com").await;
     let dead = delivery_of_first_message(&app, |d| matches!(d, Delivery::Dead { .. })).await;
     assert!(matches!(dead, Delivery::Dead { error } if error.contains("No such user")));

@@ -3,30 +3,19 @@
 use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 
-fn stdout(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[tokio::test]
 async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
     let app = spawn_app().await;
-    stdout(
-        &app.admin(&[
-            "create-account",
-            "--email",
-            "nowy@firma.pl",
-            "--name",
-            "Nowa Firma sp. z o.o.",
-        ])
-        .await,
-    );
-    let plan = stdout(
-        &app.admin(&[
+    app.admin_ok(&[
+        "create-account",
+        "--email",
+        "nowy@firma.pl",
+        "--name",
+        "Nowa Firma sp. z o.o.",
+    ])
+    .await;
+    let plan = app
+        .admin_ok(&[
             "add-plan",
             "--kind",
             "domain",
@@ -35,25 +24,22 @@ async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
             "--price",
             "39,00",
         ])
-        .await,
-    );
-    let plan_id = plan.split_whitespace().nth(2).unwrap().to_string();
-    assert!(stdout(&app.admin(&["plans"]).await).contains("Domena .eu"));
-    let expires = panel::domain::time::add_days(panel::domain::time::today(app.clock.now()), 10);
-    let added = app
-        .admin(&[
-            "add-service",
-            "--account-of",
-            "nowy@firma.pl",
-            "--plan",
-            &plan_id,
-            "--name",
-            "nowa-firma.eu",
-            "--expires",
-            &expires.to_string(),
-        ])
         .await;
-    stdout(&added);
+    let plan_id = plan.split_whitespace().nth(2).unwrap().to_string();
+    assert!(app.admin_ok(&["plans"]).await.contains("Domena .eu"));
+    let expires = panel::domain::time::add_days(panel::domain::time::today(app.clock.now()), 10);
+    app.admin_ok(&[
+        "add-service",
+        "--account-of",
+        "nowy@firma.pl",
+        "--plan",
+        &plan_id,
+        "--name",
+        "nowa-firma.eu",
+        "--expires",
+        &expires.to_string(),
+    ])
+    .await;
 
     app.log_in("nowy@firma.pl").await;
     assert!(
@@ -69,7 +55,7 @@ async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
         .await;
     assert!(proforma_mail.contains("47,97 zł") && proforma_mail.contains("Tytuł przelewu"));
 
-    let unpaid = stdout(&app.admin(&["unpaid"]).await);
+    let unpaid = app.admin_ok(&["unpaid"]).await;
     let number = unpaid
         .lines()
         .find(|l| l.contains("47,97 zł"))
@@ -78,16 +64,14 @@ async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
         .next()
         .unwrap()
         .to_string();
-    stdout(
-        &app.admin(&[
-            "record-payment",
-            "--proforma",
-            &number,
-            "--reference",
-            "BANK-001",
-        ])
-        .await,
-    );
+    app.admin_ok(&[
+        "record-payment",
+        "--proforma",
+        &number,
+        "--reference",
+        "BANK-001",
+    ])
+    .await;
     let fragment = app
         .get_htmx("/pulpit/powiadomienia")
         .await
