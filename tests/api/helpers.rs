@@ -153,6 +153,13 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// The Pulpit's live region as htmx fetches it.
+    pub async fn notifications(&self) -> String {
+        let response = self.get_htmx("/pulpit/powiadomienia").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
+    }
+
     pub async fn get_htmx(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

@@ -72,12 +72,7 @@ async fn an_operator_sets_up_a_customer_who_then_renews_and_is_paid_up() {
         "BANK-001",
     ])
     .await;
-    let fragment = app
-        .get_htmx("/pulpit/powiadomienia")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let fragment = app.notifications().await;
     assert!(fragment.contains("Wszystko w porządku"), "no boxes left");
     let receipt = app.next_mail("nowy@firma.pl", "dziękujemy za wpłatę").await;
     assert!(receipt.contains("Wystawiliśmy fakturę VAT FV/"));

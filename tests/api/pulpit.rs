@@ -143,12 +143,7 @@ async fn a_recorded_payment_removes_the_box_and_extends_the_service_once() {
         .await;
     assert!(again.contains("already paid"));
 
-    let fragment = app
-        .get_htmx("/pulpit/powiadomienia")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let fragment = app.notifications().await;
     assert!(
         !fragment.contains(&format!("box-usluga-{id}\"")),
         "the box is gone"
