@@ -2,6 +2,7 @@
 //! customers over before the shop takes orders itself.
 
 use super::{account_of, store_error};
+use crate::domain::billing::{MAX_PERIOD_MONTHS, valid_period};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::format_date;
 use crate::domain::{Money, Plan, Service, ServiceDetails, ServiceKind};
@@ -36,9 +37,17 @@ pub fn add_plan(
 ) -> Result<String, String> {
     let kind = ServiceKind::from_cli_name(kind)
         .ok_or_else(|| format!("unknown kind {kind:?}: use {}", ServiceKind::cli_names()))?;
-    let price_net = Money::parse(price).ok_or(format!("cannot read the price {price:?}"))?;
-    if months == 0 || vat > 100 {
-        return Err("the period must be at least one month and VAT at most 100%".into());
+    let price_net = Money::parse(price).ok_or(format!(
+        "cannot read the price {price:?}: use e.g. 49,00, at most {}",
+        Money::MAX
+    ))?;
+    if !valid_period(months) {
+        return Err(format!(
+            "the period must be 1 to {MAX_PERIOD_MONTHS} months, not {months}"
+        ));
+    }
+    if vat > 100 {
+        return Err("VAT must be at most 100%".into());
     }
     let plan = Plan {
         id: 0,

@@ -59,9 +59,15 @@ pub enum AdminTask {
         /// Amount received, e.g. 123,45; the proforma's total when omitted.
         #[arg(long)]
         amount: Option<String>,
-        /// The bank's reference of the transfer; the same reference is recorded once.
+        /// The bank's reference of the transfer; the same reference is recorded once, and for
+        /// one proforma only.
         #[arg(long)]
         reference: Option<String>,
+        /// Confirms a second transfer of the same amount for the same proforma on the same day
+        /// without a reference (otherwise taken for a retried command and refused).
+        #[arg(long)]
+        #[serde(default)]
+        duplicate: bool,
     },
     /// List unpaid proformas.
     Unpaid,
@@ -134,11 +140,13 @@ pub fn execute(
             proforma,
             amount,
             reference,
+            duplicate,
         } => record_payment(
             store,
             &proforma,
             amount.as_deref(),
             reference.as_deref(),
+            duplicate,
             now,
             base_url,
         ),
@@ -237,19 +245,25 @@ fn record_payment(
     proforma: &str,
     amount: Option<&str>,
     reference: Option<&str>,
+    duplicate: bool,
     now: jiff::Timestamp,
     base_url: &str,
 ) -> Result<String, String> {
     let amount = match amount {
-        Some(raw) => Some(Money::parse(raw).ok_or(format!("cannot read the amount {raw:?}"))?),
+        Some(raw) => Some(Money::parse(raw).ok_or(format!(
+            "cannot read the amount {raw:?}: use e.g. 123,45, at most {}",
+            Money::MAX
+        ))?),
         None => None,
     };
     let receipt = |account: &crate::domain::Account, invoice: &crate::domain::Document| {
         mail::payment_received_message(base_url, account, invoice)
     };
-    let outcome = store
-        .record_payment(proforma, amount, reference, now, &receipt)
-        .map_err(store_error)?;
+    let outcome = match reference {
+        None if duplicate => store.record_repeated_payment(proforma, amount, now, &receipt),
+        _ => store.record_payment(proforma, amount, reference, now, &receipt),
+    }
+    .map_err(store_error)?;
     Ok(match outcome {
         PaymentOutcome::Paid { proforma, invoice } => format!(
             "{} paid: issued {} for {}",
@@ -259,6 +273,25 @@ fn record_payment(
         ),
         PaymentOutcome::AlreadyPaid { proforma } => {
             format!("{} was already paid; nothing changed", proforma.number)
+        }
+        PaymentOutcome::AlreadyRecorded { proforma } => format!(
+            "the reference {} was already recorded for {}; nothing changed",
+            reference.unwrap_or_default(),
+            proforma.number
+        ),
+        PaymentOutcome::ReferenceUsedElsewhere { other } => {
+            return Err(format!(
+                "the reference {} is already recorded for {other}, not {proforma}; nothing changed \
+                 (check the transfer: one bank reference pays one proforma)",
+                reference.unwrap_or_default()
+            ));
+        }
+        PaymentOutcome::LooksRepeated { proforma, amount } => {
+            return Err(format!(
+                "{amount} for {} was already recorded today without a reference; nothing changed. \
+                 If this is another transfer, give its --reference, or confirm with --duplicate",
+                proforma.number
+            ));
         }
         PaymentOutcome::Credited { proforma, balance } => format!(
             "{} is not covered; the amount went to the prepaid balance, now {balance}",

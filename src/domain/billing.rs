@@ -4,7 +4,7 @@
 use super::Money;
 use super::account::{Account, Address};
 use super::service::{Service, ServiceKind};
-use super::time::{add_days, add_months, format_date};
+use super::time::{add_days, checked_add_months, format_date};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,13 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_VAT_PERCENT: u32 = 23;
 /// A proforma for something that is not about to expire is due this many days after issue.
 pub const PAYMENT_TERM_DAYS: i64 = 7;
+/// The longest period a plan may bill for: ten years.
+pub const MAX_PERIOD_MONTHS: u32 = 120;
+
+/// Whether a plan may bill for `months` (1 to `MAX_PERIOD_MONTHS`).
+pub fn valid_period(months: u32) -> bool {
+    (1..=MAX_PERIOD_MONTHS).contains(&months)
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Plan {
@@ -183,9 +190,13 @@ pub fn number_in_series(series: &str, sequence: u64) -> String {
 }
 
 /// The renewal line of a service: price and period always come from the plan, never from a form.
-pub fn renewal_line(service: &Service, plan: &Plan) -> Line {
-    let until = add_months(service.expires_on, plan.period_months);
-    Line {
+/// `None` when the plan's period is out of range (a plan stored before periods were checked).
+pub fn renewal_line(service: &Service, plan: &Plan) -> Option<Line> {
+    if !valid_period(plan.period_months) {
+        return None;
+    }
+    let until = checked_add_months(service.expires_on, plan.period_months)?;
+    Some(Line {
         description: format!(
             "Odnowienie: {} {} ({}), do {}",
             service.kind.label(),
@@ -198,7 +209,7 @@ pub fn renewal_line(service: &Service, plan: &Plan) -> Line {
         unit_net: plan.price_net,
         vat_percent: plan.vat_percent,
         period_months: plan.period_months,
-    }
+    })
 }
 
 fn quantity_of(service: &Service) -> u32 {
@@ -220,9 +231,9 @@ pub fn renewal_due_on(service: &Service, today: Date) -> Date {
 }
 
 /// The new expiry after a paid renewal: the period is added to the old expiry date, so paying early
-/// loses nothing and paying late does not stretch the paid period.
-pub fn extended_expiry(service: &Service, line: &Line) -> Date {
-    add_months(service.expires_on, line.period_months)
+/// loses nothing and paying late does not stretch the paid period. `None` past the calendar.
+pub fn extended_expiry(service: &Service, line: &Line) -> Option<Date> {
+    checked_add_months(service.expires_on, line.period_months)
 }
 
 #[cfg(test)]
@@ -247,6 +258,59 @@ mod tests {
         // 11.5 gr rounds to 12 gr per line: 24 gr, not round(23) on the sum.
         assert_eq!(vat, Money(24));
         assert_eq!(line(900, 5).gross(), Money(5535));
+    }
+
+    #[test]
+    fn plan_periods_are_one_month_to_ten_years() {
+        assert!(!valid_period(0));
+        assert!(valid_period(1));
+        assert!(valid_period(MAX_PERIOD_MONTHS));
+        assert!(!valid_period(MAX_PERIOD_MONTHS + 1));
+    }
+
+    #[test]
+    fn an_absurd_period_gives_no_renewal_line_and_no_expiry() {
+        let service = Service {
+            id: 7,
+            account_id: 1,
+            kind: ServiceKind::Domain,
+            name: "x.pl".into(),
+            plan_id: 1,
+            lifecycle: crate::domain::service::Lifecycle::Live,
+            expires_on: jiff::civil::date(2026, 1, 31),
+            auto_renew: false,
+            details: crate::domain::ServiceDetails::None,
+            created_at: Timestamp::UNIX_EPOCH,
+        };
+        let mut plan = Plan {
+            id: 1,
+            kind: ServiceKind::Domain,
+            name: "Domena".into(),
+            price_net: Money(4900),
+            vat_percent: 23,
+            period_months: 12,
+        };
+        let Some(renewal) = renewal_line(&service, &plan) else {
+            unreachable!("a 12-month plan renews")
+        };
+        assert!(renewal.description.ends_with("do 31.01.2027"));
+        assert_eq!(
+            extended_expiry(&service, &renewal),
+            Some(jiff::civil::date(2027, 1, 31))
+        );
+        plan.period_months = 300_000;
+        assert!(renewal_line(&service, &plan).is_none());
+        plan.period_months = 0;
+        assert!(renewal_line(&service, &plan).is_none());
+        assert_eq!(
+            extended_expiry(&service, &line(1, 1)),
+            Some(jiff::civil::date(2027, 1, 31))
+        );
+        let stored = Line {
+            period_months: 300_000,
+            ..line(1, 1)
+        };
+        assert_eq!(extended_expiry(&service, &stored), None);
     }
 
     #[test]

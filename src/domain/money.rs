@@ -1,4 +1,7 @@
-//! Money in integer grosze: never floats.
+//! Money in integer grosze: never floats. Amounts come in through `parse` (at most `Money::MAX`);
+//! arithmetic never wraps: `checked_*` where a result is stored (balances), saturating where the
+//! bound is provable (a line is at most `u32::MAX` × `MAX` ≈ 4.3 × 10¹⁹ gr, past `i64` only for
+//! absurd quantities, and then it stops at `i64::MAX` instead of turning negative).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -10,9 +13,23 @@ pub struct Money(pub i64);
 
 impl Money {
     pub const ZERO: Money = Money(0);
+    /// The largest amount an operator may enter: 100 000 000,00 zł.
+    pub const MAX: Money = Money(100_000_000_00);
 
     pub fn zl(zloty: i64) -> Money {
-        Money(zloty * 100)
+        Money(zloty.saturating_mul(100))
+    }
+
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.0.checked_sub(other.0).map(Money)
+    }
+
+    pub fn checked_times(self, quantity: u32) -> Option<Money> {
+        self.0.checked_mul(i64::from(quantity)).map(Money)
     }
 
     pub fn grosze(self) -> i64 {
@@ -28,14 +45,15 @@ impl Money {
         } else {
             (scaled - 50) / 100
         };
-        Money(rounded as i64)
+        Money(i64::try_from(rounded).unwrap_or(if rounded < 0 { i64::MIN } else { i64::MAX }))
     }
 
     pub fn times(self, quantity: u32) -> Money {
-        Money(self.0 * quantity as i64)
+        Money(self.0.saturating_mul(i64::from(quantity)))
     }
 
-    /// Parses an operator's amount: `123`, `123,45`, `123.45`, `1 234,50`, optionally followed by `zł`.
+    /// Parses an operator's amount: `123`, `123,45`, `123.45`, `1 234,50`, optionally followed by `zł`;
+    /// nothing above `Money::MAX`.
     pub fn parse(input: &str) -> Option<Money> {
         let cleaned: String = input
             .trim()
@@ -59,27 +77,28 @@ impl Money {
             1 => fraction.parse::<i64>().ok()? * 10,
             _ => fraction.parse().ok()?,
         };
-        whole.checked_mul(100)?.checked_add(fraction).map(Money)
+        let amount = whole.checked_mul(100)?.checked_add(fraction).map(Money)?;
+        (amount <= Money::MAX).then_some(amount)
     }
 }
 
 impl Add for Money {
     type Output = Money;
     fn add(self, other: Money) -> Money {
-        Money(self.0 + other.0)
+        Money(self.0.saturating_add(other.0))
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, other: Money) {
-        self.0 += other.0;
+        *self = *self + other;
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, other: Money) -> Money {
-        Money(self.0 - other.0)
+        Money(self.0.saturating_sub(other.0))
     }
 }
 
@@ -133,5 +152,36 @@ mod tests {
         assert_eq!(Money::parse("12,345"), None);
         assert_eq!(Money::parse("abc"), None);
         assert_eq!(Money::parse(""), None);
+    }
+
+    #[test]
+    fn amounts_above_the_maximum_are_refused() {
+        assert_eq!(Money::parse("100 000 000,00"), Some(Money::MAX));
+        assert_eq!(Money::parse("100 000 000,01"), None);
+        assert_eq!(Money::parse("92233720368547758,07"), None);
+        assert_eq!(Money::parse("999999999999999999999"), None);
+    }
+
+    #[test]
+    fn arithmetic_never_wraps() {
+        let top = Money(i64::MAX);
+        assert_eq!(top.checked_add(Money(1)), None);
+        assert_eq!(Money(i64::MIN).checked_sub(Money(1)), None);
+        assert_eq!(Money::MAX.checked_times(u32::MAX), None);
+        assert_eq!(Money(3).checked_times(4), Some(Money(12)));
+        assert_eq!(Money(5).checked_add(Money(7)), Some(Money(12)));
+        assert_eq!(Money(5).checked_sub(Money(7)), Some(Money(-2)));
+        assert_eq!(top + Money(1), top);
+        assert_eq!(Money(i64::MIN) - Money(1), Money(i64::MIN));
+        assert_eq!(Money::MAX.times(u32::MAX), top);
+        assert_eq!(Money(2).times(3), Money(6));
+        assert_eq!(Money(7) - Money(2), Money(5));
+        let mut sum = Money(1);
+        sum += Money(2);
+        assert_eq!(sum, Money(3));
+        assert_eq!(top.vat(100), top);
+        assert_eq!(Money(i64::MIN).vat(100), Money(i64::MIN));
+        assert_eq!(Money::zl(i64::MAX), top);
+        assert_eq!(Money::zl(2), Money(200));
     }
 }

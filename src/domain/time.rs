@@ -37,8 +37,13 @@ pub fn add_days(date: Date, days: i64) -> Date {
 }
 
 pub fn add_months(date: Date, months: u32) -> Date {
-    date.checked_add(Span::new().months(months as i64))
-        .unwrap_or(date)
+    checked_add_months(date, months).unwrap_or(date)
+}
+
+/// `None` past the calendar's range: `Span::months` itself panics on a period that large.
+pub fn checked_add_months(date: Date, months: u32) -> Option<Date> {
+    let span = Span::new().try_months(i64::from(months)).ok()?;
+    date.checked_add(span).ok()
 }
 
 /// Polish plural of "dzień": 1 dzień, 2 dni, 5 dni.
@@ -68,6 +73,15 @@ mod tests {
             add_months(jiff::civil::date(2026, 1, 31), 1),
             jiff::civil::date(2026, 2, 28)
         );
+        assert_eq!(
+            checked_add_months(jiff::civil::date(2026, 1, 31), 120),
+            Some(jiff::civil::date(2036, 1, 31))
+        );
+        assert_eq!(
+            checked_add_months(jiff::civil::date(2026, 1, 31), 300_000),
+            None
+        );
+        assert_eq!(checked_add_months(jiff::civil::date(9999, 1, 31), 12), None);
         assert_eq!(
             days_between(
                 jiff::civil::date(2026, 11, 25),

@@ -26,6 +26,8 @@ pub enum RenewOutcome {
     Existing(Document),
     /// Renewal opens on this day.
     NotYet(Date),
+    /// The service's plan cannot be billed (its period is out of range): nothing was issued.
+    Unbillable(Plan),
     NotFound,
 }
 
@@ -36,6 +38,13 @@ pub enum PaymentOutcome {
     },
     /// The proforma was paid before; nothing changed (a repeated report of the same payment).
     AlreadyPaid { proforma: Document },
+    /// This reference was recorded for this proforma before; nothing changed.
+    AlreadyRecorded { proforma: Document },
+    /// This reference was recorded for another proforma (named): nothing changed.
+    ReferenceUsedElsewhere { other: String },
+    /// The same amount for the same proforma was recorded today without a reference: most likely
+    /// a retried command, so nothing changed until the operator confirms or gives a reference.
+    LooksRepeated { proforma: Document, amount: Money },
     /// The amount (with the prepaid balance) does not cover the proforma: it went to the balance.
     Credited { proforma: Document, balance: Money },
 }
@@ -154,15 +163,12 @@ impl Store {
             }
             let plan: Plan = get(&tx.open_table(PLANS)?, service.plan_id)?
                 .ok_or(StoreError::NotFound("plan"))?;
+            let Some(line) = renewal_line(&service, &plan) else {
+                return Ok(RenewOutcome::Unbillable(plan));
+            };
             let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
                 .ok_or(StoreError::NotFound("account"))?;
-            let mut proforma = issue(
-                tx,
-                &account,
-                DocumentKind::Proforma,
-                vec![renewal_line(&service, &plan)],
-                now,
-            )?;
+            let mut proforma = issue(tx, &account, DocumentKind::Proforma, vec![line], now)?;
             proforma.due_on = Some(renewal_due_on(&service, today));
             proforma.renews_service = Some(service.id);
             insert_document(tx, &proforma)?;
@@ -191,12 +197,38 @@ impl Store {
     }
 
     /// Records a payment against a proforma. Paying issues the VAT invoice and extends the
-    /// services once, however many times the same payment is reported.
+    /// services once, however many times the same payment is reported: a reference is recorded
+    /// once (and never for two proformas), and a payment without one that repeats today's amount
+    /// for the same proforma is held back as `LooksRepeated`.
     pub fn record_payment(
         &self,
         proforma_number: &str,
         amount: Option<Money>,
         reference: Option<&str>,
+        now: Timestamp,
+        compose: Compose<'_>,
+    ) -> Result<PaymentOutcome> {
+        self.record(proforma_number, amount, reference, false, now, compose)
+    }
+
+    /// `record_payment` for a second transfer the operator confirmed is not a retry (the same
+    /// amount for the same proforma on the same day, without a reference).
+    pub fn record_repeated_payment(
+        &self,
+        proforma_number: &str,
+        amount: Option<Money>,
+        now: Timestamp,
+        compose: Compose<'_>,
+    ) -> Result<PaymentOutcome> {
+        self.record(proforma_number, amount, None, true, now, compose)
+    }
+
+    fn record(
+        &self,
+        proforma_number: &str,
+        amount: Option<Money>,
+        reference: Option<&str>,
+        confirmed: bool,
         now: Timestamp,
         compose: Compose<'_>,
     ) -> Result<PaymentOutcome> {
@@ -216,14 +248,29 @@ impl Store {
             }
             let mut by_reference = tx.open_table(PAYMENTS_BY_REFERENCE)?;
             if let Some(reference) = reference
-                && by_reference.get(reference)?.is_some()
+                && let Some(earlier) = by_reference.get(reference)?.map(|v| v.value())
             {
-                return Ok(PaymentOutcome::AlreadyPaid { proforma });
+                let earlier: Payment = get(&tx.open_table(PAYMENTS)?, earlier)?
+                    .ok_or(StoreError::NotFound("payment"))?;
+                if earlier.document_id == proforma.id {
+                    return Ok(PaymentOutcome::AlreadyRecorded { proforma });
+                }
+                let other: Option<Document> = get(&documents, earlier.document_id)?;
+                return Ok(PaymentOutcome::ReferenceUsedElsewhere {
+                    other: other
+                        .map_or_else(|| format!("document {}", earlier.document_id), |d| d.number),
+                });
             }
             if !proforma.is_unpaid() && reference.is_none() {
                 return Ok(PaymentOutcome::AlreadyPaid { proforma });
             }
             let amount = amount.unwrap_or_else(|| proforma.total_gross());
+            if reference.is_none()
+                && !confirmed
+                && paid_today_without_reference(tx, &proforma, amount, now)?
+            {
+                return Ok(PaymentOutcome::LooksRepeated { proforma, amount });
+            }
             let payment = Payment {
                 id: next_in_sequence(tx, "payment")?,
                 account_id: proforma.account_id,
@@ -241,7 +288,10 @@ impl Store {
             let mut accounts = tx.open_table(ACCOUNTS)?;
             let mut account: Account =
                 get(&accounts, proforma.account_id)?.ok_or(StoreError::NotFound("account"))?;
-            let available = account.prepaid_balance + amount;
+            let available = account
+                .prepaid_balance
+                .checked_add(amount)
+                .ok_or_else(|| StoreError::Conflict("the prepaid balance would overflow".into()))?;
             if !proforma.is_unpaid() || available < proforma.total_gross() {
                 // A second transfer for a paid proforma, or too little to pay it: kept as prepaid balance.
                 account.prepaid_balance = available;
@@ -251,7 +301,9 @@ impl Store {
                     balance: available,
                 });
             }
-            account.prepaid_balance = available - proforma.total_gross();
+            account.prepaid_balance = available
+                .checked_sub(proforma.total_gross())
+                .ok_or_else(|| StoreError::Conflict("the prepaid balance would overflow".into()))?;
             put(&mut accounts, account.id, &account)?;
 
             let mut invoice = issue(
@@ -280,6 +332,30 @@ impl Store {
     }
 }
 
+/// Whether `amount` was recorded for `proforma` without a reference on the day of `now`.
+fn paid_today_without_reference(
+    tx: &WriteTransaction,
+    proforma: &Document,
+    amount: Money,
+    now: Timestamp,
+) -> Result<bool> {
+    let payments = tx.open_table(PAYMENTS)?;
+    let day = today(now);
+    for id in owned_ids(&tx.open_table(PAYMENTS_BY_ACCOUNT)?, proforma.account_id)? {
+        let Some(payment) = get::<Payment>(&payments, id)? else {
+            continue;
+        };
+        if payment.document_id == proforma.id
+            && payment.reference.is_none()
+            && payment.amount == amount
+            && today(payment.received_at) == day
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn extend_services(tx: &WriteTransaction, proforma: &Document) -> Result<()> {
     let mut services = tx.open_table(SERVICES)?;
     let mut open = tx.open_table(OPEN_RENEWALS)?;
@@ -290,7 +366,12 @@ fn extend_services(tx: &WriteTransaction, proforma: &Document) -> Result<()> {
         let Some(mut service) = get::<Service>(&services, service_id)? else {
             continue;
         };
-        service.expires_on = extended_expiry(&service, line);
+        service.expires_on = extended_expiry(&service, line).ok_or_else(|| {
+            StoreError::Conflict(format!(
+                "{} cannot be extended by {} months",
+                service.name, line.period_months
+            ))
+        })?;
         service.lifecycle = Lifecycle::Live;
         put(&mut services, service.id, &service)?;
         if open.get(service_id)?.map(|v| v.value()) == Some(proforma.id) {

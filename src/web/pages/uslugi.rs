@@ -42,7 +42,9 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 div { dt { "Opłacona do" } dd #wazna-do { (format_date(service.expires_on)) } }
                 @if let Some(plan) = &plan {
                     div { dt { "Plan" } dd { (plan.name) } }
-                    div { dt { "Cena odnowienia" } dd { (plan.price_net) " netto / " (plan.period_label()) } }
+                    @if auth.user().role.may_see_billing() {
+                        div { dt { "Cena odnowienia" } dd { (plan.price_net) " netto / " (plan.period_label()) } }
+                    }
                 }
                 div { dt { "Automatyczne odnawianie" } dd { @if service.auto_renew { "włączone" } @else { "wyłączone" } } }
                 (details(&service.details))
@@ -65,8 +67,12 @@ fn renewal(
     open: Option<&Document>,
     today: jiff::civil::Date,
 ) -> Markup {
+    let sees_billing = auth.user().role.may_see_billing();
     html! {
-        @if let Some(proforma) = open {
+        @if open.is_some() && !sees_billing {
+            // Amounts and documents belong to the billing roles: Techniczny learns only the state.
+            p { "Odnowienie czeka na zapłatę." }
+        } @else if let Some(proforma) = open {
             p { "Proforma " a href={ "/faktury/" (proforma.id) } { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " czeka na zapłatę." }
             p { a.button href={ "/faktury/" (proforma.id) } { "Zapłać" } }
         } @else if !auth.user().role.may_handle_billing() {
@@ -78,6 +84,20 @@ fn renewal(
             p.muted { "Odnowienie będzie możliwe od " (format_date(service.renewal_opens_on())) "." }
         }
     }
+}
+
+/// Sends the browser (or htmx) back to the service's page with `message` shown there.
+fn back_to_service(ctx: &Ctx, id: u64, message: &str) -> WebResult<Response> {
+    let to = format!("/uslugi/{id}");
+    let mut response = ctx.redirect_with_flash(&to, message);
+    if ctx.htmx {
+        response.headers_mut().insert(
+            "HX-Redirect",
+            poem::http::HeaderValue::from_str(&to)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        );
+    }
+    Ok(response)
 }
 
 fn details(details: &ServiceDetails) -> Markup {
@@ -127,16 +147,19 @@ pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 "Odnowienie tej usługi będzie możliwe od {}.",
                 format_date(opens)
             );
-            let to = format!("/uslugi/{id}");
-            let mut response = ctx.redirect_with_flash(&to, &message);
-            if ctx.htmx {
-                response.headers_mut().insert(
-                    "HX-Redirect",
-                    poem::http::HeaderValue::from_str(&to)
-                        .map_err(|e| AppError::Internal(e.to_string()))?,
-                );
-            }
-            return Ok(response);
+            return back_to_service(&ctx, id, &message);
+        }
+        RenewOutcome::Unbillable(plan) => {
+            tracing::warn!(
+                plan = plan.id,
+                months = plan.period_months,
+                "renewal refused: the plan's period is out of range; fix the plan"
+            );
+            return back_to_service(
+                &ctx,
+                id,
+                "Nie możemy teraz wystawić proformy na odnowienie tej usługi. Skontaktuj się z nami, a przedłużymy ją ręcznie.",
+            );
         }
         RenewOutcome::Created(proforma) => {
             ctx.state.wake_mailer();
