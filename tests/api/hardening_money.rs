@@ -553,4 +553,32 @@ async fn vat_is_rounded_per_line_on_the_proforma_page() {
             gross
         );
     }
+
+    // Two lines of 11,5 gr VAT each: 12 + 12 gr, not 23 gr rounded once on the sum.
+    let line = panel::domain::Line {
+        description: "Przekierowanie domeny".into(),
+        service_id: None,
+        quantity: 1,
+        unit_net: Money(50),
+        vat_percent: 23,
+        period_months: 12,
+    };
+    let order = app
+        .state
+        .store
+        .issue_proforma(
+            app.account_id(ABONENT),
+            vec![line.clone(), line],
+            app.today(),
+            app.clock.now(),
+        )
+        .unwrap();
+    let page = app
+        .get(&format!("/faktury/{}", order.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let totals = "<th>Razem</th><td></td><td class=\"num\">1,00 zł</td><td class=\"num\">0,24 zł</td><td class=\"num\" id=\"razem\"><strong>1,24 zł</strong>";
+    assert!(page.contains(totals), "VAT rounded per line, then summed");
 }
