@@ -14,7 +14,7 @@ pub struct Money(pub i64);
 impl Money {
     pub const ZERO: Money = Money(0);
     /// The largest amount an operator may enter: 100 000 000,00 zł.
-    pub const MAX: Money = Money(100_000_000_00);
+    pub const MAX: Money = Money(10_000_000_000);
 
     pub fn zl(zloty: i64) -> Money {
         Money(zloty.saturating_mul(100))
