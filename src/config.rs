@@ -96,13 +96,22 @@ pub struct HealthArgs {
     pub listen: SocketAddr,
 }
 
-/// Rate limits of the login routes (per minute, with a burst).
+/// Rate limits of the login routes (per minute or hour, with a burst), and the panel-wide
+/// breaker on wrong codes. Send and verify limits apply per (client IP or IPv6 /64, address) and
+/// per address, so one attacker alone cannot spend a customer's budget.
 #[derive(Clone, Copy, Debug)]
 pub struct LoginLimits {
     pub per_ip_burst: u32,
     pub per_ip_per_minute: u32,
     pub per_address_burst: u32,
     pub per_address_per_hour: u32,
+    /// Code requests per (client, address); code entries get three times as many.
+    pub per_client_address_burst: u32,
+    pub per_client_address_per_hour: u32,
+    /// Wrong codes across the panel within `breaker_window` that stop code entry for everyone.
+    pub breaker_failures: u32,
+    pub breaker_window: jiff::SignedDuration,
+    pub breaker_cooldown: jiff::SignedDuration,
 }
 
 impl Default for LoginLimits {
@@ -110,8 +119,13 @@ impl Default for LoginLimits {
         LoginLimits {
             per_ip_burst: 30,
             per_ip_per_minute: 10,
-            per_address_burst: 5,
-            per_address_per_hour: 12,
+            per_address_burst: 10,
+            per_address_per_hour: 20,
+            per_client_address_burst: 3,
+            per_client_address_per_hour: 3,
+            breaker_failures: 200,
+            breaker_window: jiff::SignedDuration::from_mins(10),
+            breaker_cooldown: jiff::SignedDuration::from_mins(30),
         }
     }
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Deletes dead sessions and login codes; returns how many rows went.
+/// Deletes dead sessions, login codes and links, and spent failure budgets; returns how many rows went.
 pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
     store.purge_expired_logins(now)
 }

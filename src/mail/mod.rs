@@ -6,8 +6,9 @@ mod delivery;
 pub use delivery::{Mailer, MailerError, run_worker};
 
 use crate::domain::time::{format_date, format_timestamp};
-use crate::domain::{Account, Document};
+use crate::domain::{Account, Document, User};
 use crate::store::{LoginRequest, NewMessage};
+use jiff::Timestamp;
 use maud::{Markup, html};
 
 fn wrap(title: &str, body: Markup) -> String {
@@ -48,6 +49,41 @@ pub fn login_code_message(base_url: &str, request: LoginRequest<'_>) -> NewMessa
     );
     NewMessage {
         to: request.user.email.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Sent once per lock-out: someone typed too many wrong codes for the user's address.
+pub fn code_lockout_message(base_url: &str, user: &User, until: Timestamp) -> NewMessage {
+    let link = format!("{base_url}/logowanie");
+    let subject = "Zablokowaliśmy logowanie kodem do Panelu klienta".to_string();
+    let until = format_timestamp(until);
+    let text = format!(
+        "Dzień dobry,\n\n\
+         Zablokowaliśmy logowanie kodem dla adresu {email} do {until}, bo wpisano dla niego \
+         zbyt wiele błędnych kodów logowania.\n\n\
+         Nikt nie zalogował się błędnym kodem. Możesz nadal logować się linkiem z wiadomości \
+         z kodem — poproś o nią na stronie:\n{link}\n\n\
+         Jeśli to nie były Twoje próby, ktoś mógł próbować odgadnąć kod. Nie musisz nic robić, \
+         ale nie przekazuj nikomu wiadomości z kodem ani linku z niej.\n",
+        email = user.email,
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "Zablokowaliśmy logowanie kodem dla adresu " strong { (user.email) } " do " (until)
+                ", bo wpisano dla niego zbyt wiele błędnych kodów logowania." }
+            p { "Nikt nie zalogował się błędnym kodem. Możesz nadal logować się linkiem z wiadomości z kodem — "
+                a href=(link) { "poproś o nią tutaj" } "." }
+            p { "Jeśli to nie były Twoje próby, ktoś mógł próbować odgadnąć kod. Nie musisz nic robić, "
+                "ale nie przekazuj nikomu wiadomości z kodem ani linku z niej." }
+        },
+    );
+    NewMessage {
+        to: user.email.to_string(),
         subject,
         text,
         html,

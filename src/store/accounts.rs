@@ -113,7 +113,8 @@ impl Store {
             .collect()
     }
 
-    /// Turns a user's access on or off; a disabled user's sessions stop at their next request.
+    /// Turns a user's access on or off. Disabling deletes the user's sessions in the same
+    /// transaction, so enabling them again does not revive a session from before.
     pub fn set_user_active(&self, email: &Email, active: bool) -> Result<User> {
         self.write(|tx| {
             let id = tx
@@ -125,6 +126,9 @@ impl Store {
             let mut user: User = get(&users, id)?.ok_or(StoreError::NotFound("user"))?;
             user.active = active;
             put(&mut users, id, &user)?;
+            if !active {
+                super::login::end_sessions_of(tx, id)?;
+            }
             Ok(user)
         })
     }

@@ -2,13 +2,13 @@
 
 use super::codec::{constant_time_eq, decode, encode, get};
 use super::outbox::{NewMessage, enqueue};
-use super::schema::{LOGIN_CODES, LOGIN_LINKS, SESSIONS, USERS, USERS_BY_EMAIL};
+use super::schema::{LOGIN_CODES, LOGIN_FAILURES, LOGIN_LINKS, SESSIONS, USERS, USERS_BY_EMAIL};
 use super::{Result, Store};
-use crate::domain::login::{LoginCode, Session};
+use crate::domain::login::{FailureBudget, LoginCode, Session};
 use crate::domain::{Account, Email, User};
 use crate::random;
 use jiff::Timestamp;
-use redb::{ReadableTable, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use std::sync::Arc;
 
 /// What a login request e-mails: the code and the token of the link.
@@ -26,9 +26,22 @@ pub struct LiveSession {
 }
 
 pub enum CodeCheck {
-    LoggedIn { session_token: String, user: User },
+    LoggedIn {
+        session_token: String,
+        user: User,
+    },
+    /// No usable code or link: none sent, expired, used, replaced, or out of tries.
     Rejected,
+    /// A wrong code, counted against the address's failure budget; `locked` when it spent it.
+    WrongCode {
+        locked: bool,
+    },
+    /// The address's failure budget is spent: its codes are refused until the lock-out ends.
+    CodesLocked,
 }
+
+/// A lock-out notice for the owner of an address whose codes were just locked, until the time given.
+pub type LockoutNotice<'a> = &'a dyn Fn(&User, Timestamp) -> NewMessage;
 
 fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
     let Some(id) = tx
@@ -41,8 +54,8 @@ fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
     Ok(get::<User>(&tx.open_table(USERS)?, id)?.filter(|u| u.active))
 }
 
-/// The address a link (by its MAC) was sent to, and whether it may still log in: its code row
-/// must be usable and still name this link (a newer code replaces it).
+/// The address a link (by its MAC) was sent to, and whether it may still log in: its row must be
+/// fresh and still name this link (a newer code replaces it); wrong codes do not matter.
 fn find_link(
     links: &impl ReadableTable<&'static [u8], &'static str>,
     codes: &impl ReadableTable<&'static str, &'static [u8]>,
@@ -55,7 +68,7 @@ fn find_link(
     let usable = match codes.get(email.as_str())? {
         Some(bytes) => {
             let row: LoginCode = decode(bytes.value())?;
-            row.is_usable(now) && constant_time_eq(&row.link_mac, key)
+            row.link_is_usable(now) && constant_time_eq(&row.link_mac, key)
         }
         None => false,
     };
@@ -72,6 +85,39 @@ fn forget_code(tx: &WriteTransaction, email: &str) -> Result<()> {
         tx.open_table(LOGIN_LINKS)?
             .remove(old.link_mac.as_slice())?;
     }
+    Ok(())
+}
+
+fn failure_budget(tx: &WriteTransaction, email: &str) -> Result<FailureBudget> {
+    match tx.open_table(LOGIN_FAILURES)?.get(email)? {
+        Some(bytes) => decode(bytes.value()),
+        None => Ok(FailureBudget::default()),
+    }
+}
+
+/// Counts a wrong code for `email`; on a new lock-out, e-mails its user (if any) once.
+fn count_failure(
+    tx: &WriteTransaction,
+    email: &str,
+    now: Timestamp,
+    notice: LockoutNotice<'_>,
+) -> Result<bool> {
+    let mut budget = failure_budget(tx, email)?;
+    let locked = budget.record_failure(now);
+    tx.open_table(LOGIN_FAILURES)?
+        .insert(email, encode(&budget)?.as_slice())?;
+    if locked && let (Some(user), Some(until)) = (active_user(tx, email)?, budget.locked_until) {
+        enqueue(tx, notice(&user, until), now)?;
+    }
+    Ok(locked)
+}
+
+/// Deletes every session of a user, in the caller's transaction.
+pub(super) fn end_sessions_of(tx: &WriteTransaction, user_id: u64) -> Result<()> {
+    tx.open_table(SESSIONS)?.retain(|_, bytes| {
+        // A row that cannot be read cannot log anyone in either.
+        decode::<Session>(bytes).is_ok_and(|s| s.user_id != user_id)
+    })?;
     Ok(())
 }
 
@@ -114,10 +160,21 @@ impl Store {
         })
     }
 
-    /// Checks a typed code. A wrong code counts a try; the fifth wrong try kills the code.
-    pub fn login_with_code(&self, email: &Email, code: &str, now: Timestamp) -> Result<CodeCheck> {
+    /// Checks a typed code. A wrong code counts a try (the fifth kills the code, not the link)
+    /// and spends the address's failure budget; once spent, every code for the address is
+    /// refused until the lock-out ends, and its user is sent `notice` (once, in this transaction).
+    pub fn login_with_code(
+        &self,
+        email: &Email,
+        code: &str,
+        now: Timestamp,
+        notice: LockoutNotice<'_>,
+    ) -> Result<CodeCheck> {
         let typed = self.mac(&[b"code", email.as_str().as_bytes(), code.as_bytes()]);
         self.write_unseen(|tx| {
+            if failure_budget(tx, email.as_str())?.is_locked(now) {
+                return Ok(CodeCheck::CodesLocked);
+            }
             let stored = tx
                 .open_table(LOGIN_CODES)?
                 .get(email.as_str())?
@@ -127,27 +184,31 @@ impl Store {
             };
             let mut row: LoginCode = decode(&bytes)?;
             if !row.is_usable(now) {
-                forget_code(tx, email.as_str())?;
+                // Out of tries, the row stays for its link until it expires.
+                if row.is_dead(now) {
+                    forget_code(tx, email.as_str())?;
+                }
                 return Ok(CodeCheck::Rejected);
             }
             if !constant_time_eq(&row.code_mac, &typed) {
                 row.wrong_tries += 1;
                 tx.open_table(LOGIN_CODES)?
                     .insert(email.as_str(), encode(&row)?.as_slice())?;
-                return Ok(CodeCheck::Rejected);
+                let locked = count_failure(tx, email.as_str(), now, notice)?;
+                return Ok(CodeCheck::WrongCode { locked });
             }
             forget_code(tx, email.as_str())?;
             self.start_session(tx, email.as_str(), now)
         })
     }
 
-    /// Whether the link is still good, without using it (its GET page must not burn it).
-    pub fn login_link_is_valid(&self, token: &str, now: Timestamp) -> Result<bool> {
+    /// The address a still-good link logs into, without using it (its GET page must not burn it).
+    pub fn login_link_address(&self, token: &str, now: Timestamp) -> Result<Option<String>> {
         let key = self.mac(&[b"link", token.as_bytes()]);
         let tx = self.read()?;
         let links = tx.open_table(LOGIN_LINKS)?;
         let link = find_link(&links, &tx.open_table(LOGIN_CODES)?, &key, now)?;
-        Ok(link.is_some_and(|(_, usable)| usable))
+        Ok(link.and_then(|(email, usable)| usable.then_some(email)))
     }
 
     pub fn login_with_link(&self, token: &str, now: Timestamp) -> Result<CodeCheck> {
@@ -256,7 +317,17 @@ impl Store {
         })
     }
 
-    /// Deletes sessions and login codes that can no longer be used.
+    /// How many sessions, login codes and login links are stored (housekeeping checks).
+    pub fn login_rows(&self) -> Result<(u64, u64, u64)> {
+        let tx = self.read()?;
+        Ok((
+            tx.open_table(SESSIONS)?.len()?,
+            tx.open_table(LOGIN_CODES)?.len()?,
+            tx.open_table(LOGIN_LINKS)?.len()?,
+        ))
+    }
+
+    /// Deletes sessions, login codes and failure budgets that can no longer matter.
     pub fn purge_expired_logins(&self, now: Timestamp) -> Result<usize> {
         self.write_unseen(|tx| {
             let mut removed = 0;
@@ -280,7 +351,13 @@ impl Store {
             for link in &dead_links {
                 links.remove(link.as_slice())?;
             }
-            Ok(removed + dead_links.len())
+            let mut spent = 0;
+            tx.open_table(LOGIN_FAILURES)?.retain(|_, bytes| {
+                let keep = decode::<FailureBudget>(bytes).is_ok_and(|b| !b.is_spent(now));
+                spent += usize::from(!keep);
+                keep
+            })?;
+            Ok(removed + dead_links.len() + spent)
         })
     }
 }

@@ -14,7 +14,7 @@ mod services;
 pub use accounts::NewAccount;
 pub use billing::{Compose, PaymentOutcome, RenewOutcome};
 pub use codec::constant_time_eq;
-pub use login::{CodeCheck, LiveSession, LoginRequest};
+pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};
 pub use overview::Overview;
 

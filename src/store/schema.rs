@@ -42,6 +42,8 @@ pub const LOGIN_CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("logi
 pub const LOGIN_LINKS: TableDefinition<&[u8], &str> = TableDefinition::new("login_links");
 /// MAC of a session token → session; the token itself is never stored.
 pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+/// e-mail → its wrong codes of the last day and lock-out (schema v2); kept for any address.
+pub const LOGIN_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("login_failures");
 
 pub const OUTBOX: Rows = TableDefinition::new("outbox");
 /// (due unix second, message id) for messages still to deliver.
@@ -53,7 +55,7 @@ const SECRET_KEY: &str = "secret";
 type Migration = fn(&WriteTransaction) -> Result<()>;
 
 /// Ordered migrations: entry `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[Migration] = &[create_tables_v1];
+const MIGRATIONS: &[Migration] = &[create_tables_v1, create_login_failures_v2];
 
 pub fn migrate(db: &Database) -> Result<()> {
     let known = MIGRATIONS.len() as u64;
@@ -136,10 +138,16 @@ fn create_tables_v1(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+fn create_login_failures_v2(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(LOGIN_FAILURES)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::Store;
+    use redb::ReadableTableMetadata;
 
     #[test]
     fn reopening_keeps_data_and_a_newer_schema_is_refused() {
@@ -176,8 +184,44 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 1
+                known: 2
             })
         ));
+    }
+
+    #[test]
+    fn a_version_1_database_is_upgraded_with_its_data() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        {
+            let db = Database::create(dir.path().join("panel.redb"))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let tx = db.begin_write().unwrap_or_else(|e| unreachable!("{e}"));
+            create_tables_v1(&tx).unwrap_or_else(|e| unreachable!("{e}"));
+            let rows = (|| -> Result<()> {
+                tx.open_table(META)?
+                    .insert(SCHEMA_VERSION_KEY, 1u64.to_be_bytes().as_slice())?;
+                tx.open_table(LOGIN_CODES)?
+                    .insert("jan@firma.pl", b"{}".as_slice())?;
+                Ok(())
+            })();
+            assert!(rows.is_ok());
+            tx.commit().unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let version = store.read().and_then(|tx| {
+            let meta = tx.open_table(META)?;
+            Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
+        });
+        assert_eq!(version.ok().flatten(), Some(2));
+        let tables = store.read().and_then(|tx| {
+            let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
+            let codes = tx.open_table(LOGIN_CODES)?.len()?;
+            Ok((failures, codes))
+        });
+        assert_eq!(
+            tables.ok(),
+            Some((0, 1)),
+            "the new table exists, old rows stay"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! "Zaloguj" button, its POST logs in. The same answer whether or not the address has an account.
 
 use crate::domain::Email;
-use crate::domain::login::SESSION_ABSOLUTE_TIMEOUT;
+use crate::domain::login::{SESSION_ABSOLUTE_TIMEOUT, mask_address};
 use crate::mail;
 use crate::store::CodeCheck;
 use crate::web::context::{Ctx, redirect};
@@ -18,6 +18,11 @@ use serde::Deserialize;
 
 const CODE_REJECTED: &str =
     "Nieprawidłowy lub nieważny kod. Sprawdź kod z ostatniej wiadomości albo poproś o nowy.";
+/// Shown for any address whose failure budget is spent, account or not.
+const CODES_LOCKED: &str = "Wpisano zbyt wiele błędnych kodów dla tego adresu, więc logowanie kodem \
+    jest wstrzymane do jutra. Zaloguj się linkiem z wiadomości (możesz poprosić o nową) albo spróbuj jutro.";
+const CODES_SUSPENDED: &str = "Logowanie kodem jest chwilowo wyłączone, bo w panelu wpisano bardzo \
+    wiele błędnych kodów. Zaloguj się linkiem z wiadomości albo spróbuj ponownie później.";
 
 #[derive(Deserialize)]
 pub struct EmailForm {
@@ -122,7 +127,8 @@ pub async fn view_logowanie_post(
             return Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Logowanie", body));
         }
     };
-    if !ctx.state.limiters.allow_send(email.as_str()) {
+    let client = client_ip(req, &ctx.state.config.args.trusted_proxies);
+    if !ctx.state.limiters.allow_send(client, email.as_str()) {
         return Err(AppError::TooManyRequests);
     }
     let now = ctx.now();
@@ -154,7 +160,8 @@ pub async fn view_logowanie_kod_post(
     let Ok(email) = Email::parse(&form.email) else {
         return Ok(redirect("/logowanie"));
     };
-    if !ctx.state.limiters.allow_verify(email.as_str()) {
+    let client = client_ip(req, &ctx.state.config.args.trusted_proxies);
+    if !ctx.state.limiters.allow_verify(client, email.as_str()) {
         return Err(AppError::TooManyRequests);
     }
     let code: String = form.kod.chars().filter(|c| !c.is_whitespace()).collect();
@@ -163,19 +170,38 @@ pub async fn view_logowanie_kod_post(
         return Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Wpisz kod", body));
     }
     let now = ctx.now();
+    let refused = |status, message| {
+        let body = code_form(&ctx, &form.email, Some(message));
+        Ok(ctx.public_page(status, "Wpisz kod", body))
+    };
+    if ctx.state.limiters.codes_suspended(now) {
+        return refused(StatusCode::TOO_MANY_REQUESTS, CODES_SUSPENDED);
+    }
+    let base_url = ctx.state.base_url.clone();
     let check = ctx
         .state
         .store
-        .blocking(move |s| s.login_with_code(&email, &code, now))
+        .blocking(move |s| {
+            s.login_with_code(&email, &code, now, &|user, until| {
+                mail::code_lockout_message(&base_url, user, until)
+            })
+        })
         .await?;
     match check {
         CodeCheck::LoggedIn { session_token, .. } => {
             Ok(start_session(&ctx, req, &session_token).await)
         }
-        CodeCheck::Rejected => {
-            let body = code_form(&ctx, &form.email, Some(CODE_REJECTED));
-            Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Wpisz kod", body))
+        CodeCheck::Rejected => refused(StatusCode::UNPROCESSABLE_ENTITY, CODE_REJECTED),
+        CodeCheck::WrongCode { locked } => {
+            ctx.state.limiters.record_wrong_code(now);
+            if locked {
+                ctx.state.wake_mailer();
+                refused(StatusCode::TOO_MANY_REQUESTS, CODES_LOCKED)
+            } else {
+                refused(StatusCode::UNPROCESSABLE_ENTITY, CODE_REJECTED)
+            }
         }
+        CodeCheck::CodesLocked => refused(StatusCode::TOO_MANY_REQUESTS, CODES_LOCKED),
     }
 }
 
@@ -211,12 +237,13 @@ pub async fn view_logowanie_link_get(
     Path(token): Path<String>,
 ) -> WebResult<Response> {
     limit_ip(&ctx, req)?;
-    if !ctx.state.store.login_link_is_valid(&token, ctx.now())? {
+    let Some(address) = ctx.state.store.login_link_address(&token, ctx.now())? else {
         return Ok(link_expired(&ctx));
-    }
+    };
     let action = format!("/logowanie/link/{token}");
     let body = html! {
-        p { "Kliknij przycisk, aby zalogować się do Panelu klienta." }
+        p { "Kliknij przycisk, aby zalogować się do Panelu klienta jako "
+            strong { (mask_address(&address)) } "." }
         form.card method="post" action=(action) {
             (csrf_field(&ctx.csrf))
             button.button type="submit" { "Zaloguj" }
@@ -242,7 +269,9 @@ pub async fn view_logowanie_link_post(
         CodeCheck::LoggedIn { session_token, .. } => {
             Ok(start_session(&ctx, req, &session_token).await)
         }
-        CodeCheck::Rejected => Ok(link_expired(&ctx)),
+        CodeCheck::Rejected | CodeCheck::WrongCode { .. } | CodeCheck::CodesLocked => {
+            Ok(link_expired(&ctx))
+        }
     }
 }
 
