@@ -136,3 +136,23 @@ pub async fn shutdown_signal() {
         _ = term => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn the_origin_is_what_a_browser_sends_whatever_the_typing() {
+        let origin = |url: &str| origin_of(url).ok();
+        assert_eq!(
+            origin("https://Panel.Example.com:443/klient").as_deref(),
+            Some("https://panel.example.com")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin("panel.example.com"), None);
+        assert_eq!(origin("ftp://panel.example.com"), None);
+    }
+}
