@@ -155,6 +155,7 @@ async fn a_huge_chunked_body_with_a_forged_csrf_pair_is_refused_with_413_and_mem
     );
     let peak_after = panel.memory_kib("VmHWM:");
     let rss = panel.memory_kib("VmRSS:");
+    eprintln!("peak RSS {peak_before} KiB -> {peak_after} KiB, now {rss} KiB; {sent_mib} MiB sent");
     assert!(
         peak_after < peak_before + 30 * 1024,
         "peak RSS grew from {peak_before} KiB to {peak_after} KiB (now {rss} KiB)"
