@@ -77,6 +77,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Connections served at once; more wait in the kernel's backlog. Keep it below the process's
+    /// file-descriptor limit (`ulimit -n`), which the database and mail also use.
+    #[arg(long, env = "PANEL_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
 }
 
 #[derive(Args, Debug)]
@@ -135,6 +139,10 @@ impl Default for LoginLimits {
 pub struct Config {
     pub args: ServeArgs,
     pub login_limits: LoginLimits,
+    /// A request's headers must arrive within this time (also the keep-alive idle limit).
+    pub header_read_timeout: std::time::Duration,
+    /// A request's body must arrive within this time (else 408).
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Config {
@@ -142,6 +150,8 @@ impl Config {
         Config {
             args,
             login_limits: LoginLimits::default(),
+            header_read_timeout: std::time::Duration::from_secs(10),
+            body_read_timeout: std::time::Duration::from_secs(15),
         }
     }
 }

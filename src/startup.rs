@@ -5,16 +5,14 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::mail::{Mailer, run_worker};
 use crate::store::Store;
-use crate::web::{AppState, Assets, Limiters, app};
-use poem::Server;
-use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use crate::web::{AppState, Assets, ConnectionLimits, Limiters, app, serve};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
 pub struct Application {
-    acceptor: TcpAcceptor,
+    listener: tokio::net::TcpListener,
     pub state: Arc<AppState>,
     pub addr: SocketAddr,
 }
@@ -29,27 +27,25 @@ pub enum StartError {
     Admin(std::path::PathBuf, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
+    #[error("--base-url / PANEL_BASE_URL {0:?} is not an http(s) URL: {1}")]
+    BaseUrl(String, String),
 }
 
 impl Application {
     pub async fn build(config: Config, clock: Clock) -> Result<Application, StartError> {
         let args = &config.args;
         let store = Store::open(&args.data_dir)?;
-        let acceptor = TcpListener::bind(args.listen)
-            .into_acceptor()
+        let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| StartError::Listen(args.listen, e))?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .unwrap_or(args.listen);
+        let addr = listener.local_addr().unwrap_or(args.listen);
         let base_url = args
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
             .to_string();
+        let origin = origin_of(&base_url)?;
         if args.base_url.is_none() && addr.ip().is_unspecified() {
             tracing::warn!(%base_url, "--base-url / PANEL_BASE_URL is not set: e-mailed links will not reach the panel");
         }
@@ -71,6 +67,7 @@ impl Application {
             mail_wake: Arc::new(Notify::new()),
             assets: Assets::load(),
             base_url,
+            origin,
             config,
         });
         tokio::spawn(run_worker(
@@ -90,7 +87,7 @@ impl Application {
             state.mail_wake.clone(),
         ));
         Ok(Application {
-            acceptor,
+            listener,
             state,
             addr,
         })
@@ -99,12 +96,26 @@ impl Application {
     /// Serves until `shutdown` completes (Ctrl-C or SIGTERM in `main`).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let socket = crate::admin::socket_path(&self.state.config.args.data_dir);
-        let result = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app(self.state), shutdown, Some(Duration::from_secs(10)))
-            .await;
+        let limits = ConnectionLimits {
+            max_connections: self.state.config.args.max_connections,
+            header_read_timeout: self.state.config.header_read_timeout,
+            shutdown_grace: Duration::from_secs(10),
+        };
+        let result = serve(self.listener, app(self.state), limits, shutdown).await;
         let _ = std::fs::remove_file(socket);
         result
     }
+}
+
+/// The base URL's origin as a browser sends it in `Origin` (lower-case host, default port left
+/// out), parsed once here so the CSRF check compares like with like.
+fn origin_of(base_url: &str) -> Result<String, StartError> {
+    let invalid = |why: String| StartError::BaseUrl(base_url.to_string(), why);
+    let url = url::Url::parse(base_url).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid("it needs http:// or https:// and a host".into()));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 /// Ctrl-C or SIGTERM (what `docker stop` sends).
@@ -123,5 +134,25 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn the_origin_is_what_a_browser_sends_whatever_the_typing() {
+        let origin = |url: &str| origin_of(url).ok();
+        assert_eq!(
+            origin("https://Panel.Example.com:443/klient").as_deref(),
+            Some("https://panel.example.com")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin("panel.example.com"), None);
+        assert_eq!(origin("ftp://panel.example.com"), None);
     }
 }

@@ -62,5 +62,5 @@ pub fn mac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }

@@ -19,6 +19,10 @@ pub enum AppError {
     Csrf,
     #[error("rate limited")]
     TooManyRequests,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("request body too slow")]
+    RequestTimeout,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -36,6 +40,8 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +80,14 @@ impl ResponseError for AppError {
             AppError::TooManyRequests => (
                 "Zbyt wiele prób",
                 "Wykonano zbyt wiele prób w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
+            ),
+            AppError::PayloadTooLarge => (
+                "Za duże żądanie",
+                "Przesłane dane są zbyt duże. Wróć do formularza i spróbuj ponownie.",
+            ),
+            AppError::RequestTimeout => (
+                "Przekroczono czas",
+                "Dane z formularza docierały zbyt długo. Sprawdź połączenie i spróbuj ponownie.",
             ),
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");

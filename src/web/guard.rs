@@ -4,11 +4,14 @@
 use super::AppState;
 use super::cookies;
 use super::error::AppError;
+use super::limits;
 use crate::random;
 use crate::store::constant_time_eq;
+use poem::error::ReadBodyError;
 use poem::http::{HeaderValue, Method, header};
-use poem::{Endpoint, IntoResponse, Request, Response};
+use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The request's CSRF token, for forms (`csrf_token` field) and htmx (`X-CSRF-Token` header).
 #[derive(Clone)]
@@ -16,7 +19,10 @@ pub struct CsrfToken(pub String);
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
-const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Every body here is a small form; nothing is uploaded.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// One year, the least that browsers' preload lists and audits accept.
+const HSTS: &str = "max-age=31536000";
 
 pub async fn guard<E: Endpoint>(
     state: Arc<AppState>,
@@ -37,7 +43,7 @@ pub async fn guard<E: Endpoint>(
         req.extensions_mut().insert(CsrfToken(token.clone()));
         ep.call(req).await.map(IntoResponse::into_response)
     } else {
-        match check_csrf(&state, &mut req, &token, fresh).await {
+        match admit(&state, &mut req, &token, fresh).await {
             Ok(()) => {
                 req.extensions_mut().insert(CsrfToken(token.clone()));
                 ep.call(req).await.map(IntoResponse::into_response)
@@ -59,7 +65,7 @@ pub async fn guard<E: Endpoint>(
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    secure_headers(&mut response, is_asset);
+    secure_headers(&mut response, is_asset, state.origin.starts_with("https:"));
     Ok(response)
 }
 
@@ -67,63 +73,82 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// A state-changing request must carry the token of its CSRF cookie, as a header or form field,
-/// and, when the browser says where it comes from, come from the panel itself.
-async fn check_csrf(
+/// What a state-changing request passes before its handler runs, cheapest first: the per-IP
+/// login limit (before any byte of the body is read), the CSRF cookie, the Origin, the body
+/// (capped, under a time limit, then set back on the request) and the token in it or its header.
+async fn admit(
     state: &AppState,
     req: &mut Request,
     token: &str,
     fresh: bool,
 ) -> Result<(), AppError> {
+    if is_login_post(req.uri().path())
+        && !state
+            .limiters
+            .allow_ip(limits::client_ip(req, &state.config.args.trusted_proxies))
+    {
+        return Err(AppError::TooManyRequests);
+    }
     if fresh {
         return Err(AppError::Csrf);
     }
     if let Some(origin) = req.header(header::ORIGIN)
-        && origin != "null"
-        && origin.trim_end_matches('/') != origin_of(&state.base_url)
+        && !same_origin(origin, &state.origin)
     {
         return Err(AppError::Csrf);
     }
-    let supplied = match req.header("x-csrf-token") {
-        Some(header) => Some(header.to_string()),
-        None => {
-            let body = req
-                .take_body()
-                .into_bytes_limit(MAX_FORM_BYTES)
-                .await
-                .map_err(|_| AppError::Csrf)?;
-            let field = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-                .ok()
-                .and_then(|fields| {
-                    fields
-                        .into_iter()
-                        .find(|(k, _)| k == "csrf_token")
-                        .map(|(_, v)| v)
-                });
-            req.set_body(body);
-            field
-        }
-    };
-    match supplied {
-        Some(supplied) if constant_time_eq(supplied.as_bytes(), token.as_bytes()) => Ok(()),
-        _ => Err(AppError::Csrf),
+    let header_ok = req
+        .header("x-csrf-token")
+        .map(|supplied| constant_time_eq(supplied.as_bytes(), token.as_bytes()));
+    if header_ok == Some(false) {
+        return Err(AppError::Csrf);
+    }
+    let body = read_body(req, state.config.body_read_timeout).await?;
+    if header_ok.is_none() && !form_token_matches(body.as_ref(), token) {
+        return Err(AppError::Csrf);
+    }
+    req.set_body(body);
+    Ok(())
+}
+
+/// The login routes whose POSTs the per-IP limit guards (a code or link guess each).
+fn is_login_post(path: &str) -> bool {
+    path == "/logowanie" || path == "/logowanie/kod" || path.starts_with("/logowanie/link/")
+}
+
+/// `origin` as the browser sent it against the base URL's origin, both serialised by `url` (so
+/// case and a default port do not matter). `null` (sandboxed frames, some redirects) never matches.
+fn same_origin(origin: &str, expected: &str) -> bool {
+    origin == expected
+        || url::Url::parse(origin).is_ok_and(|url| url.origin().ascii_serialization() == expected)
+}
+
+async fn read_body(
+    req: &mut Request,
+    time_limit: Duration,
+) -> Result<impl AsRef<[u8]> + Into<Body> + use<>, AppError> {
+    let declared = req
+        .header(header::CONTENT_LENGTH)
+        .and_then(|length| length.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let read = req.take_body().into_bytes_limit(MAX_BODY_BYTES);
+    match tokio::time::timeout(time_limit, read).await {
+        Err(_) => Err(AppError::RequestTimeout),
+        Ok(Err(ReadBodyError::PayloadTooLarge)) => Err(AppError::PayloadTooLarge),
+        Ok(Err(_)) => Err(AppError::Csrf),
+        Ok(Ok(body)) => Ok(body),
     }
 }
 
-fn origin_of(base_url: &str) -> &str {
-    match base_url.find("://") {
-        Some(scheme_end) => {
-            let rest = &base_url[scheme_end + 3..];
-            let host_end = rest
-                .find('/')
-                .map_or(base_url.len(), |i| scheme_end + 3 + i);
-            &base_url[..host_end]
-        }
-        None => base_url,
-    }
+fn form_token_matches(body: &[u8], token: &str) -> bool {
+    url::form_urlencoded::parse(body)
+        .find(|(key, _)| key == "csrf_token")
+        .is_some_and(|(_, supplied)| constant_time_eq(supplied.as_bytes(), token.as_bytes()))
 }
 
-fn secure_headers(response: &mut Response, is_asset: bool) {
+fn secure_headers(response: &mut Response, is_asset: bool, https: bool) {
     let headers = response.headers_mut();
     let fixed = [
         (header::CONTENT_SECURITY_POLICY, CSP),
@@ -139,22 +164,14 @@ fn secure_headers(response: &mut Response, is_asset: bool) {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     if !is_asset {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::VARY, HeaderValue::from_static("HX-Request, Cookie"));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::origin_of;
-
-    #[test]
-    fn origin_is_scheme_host_and_port() {
-        assert_eq!(
-            origin_of("https://panel.example.com/klient"),
-            "https://panel.example.com"
-        );
-        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
     }
 }

@@ -6,6 +6,7 @@ mod cookies;
 mod error;
 mod guard;
 mod limits;
+mod listener;
 mod pages;
 mod views;
 
@@ -14,6 +15,7 @@ pub use context::{Ctx, HxRequest};
 pub use cookies::CookieNames;
 pub use error::AppError;
 pub use limits::Limiters;
+pub use listener::{ConnectionLimits, serve};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -31,6 +33,8 @@ pub struct AppState {
     pub config: Config,
     /// Without a trailing slash, e.g. `https://panel.example.com`.
     pub base_url: String,
+    /// The base URL's origin (`https://panel.example.com`), what a browser's `Origin` must match.
+    pub origin: String,
     pub cookies: cookies::CookieNames,
     pub limiters: Limiters,
     pub mail_wake: Arc<Notify>,

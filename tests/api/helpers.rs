@@ -28,6 +28,11 @@ pub struct Options {
     pub smtp: Option<crate::smtp::SmtpServer>,
     pub limits: LoginLimits,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The panel's public URL (e.g. https); the client still talks plain http to 127.0.0.1.
+    pub base_url: Option<String>,
+    pub header_read_timeout: Option<Duration>,
+    pub body_read_timeout: Option<Duration>,
+    pub max_connections: Option<usize>,
 }
 
 /// An app that delivers through a real SMTP server in the test, which fails as told first.
@@ -52,7 +57,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let args = ServeArgs {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
-        base_url: None,
+        base_url: options.base_url,
         smtp_url: options
             .smtp
             .as_ref()
@@ -63,12 +68,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         bank_account: "PL 61 1090 1014 0000 0712 1981 2874".into(),
         cookie_secure: None,
         trusted_proxies: options.trusted_proxies,
+        max_connections: options.max_connections.unwrap_or(1024),
     };
     let mut config = Config::new(args);
     config.login_limits = options.limits;
+    if let Some(timeout) = options.header_read_timeout {
+        config.header_read_timeout = timeout;
+    }
+    if let Some(timeout) = options.body_read_timeout {
+        config.body_read_timeout = timeout;
+    }
     let clock = Clock::default();
     let app = Application::build(config, clock.clone()).await.unwrap();
-    let base = app.state.base_url.clone();
+    let base = format!("http://{}", app.addr);
     let state = app.state.clone();
     tokio::spawn(app.run_until(std::future::pending()));
     let jar = Arc::new(reqwest::cookie::Jar::default());

@@ -114,12 +114,7 @@ pub async fn view_logowanie_get(ctx: Ctx, req: &Request) -> WebResult<Response> 
 }
 
 #[handler]
-pub async fn view_logowanie_post(
-    ctx: Ctx,
-    req: &Request,
-    Form(form): Form<EmailForm>,
-) -> WebResult<Response> {
-    limit_ip(&ctx, req)?;
+pub async fn view_logowanie_post(ctx: Ctx, Form(form): Form<EmailForm>) -> WebResult<Response> {
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(message) => {
@@ -156,7 +151,6 @@ pub async fn view_logowanie_kod_post(
     req: &Request,
     Form(form): Form<CodeForm>,
 ) -> WebResult<Response> {
-    limit_ip(&ctx, req)?;
     let Ok(email) = Email::parse(&form.email) else {
         return Ok(redirect("/logowanie"));
     };
@@ -205,7 +199,8 @@ pub async fn view_logowanie_kod_post(
     }
 }
 
-/// Sets the new session's cookie (a new id at every login) and ends the session it replaces.
+/// Sets the new session's cookie (a new id at every login) and a new CSRF token (one seen before
+/// the login, e.g. on a shared computer, is worth nothing after it), and ends the session it replaces.
 async fn start_session(ctx: &Ctx, req: &Request, session_token: &str) -> Response {
     if let Some(old) = cookies::read(req, ctx.state.cookies.session).map(str::to_string)
         && let Err(e) = ctx.state.store.blocking(move |s| s.end_session(&old)).await
@@ -219,6 +214,11 @@ async fn start_session(ctx: &Ctx, req: &Request, session_token: &str) -> Respons
         Some(SESSION_ABSOLUTE_TIMEOUT.as_secs()),
     );
     ctx.add_cookie(&mut response, &cookie);
+    let csrf = ctx
+        .state
+        .cookies
+        .set(ctx.state.cookies.csrf, &crate::random::token(), None);
+    ctx.add_cookie(&mut response, &csrf);
     response
 }
 
@@ -258,7 +258,6 @@ pub async fn view_logowanie_link_post(
     req: &Request,
     Path(token): Path<String>,
 ) -> WebResult<Response> {
-    limit_ip(&ctx, req)?;
     let now = ctx.now();
     match ctx
         .state
