@@ -114,7 +114,11 @@ pub async fn view_logowanie_get(ctx: Ctx, req: &Request) -> WebResult<Response> 
 }
 
 #[handler]
-pub async fn view_logowanie_post(ctx: Ctx, Form(form): Form<EmailForm>) -> WebResult<Response> {
+pub async fn view_logowanie_post(
+    ctx: Ctx,
+    req: &Request,
+    Form(form): Form<EmailForm>,
+) -> WebResult<Response> {
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(message) => {
