@@ -154,8 +154,10 @@ fn secure_headers(response: &mut Response, is_asset: bool, https: bool) {
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        // Login links carry a token in the path: never send it on as a referrer.
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Login links carry a token in the path: never send it to another site as a referrer.
+        // Not `no-referrer`: under it browsers send `Origin: null` on the panel's own form
+        // posts, and the CSRF check refuses a null origin.
+        (header::REFERRER_POLICY, "same-origin"),
         (
             header::HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",

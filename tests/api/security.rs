@@ -74,7 +74,7 @@ async fn pages_carry_the_security_headers() {
     assert!(csp.contains("frame-ancestors 'none'"));
     assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["referrer-policy"], "same-origin");
     assert_eq!(headers["cache-control"], "no-store");
     assert!(headers["vary"].to_str().unwrap().contains("HX-Request"));
     let body = response.text().await.unwrap();
