@@ -2,12 +2,14 @@
 
 use crate::clock::Clock;
 use crate::store::{OutboxMessage, Store};
+use jiff::Timestamp;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -129,33 +131,128 @@ fn credentials_of(url: &url::Url) -> Option<(String, String)> {
     ))
 }
 
+/// Login messages delivered in demo mode, so the demo mailbox can still show their code: their
+/// bodies leave the database on delivery and are kept here, in memory only, the newest few.
+#[derive(Default)]
+pub struct DemoMailbox {
+    bodies: Mutex<VecDeque<(u64, String, String)>>,
+}
+
+/// How many delivered login messages the demo mailbox remembers.
+const DEMO_MAILBOX_SIZE: usize = 100;
+
+impl DemoMailbox {
+    fn keep(&self, message: &OutboxMessage) {
+        let mut bodies = self.bodies.lock().unwrap_or_else(PoisonError::into_inner);
+        if bodies.len() == DEMO_MAILBOX_SIZE {
+            bodies.pop_front();
+        }
+        bodies.push_back((message.id, message.text.clone(), message.html.clone()));
+    }
+
+    /// The text and HTML of a delivered login message, while remembered.
+    pub fn body(&self, id: u64) -> Option<(String, String)> {
+        let bodies = self.bodies.lock().unwrap_or_else(PoisonError::into_inner);
+        bodies
+            .iter()
+            .find(|(kept, _, _)| *kept == id)
+            .map(|(_, text, html)| (text.clone(), html.clone()))
+    }
+}
+
+type Outcome = Result<(), (String, bool)>;
+
+/// Waits after a store error: 1 s, doubling to 10 s; a wake (an action committed, so the store
+/// writes again) cuts it short.
+struct StoreBackoff(Duration);
+
+impl StoreBackoff {
+    const FIRST: Duration = Duration::from_secs(1);
+    const MAX: Duration = Duration::from_secs(10);
+
+    async fn wait(&mut self, wake: &Notify) {
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(self.0) => {}
+        }
+        self.0 = (self.0 * 2).min(Self::MAX);
+    }
+
+    fn reset(&mut self) {
+        self.0 = Self::FIRST;
+    }
+}
+
+/// Records the outcomes of sends, oldest first; what cannot be recorded yet stays in `unrecorded`.
+async fn record(store: &Store, unrecorded: &mut VecDeque<(u64, Outcome, Timestamp)>) -> bool {
+    while let Some((id, outcome, at)) = unrecorded.front().cloned() {
+        match store
+            .blocking(move |s| s.mark_delivery(id, outcome, at))
+            .await
+        {
+            Ok(_) => {
+                unrecorded.pop_front();
+            }
+            Err(e) if e.is_io() => {
+                tracing::error!(message_id = id, error = %e, "cannot record a delivery; sending waits until it is recorded");
+                return false;
+            }
+            Err(e) => {
+                // Not the disk: retrying would not help, and must not hold up every other message.
+                tracing::error!(message_id = id, error = %e, "cannot record a delivery");
+                unrecorded.pop_front();
+            }
+        }
+    }
+    true
+}
+
 /// Delivers due messages until `shutdown`; wakes on `wake` (an action committed a message) or when
-/// the next retry falls due.
-pub async fn run_worker(store: Store, mailer: Mailer, clock: Clock, wake: Arc<Notify>) {
+/// the next retry falls due. A message is sent at most once per recorded attempt: an outcome the
+/// store cannot take (e.g. a full disk) is kept in memory and recorded before anything more is
+/// sent, and store errors are waited out rather than retried in a loop.
+pub async fn run_worker(
+    store: Store,
+    mailer: Mailer,
+    clock: Clock,
+    wake: Arc<Notify>,
+    demo_mailbox: Option<Arc<DemoMailbox>>,
+) {
+    let mut unrecorded = VecDeque::new();
+    let mut backoff = StoreBackoff(StoreBackoff::FIRST);
     loop {
-        let now = clock.now();
-        let due = match store.due_messages(now, 50) {
+        if !record(&store, &mut unrecorded).await {
+            backoff.wait(&wake).await;
+            continue;
+        }
+        let due = match store.due_messages(clock.now(), 50) {
             Ok(due) => due,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read the outbox");
-                Vec::new()
+                backoff.wait(&wake).await;
+                continue;
             }
         };
+        backoff.reset();
         for message in &due {
             let outcome = mailer.send(message).await;
-            if let Err((error, permanent)) = &outcome {
-                tracing::warn!(message_id = message.id, permanent, error = %error, "e-mail delivery failed");
+            match &outcome {
+                Ok(()) if message.secret => {
+                    if let Some(mailbox) = &demo_mailbox {
+                        mailbox.keep(message);
+                    }
+                }
+                Ok(()) => {}
+                Err((error, permanent)) => {
+                    tracing::warn!(message_id = message.id, permanent, error = %error, "e-mail delivery failed");
+                }
             }
-            let id = message.id;
-            let now = clock.now();
-            if let Err(e) = store
-                .blocking(move |s| s.mark_delivery(id, outcome, now))
-                .await
-            {
-                tracing::error!(error = %e, "cannot record a delivery");
+            unrecorded.push_back((message.id, outcome, clock.now()));
+            if !record(&store, &mut unrecorded).await {
+                break;
             }
         }
-        if due.len() == 50 {
+        if !unrecorded.is_empty() || due.len() == 50 {
             continue;
         }
         let wait = match store.next_due() {

@@ -3,7 +3,7 @@
 
 mod delivery;
 
-pub use delivery::{Mailer, MailerError, run_worker};
+pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};
 
 use crate::domain::time::{format_date, format_timestamp};
 use crate::domain::{Account, Document};
@@ -51,6 +51,7 @@ pub fn login_code_message(base_url: &str, request: LoginRequest<'_>) -> NewMessa
         subject,
         text,
         html,
+        secret: true,
     }
 }
 
@@ -94,6 +95,7 @@ pub fn renewal_proforma_message(
         subject,
         text,
         html,
+        secret: false,
     }
 }
 
@@ -125,5 +127,6 @@ pub fn payment_received_message(
         subject,
         text,
         html,
+        secret: false,
     }
 }

@@ -21,11 +21,18 @@ pub enum AppError {
     TooManyRequests,
     #[error("internal error: {0}")]
     Internal(String),
+    /// The store cannot write for now (e.g. a full disk); it recovers by itself.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        if e.is_io() {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
     }
 }
 
@@ -37,6 +44,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -80,6 +88,13 @@ impl ResponseError for AppError {
                 (
                     "Wystąpił błąd",
                     "Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę.",
+                )
+            }
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "request refused: the store cannot write");
+                (
+                    "Chwilowo nie możemy zapisać zmian",
+                    "Chwilowo nie możemy zapisać zmian, spróbuj za chwilę.",
                 )
             }
         };
