@@ -271,7 +271,58 @@ pub async fn run_worker(
 
 #[cfg(test)]
 mod tests {
-    use super::credentials_of;
+    use super::*;
+    use crate::store::Delivery;
+
+    fn delivered_files(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn a_delivery_the_store_cannot_record_is_not_sent_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(&dir.path().join("data")).unwrap_or_else(|e| unreachable!("{e}"));
+        let clock = Clock::default();
+        // The demo's history queues two receipts.
+        let seeded = crate::demo::seed_if_empty(&store, clock.now(), "http://127.0.0.1");
+        assert!(seeded.is_ok_and(|s| s));
+        let outbox = dir.path().join("outbox");
+        let mailer = Mailer::files(outbox.clone(), "Panel <panel@example.net>")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let wake = Arc::new(Notify::new());
+        store.fail_writes(true);
+        let worker = tokio::spawn(run_worker(store.clone(), mailer, clock, wake.clone(), None));
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            delivered_files(&outbox),
+            1,
+            "one sent, then nothing until it is recorded"
+        );
+        assert!(!store.is_writable());
+        store.fail_writes(false);
+        wake.notify_one();
+        for _ in 0..100 {
+            if delivered_files(&outbox) == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        worker.abort();
+        assert_eq!(delivered_files(&outbox), 2, "each message sent once");
+        let deliveries: Vec<Delivery> = store
+            .outbox_messages(10)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.delivery)
+            .collect();
+        assert_eq!(deliveries.len(), 2);
+        assert!(
+            deliveries
+                .iter()
+                .all(|d| matches!(d, Delivery::Sent { .. }))
+        );
+    }
 
     #[test]
     fn smtp_credentials_are_percent_decoded_and_keep_plus_signs() {

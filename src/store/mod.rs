@@ -110,6 +110,9 @@ struct Handle {
     writable: AtomicBool,
     /// Re-opening repairs the file, so attempts are spaced (see `REOPEN_EVERY`).
     last_reopen: Mutex<Option<Instant>>,
+    /// Unit tests make writes fail as a full disk would, at a moment they choose.
+    #[cfg(test)]
+    fail_writes: AtomicBool,
 }
 
 /// At most one re-open attempt per this interval, however many requests try to write.
@@ -197,6 +200,8 @@ impl Store {
                 poisoned: AtomicBool::new(false),
                 writable: AtomicBool::new(true),
                 last_reopen: Mutex::new(None),
+                #[cfg(test)]
+                fail_writes: AtomicBool::new(false),
             }),
             secret: Arc::new(secret),
             overviews: Arc::default(),
@@ -223,6 +228,11 @@ impl Store {
         &self,
         work: impl FnOnce(&WriteTransaction) -> Result<T>,
     ) -> Result<T> {
+        #[cfg(test)]
+        if self.db.fail_writes.load(Ordering::Acquire) {
+            self.db.writable.store(false, Ordering::Release);
+            return Err(StoreError::Unavailable);
+        }
         if self.db.poisoned.load(Ordering::Acquire) {
             self.db.reopen()?;
             // The old handle may have cached what a failed commit never wrote.
@@ -270,6 +280,12 @@ impl Store {
         tokio::task::spawn_blocking(move || work(&store))
             .await
             .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Makes every write fail (`true`) as on a full disk, or work again (`false`).
+    #[cfg(test)]
+    pub(crate) fn fail_writes(&self, fail: bool) {
+        self.db.fail_writes.store(fail, Ordering::Release);
     }
 
     /// Whether nothing was ever stored (demo data is seeded only then).
