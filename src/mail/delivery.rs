@@ -76,7 +76,11 @@ impl Mailer {
     }
 
     pub fn files(dir: PathBuf, from: &str) -> Result<Mailer, MailerError> {
-        std::fs::create_dir_all(&dir).map_err(|e| MailerError::Outbox(dir.clone(), e))?;
+        use std::os::unix::fs::PermissionsExt;
+        // The files hold login codes: owner-only, also when an older panel made the directory.
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)))
+            .map_err(|e| MailerError::Outbox(dir.clone(), e))?;
         Ok(Mailer {
             transport: Transport::Files(AsyncFileTransport::<Tokio1Executor>::new(dir)),
             from: from

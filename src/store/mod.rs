@@ -152,12 +152,12 @@ impl Handle {
             return Err(StoreError::Unavailable);
         }
         *last = Some(Instant::now());
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-        // The file closes (and its lock goes) once no transaction holds the old handle.
-        *current = None;
+        // The file closes (and its lock goes) once no transaction holds the old handle. Readers
+        // get `Unavailable` meanwhile rather than waiting for the repair below.
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = None;
         match Database::create(&self.path) {
             Ok(db) => {
-                *current = Some(Arc::new(db));
+                *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(db));
                 self.poisoned.store(false, Ordering::Release);
                 tracing::warn!("re-opened the database after an I/O error");
                 Ok(())

@@ -93,6 +93,12 @@ async fn the_data_directory_and_every_file_in_it_are_for_the_panels_user_only() 
     std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = data_dir.join("panel.redb");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::create_dir(data_dir.join("outbox")).unwrap();
+    std::fs::set_permissions(
+        data_dir.join("outbox"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     let app = spawn_app_with(Options {
         data_dir: Some(data_dir.clone()),
         ..Options::default()
