@@ -173,23 +173,32 @@ impl Store {
     }
 
     /// Deletes messages delivered (or given up) before `before`; returns how many went.
-    /// Pending messages stay whatever their age: they still have to go out.
+    /// Pending messages stay whatever their age: they still have to go out. Ids grow with
+    /// `created_at` and nothing is delivered before it is created, so the scan stops at the first
+    /// message created since `before`: a run reads only what it may delete.
     pub fn purge_delivered_messages(&self, before: Timestamp) -> Result<usize> {
+        let mut old = Vec::new();
+        for row in self.read()?.open_table(OUTBOX)?.iter()? {
+            let (id, bytes) = row?;
+            let message: OutboxMessage = decode(bytes.value())?;
+            if message.created_at >= before {
+                break;
+            }
+            let done_at = match message.delivery {
+                Delivery::Pending { .. } => continue,
+                Delivery::Sent { at } => at,
+                Delivery::Dead { .. } => message.created_at,
+            };
+            if done_at < before {
+                old.push(id.value());
+            }
+        }
+        if old.is_empty() {
+            return Ok(0);
+        }
+        // Delivered and dead messages never change again: what the read found is still true.
         self.write_unseen(|tx| {
             let mut outbox = tx.open_table(OUTBOX)?;
-            let mut old = Vec::new();
-            for row in outbox.iter()? {
-                let (id, bytes) = row?;
-                let message: OutboxMessage = decode(bytes.value())?;
-                let done_at = match message.delivery {
-                    Delivery::Pending { .. } => continue,
-                    Delivery::Sent { at } => at,
-                    Delivery::Dead { .. } => message.created_at,
-                };
-                if done_at < before {
-                    old.push(id.value());
-                }
-            }
             for id in &old {
                 outbox.remove(id)?;
             }
