@@ -98,9 +98,10 @@ pub struct Store {
 /// transaction fails with `PreviousIo` until the database is closed and opened again. The panel
 /// re-opens it in place rather than exiting for a supervisor to restart it: a restart would not
 /// help while the disk is still full (it would crash-loop, and a panel started without a
-/// supervisor would stay down), whereas re-opening keeps serving reads, answers writes with a
-/// "try later" page, and recovers by itself once space is back. Re-opening runs redb's own repair,
-/// so it is as safe as the restart after a crash that redb is built for.
+/// supervisor would stay down), whereas re-opening keeps the process up (pages that only read
+/// work on each fresh handle), answers what cannot be written with a "try later" page, and
+/// recovers by itself once space is back. Re-opening runs redb's own repair, so it is as safe as
+/// the restart after a crash that redb is built for.
 struct Handle {
     path: PathBuf,
     current: RwLock<Option<Arc<Database>>>,
@@ -234,10 +235,7 @@ impl Store {
             return Err(StoreError::Unavailable);
         }
         if self.db.poisoned.load(Ordering::Acquire) {
-            self.db.reopen()?;
-            // The old handle may have cached what a failed commit never wrote.
-            self.overviews.invalidate_all();
-            self.sessions.invalidate_all();
+            self.recover()?;
         }
         let db = self.db.database()?;
         let committed = (|| {
@@ -247,13 +245,29 @@ impl Store {
             Ok(value)
         })();
         drop(db);
-        let value = committed.map_err(|e| self.db.noticed(e))?;
+        let value = committed.map_err(|e| {
+            let e = self.db.noticed(e);
+            if e.is_io() {
+                // At once, so reads work again on a fresh handle (spaced: see `REOPEN_EVERY`).
+                let _ = self.recover();
+            }
+            e
+        })?;
         if !self.db.writable.swap(true, Ordering::AcqRel) {
             tracing::warn!("the database writes again");
         }
         // Any write may end a session or change its user: sessions are cheap to reload.
         self.sessions.invalidate_all();
         Ok(value)
+    }
+
+    /// Re-opens a poisoned database (writes run in blocking threads, so they may).
+    fn recover(&self) -> Result<()> {
+        self.db.reopen()?;
+        // A commit that reported an error may still have reached the file: caches may be stale.
+        self.overviews.invalidate_all();
+        self.sessions.invalidate_all();
+        Ok(())
     }
 
     /// Whether the last write committed (`/health` answers from this, without touching the disk).
