@@ -136,10 +136,10 @@ fn credentials_of(url: &url::Url) -> Option<(String, String)> {
 }
 
 /// Login messages delivered in demo mode, so the demo mailbox can still show their code: their
-/// bodies leave the database on delivery and are kept here, in memory only, the newest few.
+/// bodies leave the database on delivery and the text is kept here, in memory only, the newest few.
 #[derive(Default)]
 pub struct DemoMailbox {
-    bodies: Mutex<VecDeque<(u64, String, String)>>,
+    texts: Mutex<VecDeque<(u64, String)>>,
 }
 
 /// How many delivered login messages the demo mailbox remembers.
@@ -147,20 +147,20 @@ const DEMO_MAILBOX_SIZE: usize = 100;
 
 impl DemoMailbox {
     fn keep(&self, message: &OutboxMessage) {
-        let mut bodies = self.bodies.lock().unwrap_or_else(PoisonError::into_inner);
-        if bodies.len() == DEMO_MAILBOX_SIZE {
-            bodies.pop_front();
+        let mut texts = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        if texts.len() == DEMO_MAILBOX_SIZE {
+            texts.pop_front();
         }
-        bodies.push_back((message.id, message.text.clone(), message.html.clone()));
+        texts.push_back((message.id, message.text.clone()));
     }
 
-    /// The text and HTML of a delivered login message, while remembered.
-    pub fn body(&self, id: u64) -> Option<(String, String)> {
-        let bodies = self.bodies.lock().unwrap_or_else(PoisonError::into_inner);
-        bodies
+    /// The plain text of a delivered login message, while remembered.
+    pub fn text(&self, id: u64) -> Option<String> {
+        let texts = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        texts
             .iter()
-            .find(|(kept, _, _)| *kept == id)
-            .map(|(_, text, html)| (text.clone(), html.clone()))
+            .find(|(kept, _)| *kept == id)
+            .map(|(_, text)| text.clone())
     }
 }
 

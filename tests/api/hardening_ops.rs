@@ -64,6 +64,23 @@ async fn a_delivered_or_dead_login_message_leaves_no_code_or_link_in_the_databas
 }
 
 #[tokio::test]
+async fn the_demo_mailbox_still_shows_a_delivered_code_that_the_database_no_longer_holds() {
+    let app = spawn_app().await;
+    app.request_code(ABONENT).await;
+    let mail = app.next_login_mail(ABONENT).await;
+    let outbox = settled_outbox(&app, 1).await;
+    let login = outbox
+        .iter()
+        .find(|m| m.subject.starts_with("Kod logowania"))
+        .unwrap();
+    assert!(login.text.is_empty(), "the body left the database");
+    let page = app.get(&format!("/demo/poczta/{}", login.id)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains(&format!("Kod logowania do Panelu klienta: {}", mail.code)));
+}
+
+#[tokio::test]
 async fn sent_mail_is_purged_after_the_retention_period() {
     let app = spawn_app().await;
     app.request_code(ABONENT).await;

@@ -55,11 +55,11 @@ pub async fn view_poczta_wiadomosc_get(ctx: Ctx, Path(id): Path<String>) -> WebR
     // A delivered login message's body is no longer stored; the demo kept it in memory.
     if message.secret
         && message.text.is_empty()
-        && let Some((text, _)) = ctx
+        && let Some(text) = ctx
             .state
             .demo_mailbox
             .as_ref()
-            .and_then(|mailbox| mailbox.body(message.id))
+            .and_then(|mailbox| mailbox.text(message.id))
     {
         message.text = text;
     }
