@@ -40,8 +40,9 @@ pub struct ServeArgs {
     pub base_url: Option<String>,
     /// SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465.
     /// Without it, e-mails are written as .eml files to <data-dir>/outbox/.
+    /// Give it as PANEL_SMTP_URL: a flag with a password is visible to every user in `ps`.
     #[arg(long, env = "PANEL_SMTP_URL")]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<SmtpUrl>,
     /// Sender of the panel's e-mails.
     #[arg(
         long,
@@ -52,6 +53,13 @@ pub struct ServeArgs {
     /// Seed demo accounts into an empty database and show sent e-mails at /demo/poczta.
     #[arg(long, env = "PANEL_DEMO")]
     pub demo: bool,
+    /// Serve /demo/poczta (every recipient's mail, login codes included) on a listener that is
+    /// not loopback. Off: with --demo on 0.0.0.0 the page answers 404.
+    #[arg(long, env = "PANEL_DEMO_PUBLIC")]
+    pub demo_public: bool,
+    /// Delivered (and dead) e-mails are deleted from the database after this many days.
+    #[arg(long, env = "PANEL_OUTBOX_RETENTION_DAYS", default_value_t = 30)]
+    pub outbox_retention_days: u32,
     /// Where "Więcej usług" leads (the host's previous panel).
     #[arg(
         long,
@@ -81,6 +89,37 @@ pub struct ServeArgs {
     /// file-descriptor limit (`ulimit -n`), which the database and mail also use.
     #[arg(long, env = "PANEL_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+}
+
+/// The SMTP URL: its password never shows in `Debug` output (logs, panics, error reports).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    /// The URL with its password, for the mailer alone.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for SmtpUrl {
+    fn from(url: String) -> SmtpUrl {
+        SmtpUrl(url)
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) => {
+                if url.password().is_some() && url.set_password(Some("***")).is_err() {
+                    return f.write_str("SmtpUrl(<redacted>)");
+                }
+                write!(f, "SmtpUrl({:?})", url.as_str())
+            }
+            Err(_) => f.write_str("SmtpUrl(<redacted>)"),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -153,5 +192,28 @@ impl Config {
             header_read_timeout: std::time::Duration::from_secs(10),
             body_read_timeout: std::time::Duration::from_secs(15),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smtp_password_does_not_show_in_debug_output() {
+        let cli = Cli::parse_from([
+            "panel",
+            "--smtp-url",
+            "smtp://panel%40firma.pl:Tajne%2BHaslo@mail.firma.pl:587",
+        ]);
+        let printed = format!("{cli:?} {:?}", Config::new(cli.serve.clone()));
+        assert!(!printed.contains("Tajne"), "{printed}");
+        assert!(printed.contains("smtp://panel%40firma.pl:***@mail.firma.pl:587"));
+        assert_eq!(
+            cli.serve.smtp_url.as_ref().map(SmtpUrl::expose),
+            Some("smtp://panel%40firma.pl:Tajne%2BHaslo@mail.firma.pl:587")
+        );
+        let unparsable = SmtpUrl::from("not a url with secret".to_string());
+        assert_eq!(format!("{unparsable:?}"), "SmtpUrl(<redacted>)");
     }
 }

@@ -58,6 +58,8 @@ pub fn seed_if_empty(store: &Store, now: Timestamp, base_url: &str) -> Result<bo
     if !store.is_empty()? {
         return Ok(false);
     }
+    // First, so a seeding cut short still counts as the demo's own database.
+    store.mark_seeded_by_demo()?;
     let plans = [
         plan(ServiceKind::Domain, "Domena .pl", 49, 12),
         plan(ServiceKind::Domain, "Domena .com", 59, 12),

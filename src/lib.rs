@@ -20,6 +20,8 @@ use std::process::ExitCode;
 /// The `panel` command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Also for `panel admin` on a stopped panel, which may create the database.
+    startup::restrict_umask();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PANEL_LOG")

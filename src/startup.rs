@@ -29,12 +29,55 @@ pub enum StartError {
     Listen(SocketAddr, std::io::Error),
     #[error("--base-url / PANEL_BASE_URL {0:?} is not an http(s) URL: {1}")]
     BaseUrl(String, String),
+    #[error("--demo refused: {0}")]
+    Demo(&'static str),
+}
+
+/// Files the panel creates (database, outbox, admin socket) are its user's alone: set before
+/// any of them exists, so none is ever readable by others, not even for a moment.
+pub fn restrict_umask() {
+    // SAFETY: umask only swaps the process's file-mode mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// The demo shows every recipient's mail (codes included) to anyone: it must not run on a panel
+/// that mails real customers or holds their accounts.
+fn check_demo_allowed(config: &Config, store: &Store) -> Result<(), StartError> {
+    if config.args.smtp_url.is_some() {
+        return Err(StartError::Demo(
+            "an SMTP URL is configured, so e-mails would reach real people while /demo/poczta shows them to anyone; start without --demo, or without --smtp-url / PANEL_SMTP_URL",
+        ));
+    }
+    if !store.is_empty()? && !store.seeded_by_demo()? {
+        return Err(StartError::Demo(
+            "the database holds accounts the demo did not create; start without --demo, or use an empty --data-dir",
+        ));
+    }
+    Ok(())
+}
+
+/// While the store cannot write, tries a small write every few seconds, so `/health` turns
+/// healthy again when space is back even if no request writes.
+async fn probe_while_unwritable(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        if !store.is_writable() {
+            let _ = store.blocking(|s| s.probe_write()).await;
+        }
+    }
 }
 
 impl Application {
     pub async fn build(config: Config, clock: Clock) -> Result<Application, StartError> {
+        restrict_umask();
         let args = &config.args;
         let store = Store::open(&args.data_dir)?;
+        if args.demo {
+            check_demo_allowed(&config, &store)?;
+        }
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| StartError::Listen(args.listen, e))?;
@@ -53,7 +96,7 @@ impl Application {
             tracing::info!("seeded the demo accounts");
         }
         let mailer = match &args.smtp_url {
-            Some(url) => Mailer::smtp(url, &args.mail_from)?,
+            Some(url) => Mailer::smtp(url.expose(), &args.mail_from)?,
             None => Mailer::files(args.data_dir.join("outbox"), &args.mail_from)?,
         };
         let secure = args
@@ -68,6 +111,7 @@ impl Application {
             assets: Assets::load(),
             base_url,
             origin,
+            demo_mailbox: args.demo.then(Arc::default),
             config,
         });
         tokio::spawn(run_worker(
@@ -75,7 +119,9 @@ impl Application {
             mailer,
             clock.clone(),
             state.mail_wake.clone(),
+            state.demo_mailbox.clone(),
         ));
+        tokio::spawn(probe_while_unwritable(store.clone()));
         tokio::spawn(crate::jobs::run_forever(state.clone()));
         let socket = crate::admin::socket_path(&state.config.args.data_dir);
         let admin = crate::admin::bind_socket(&socket).map_err(|e| StartError::Admin(socket, e))?;

@@ -1,13 +1,33 @@
-//! The admin socket: one JSON line per task, one JSON line back. Mode 0600, so only the panel's
-//! own user (the operator on that machine) can use it.
+//! The admin socket: one JSON line per task, one JSON line back. Mode 0600 (created under the
+//! panel's umask 077), so only the panel's own user (the operator on that machine) can use it.
 
 use super::{AdminTask, execute};
 use crate::clock::Clock;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
+
+/// The longest task line read (tasks are a few hundred bytes).
+const MAX_LINE: u64 = 64 * 1024;
+/// How long a client may take to send its task line.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads one task line of at most `MAX_LINE` bytes within `timeout`.
+async fn read_task_line(read: impl AsyncRead + Unpin, timeout: Duration) -> Result<String, String> {
+    let mut line = String::new();
+    let mut capped = BufReader::new(read.take(MAX_LINE + 1));
+    match tokio::time::timeout(timeout, capped.read_line(&mut line)).await {
+        Err(_) => Err("no request line in time".into()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Ok(_)) if line.len() as u64 > MAX_LINE => {
+            Err(format!("request line longer than {MAX_LINE} bytes"))
+        }
+        Ok(Ok(_)) => Ok(line),
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 struct Answer {
@@ -37,8 +57,14 @@ pub async fn serve_socket(
     mail_wake: std::sync::Arc<tokio::sync::Notify>,
 ) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // E.g. out of file descriptors: the error repeats at once, so wait instead of spinning.
+                tracing::warn!(error = %e, "admin socket accept failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
         };
         let (store, clock, base_url, wake) = (
             store.clone(),
@@ -48,11 +74,9 @@ pub async fn serve_socket(
         );
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();
-            let mut line = String::new();
-            if BufReader::new(read).read_line(&mut line).await.is_err() {
-                return;
-            }
-            let answer = match serde_json::from_str::<AdminTask>(&line) {
+            let answer = match read_task_line(read, READ_TIMEOUT).await.and_then(|line| {
+                serde_json::from_str::<AdminTask>(&line).map_err(|e| e.to_string())
+            }) {
                 Ok(task) => {
                     let now = clock.now();
                     let result =
@@ -104,5 +128,25 @@ async fn exchange(stream: UnixStream, task: &AdminTask) -> Result<String, String
         Ok(answer.message)
     } else {
         Err(answer.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_task_line_is_read_up_to_its_cap_and_within_the_timeout() {
+        let short = b"{\"ListPlans\":null}\nrest".as_slice();
+        assert_eq!(
+            read_task_line(short, READ_TIMEOUT).await,
+            Ok("{\"ListPlans\":null}\n".to_string())
+        );
+        let endless = vec![b'a'; 200 * 1024];
+        let refused = read_task_line(endless.as_slice(), READ_TIMEOUT).await;
+        assert!(refused.is_err_and(|e| e.contains("longer than")));
+        let (_client, silent) = tokio::io::duplex(64);
+        let timed_out = read_task_line(silent, Duration::from_millis(50)).await;
+        assert_eq!(timed_out, Err("no request line in time".to_string()));
     }
 }

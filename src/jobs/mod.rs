@@ -22,5 +22,25 @@ pub async fn run_forever(state: Arc<AppState>) {
             Err(e) => tracing::error!(error = %e, "housekeeping failed"),
         }
         state.limiters.forget_idle();
+        purge_old_mail(&state, now).await;
+    }
+}
+
+/// Deletes e-mails delivered (or given up) more than `retention_days` before `now`.
+pub fn purge_delivered_mail(store: &Store, now: Timestamp, retention_days: u32) -> Result<usize> {
+    let retention = jiff::SignedDuration::from_hours(24 * i64::from(retention_days));
+    store.purge_delivered_messages(now - retention)
+}
+
+async fn purge_old_mail(state: &AppState, now: Timestamp) {
+    let days = state.config.args.outbox_retention_days;
+    match state
+        .store
+        .blocking(move |s| purge_delivered_mail(s, now, days))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(removed = n, "purged delivered e-mails"),
+        Err(e) => tracing::error!(error = %e, "purging delivered e-mails failed"),
     }
 }

@@ -2,12 +2,14 @@
 
 use crate::clock::Clock;
 use crate::store::{OutboxMessage, Store};
+use jiff::Timestamp;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -74,7 +76,11 @@ impl Mailer {
     }
 
     pub fn files(dir: PathBuf, from: &str) -> Result<Mailer, MailerError> {
-        std::fs::create_dir_all(&dir).map_err(|e| MailerError::Outbox(dir.clone(), e))?;
+        use std::os::unix::fs::PermissionsExt;
+        // The files hold login codes: owner-only, also when an older panel made the directory.
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)))
+            .map_err(|e| MailerError::Outbox(dir.clone(), e))?;
         Ok(Mailer {
             transport: Transport::Files(AsyncFileTransport::<Tokio1Executor>::new(dir)),
             from: from
@@ -129,33 +135,128 @@ fn credentials_of(url: &url::Url) -> Option<(String, String)> {
     ))
 }
 
+/// Login messages delivered in demo mode, so the demo mailbox can still show their code: their
+/// bodies leave the database on delivery and the text is kept here, in memory only, the newest few.
+#[derive(Default)]
+pub struct DemoMailbox {
+    texts: Mutex<VecDeque<(u64, String)>>,
+}
+
+/// How many delivered login messages the demo mailbox remembers.
+const DEMO_MAILBOX_SIZE: usize = 100;
+
+impl DemoMailbox {
+    fn keep(&self, message: &OutboxMessage) {
+        let mut texts = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        if texts.len() == DEMO_MAILBOX_SIZE {
+            texts.pop_front();
+        }
+        texts.push_back((message.id, message.text.clone()));
+    }
+
+    /// The plain text of a delivered login message, while remembered.
+    pub fn text(&self, id: u64) -> Option<String> {
+        let texts = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        texts
+            .iter()
+            .find(|(kept, _)| *kept == id)
+            .map(|(_, text)| text.clone())
+    }
+}
+
+type Outcome = Result<(), (String, bool)>;
+
+/// Waits after a store error: 1 s, doubling to 10 s; a wake (an action committed, so the store
+/// writes again) cuts it short.
+struct StoreBackoff(Duration);
+
+impl StoreBackoff {
+    const FIRST: Duration = Duration::from_secs(1);
+    const MAX: Duration = Duration::from_secs(10);
+
+    async fn wait(&mut self, wake: &Notify) {
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(self.0) => {}
+        }
+        self.0 = (self.0 * 2).min(Self::MAX);
+    }
+
+    fn reset(&mut self) {
+        self.0 = Self::FIRST;
+    }
+}
+
+/// Records the outcomes of sends, oldest first; what cannot be recorded yet stays in `unrecorded`.
+async fn record(store: &Store, unrecorded: &mut VecDeque<(u64, Outcome, Timestamp)>) -> bool {
+    while let Some((id, outcome, at)) = unrecorded.front().cloned() {
+        match store
+            .blocking(move |s| s.mark_delivery(id, outcome, at))
+            .await
+        {
+            Ok(_) => {
+                unrecorded.pop_front();
+            }
+            Err(e) if e.is_io() => {
+                tracing::error!(message_id = id, error = %e, "cannot record a delivery; sending waits until it is recorded");
+                return false;
+            }
+            Err(e) => {
+                // Not the disk: retrying would not help, and must not hold up every other message.
+                tracing::error!(message_id = id, error = %e, "cannot record a delivery");
+                unrecorded.pop_front();
+            }
+        }
+    }
+    true
+}
+
 /// Delivers due messages until `shutdown`; wakes on `wake` (an action committed a message) or when
-/// the next retry falls due.
-pub async fn run_worker(store: Store, mailer: Mailer, clock: Clock, wake: Arc<Notify>) {
+/// the next retry falls due. A message is sent at most once per recorded attempt: an outcome the
+/// store cannot take (e.g. a full disk) is kept in memory and recorded before anything more is
+/// sent, and store errors are waited out rather than retried in a loop.
+pub async fn run_worker(
+    store: Store,
+    mailer: Mailer,
+    clock: Clock,
+    wake: Arc<Notify>,
+    demo_mailbox: Option<Arc<DemoMailbox>>,
+) {
+    let mut unrecorded = VecDeque::new();
+    let mut backoff = StoreBackoff(StoreBackoff::FIRST);
     loop {
-        let now = clock.now();
-        let due = match store.due_messages(now, 50) {
+        if !record(&store, &mut unrecorded).await {
+            backoff.wait(&wake).await;
+            continue;
+        }
+        let due = match store.due_messages(clock.now(), 50) {
             Ok(due) => due,
             Err(e) => {
                 tracing::error!(error = %e, "cannot read the outbox");
-                Vec::new()
+                backoff.wait(&wake).await;
+                continue;
             }
         };
+        backoff.reset();
         for message in &due {
             let outcome = mailer.send(message).await;
-            if let Err((error, permanent)) = &outcome {
-                tracing::warn!(message_id = message.id, permanent, error = %error, "e-mail delivery failed");
+            match &outcome {
+                Ok(()) if message.secret => {
+                    if let Some(mailbox) = &demo_mailbox {
+                        mailbox.keep(message);
+                    }
+                }
+                Ok(()) => {}
+                Err((error, permanent)) => {
+                    tracing::warn!(message_id = message.id, permanent, error = %error, "e-mail delivery failed");
+                }
             }
-            let id = message.id;
-            let now = clock.now();
-            if let Err(e) = store
-                .blocking(move |s| s.mark_delivery(id, outcome, now))
-                .await
-            {
-                tracing::error!(error = %e, "cannot record a delivery");
+            unrecorded.push_back((message.id, outcome, clock.now()));
+            if !record(&store, &mut unrecorded).await {
+                break;
             }
         }
-        if due.len() == 50 {
+        if !unrecorded.is_empty() || due.len() == 50 {
             continue;
         }
         let wait = match store.next_due() {
@@ -174,7 +275,58 @@ pub async fn run_worker(store: Store, mailer: Mailer, clock: Clock, wake: Arc<No
 
 #[cfg(test)]
 mod tests {
-    use super::credentials_of;
+    use super::*;
+    use crate::store::Delivery;
+
+    fn delivered_files(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    }
+
+    #[tokio::test]
+    async fn a_delivery_the_store_cannot_record_is_not_sent_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(&dir.path().join("data")).unwrap_or_else(|e| unreachable!("{e}"));
+        let clock = Clock::default();
+        // The demo's history queues two receipts.
+        let seeded = crate::demo::seed_if_empty(&store, clock.now(), "http://127.0.0.1");
+        assert!(seeded.is_ok_and(|s| s));
+        let outbox = dir.path().join("outbox");
+        let mailer = Mailer::files(outbox.clone(), "Panel <panel@example.net>")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let wake = Arc::new(Notify::new());
+        store.fail_writes(true);
+        let worker = tokio::spawn(run_worker(store.clone(), mailer, clock, wake.clone(), None));
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            delivered_files(&outbox),
+            1,
+            "one sent, then nothing until it is recorded"
+        );
+        assert!(!store.is_writable());
+        store.fail_writes(false);
+        wake.notify_one();
+        for _ in 0..100 {
+            if delivered_files(&outbox) == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        worker.abort();
+        assert_eq!(delivered_files(&outbox), 2, "each message sent once");
+        let deliveries: Vec<Delivery> = store
+            .outbox_messages(10)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.delivery)
+            .collect();
+        assert_eq!(deliveries.len(), 2);
+        assert!(
+            deliveries
+                .iter()
+                .all(|d| matches!(d, Delivery::Sent { .. }))
+        );
+    }
 
     #[test]
     fn smtp_credentials_are_percent_decoded_and_keep_plus_signs() {

@@ -3,7 +3,7 @@
 
 mod delivery;
 
-pub use delivery::{Mailer, MailerError, run_worker};
+pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};
 
 use crate::domain::time::{format_date, format_timestamp};
 use crate::domain::{Account, Document, User};
@@ -52,6 +52,7 @@ pub fn login_code_message(base_url: &str, request: LoginRequest<'_>) -> NewMessa
         subject,
         text,
         html,
+        secret: true,
     }
 }
 
@@ -87,6 +88,7 @@ pub fn code_lockout_message(base_url: &str, user: &User, until: Timestamp) -> Ne
         subject,
         text,
         html,
+        secret: false,
     }
 }
 
@@ -130,6 +132,7 @@ pub fn renewal_proforma_message(
         subject,
         text,
         html,
+        secret: false,
     }
 }
 
@@ -161,5 +164,6 @@ pub fn payment_received_message(
         subject,
         text,
         html,
+        secret: false,
     }
 }

@@ -14,6 +14,9 @@ pub struct NewMessage {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The body logs someone in (a code and a link): it is dropped from the database once the
+    /// message is delivered or dead, so a backup or a copy of the file cannot be used to log in.
+    pub secret: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +45,9 @@ pub struct OutboxMessage {
     pub html: String,
     pub created_at: Timestamp,
     pub delivery: Delivery,
+    /// See `NewMessage::secret`; once delivered (or dead) `text` and `html` are empty.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// Transient failures are retried this many times in all before the message is dead.
@@ -55,6 +61,7 @@ pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp
         subject: message.subject,
         text: message.text,
         html: message.html,
+        secret: message.secret,
         created_at: now,
         delivery: Delivery::Pending {
             attempts: 0,
@@ -141,6 +148,10 @@ impl Store {
                     }
                 }
             };
+            if message.secret && !matches!(message.delivery, Delivery::Pending { .. }) {
+                message.text.clear();
+                message.html.clear();
+            }
             put(&mut outbox, id, &message)?;
             Ok(message.delivery.clone())
         })
@@ -159,5 +170,39 @@ impl Store {
 
     pub fn outbox_message(&self, id: u64) -> Result<Option<OutboxMessage>> {
         get(&self.read()?.open_table(OUTBOX)?, id)
+    }
+
+    /// Deletes messages delivered (or given up) before `before`; returns how many went.
+    /// Pending messages stay whatever their age: they still have to go out. Ids grow with
+    /// `created_at` and nothing is delivered before it is created, so the scan stops at the first
+    /// message created since `before`: a run reads only what it may delete.
+    pub fn purge_delivered_messages(&self, before: Timestamp) -> Result<usize> {
+        let mut old = Vec::new();
+        for row in self.read()?.open_table(OUTBOX)?.iter()? {
+            let (id, bytes) = row?;
+            let message: OutboxMessage = decode(bytes.value())?;
+            if message.created_at >= before {
+                break;
+            }
+            let done_at = match message.delivery {
+                Delivery::Pending { .. } => continue,
+                Delivery::Sent { at } => at,
+                Delivery::Dead { .. } => message.created_at,
+            };
+            if done_at < before {
+                old.push(id.value());
+            }
+        }
+        if old.is_empty() {
+            return Ok(0);
+        }
+        // Delivered and dead messages never change again: what the read found is still true.
+        self.write_unseen(|tx| {
+            let mut outbox = tx.open_table(OUTBOX)?;
+            for id in &old {
+                outbox.remove(id)?;
+            }
+            Ok(old.len())
+        })
     }
 }

@@ -25,11 +25,18 @@ pub enum AppError {
     RequestTimeout,
     #[error("internal error: {0}")]
     Internal(String),
+    /// The store cannot write for now (e.g. a full disk); it recovers by itself.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        if e.is_io() {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
     }
 }
 
@@ -43,6 +50,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -94,6 +102,13 @@ impl ResponseError for AppError {
                 (
                     "Wystąpił błąd",
                     "Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę.",
+                )
+            }
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "request refused: the store cannot write");
+                (
+                    "Chwilowo nie możemy zapisać zmian",
+                    "Chwilowo nie możemy zapisać zmian, spróbuj za chwilę.",
                 )
             }
         };

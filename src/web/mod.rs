@@ -39,6 +39,8 @@ pub struct AppState {
     pub limiters: Limiters,
     pub mail_wake: Arc<Notify>,
     pub assets: Assets,
+    /// With `--demo`: delivered login messages, whose bodies are no longer in the database.
+    pub demo_mailbox: Option<Arc<crate::mail::DemoMailbox>>,
 }
 
 impl AppState {

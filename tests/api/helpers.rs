@@ -33,6 +33,8 @@ pub struct Options {
     pub header_read_timeout: Option<Duration>,
     pub body_read_timeout: Option<Duration>,
     pub max_connections: Option<usize>,
+    /// Instead of a fresh temporary directory (e.g. one on a small tmpfs).
+    pub data_dir: Option<PathBuf>,
 }
 
 /// An app that delivers through a real SMTP server in the test, which fails as told first.
@@ -54,16 +56,27 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
+    let data_dir = options
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| dir.path().to_path_buf());
+    // `--demo` refuses an SMTP URL: with one, the demo accounts are seeded before the start.
+    if options.smtp.is_some() {
+        let store = panel::store::Store::open(&data_dir).unwrap();
+        panel::demo::seed_if_empty(&store, Clock::default().now(), "http://127.0.0.1").unwrap();
+    }
     let args = ServeArgs {
         listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
+        data_dir: data_dir.clone(),
         base_url: options.base_url,
         smtp_url: options
             .smtp
             .as_ref()
-            .map(|s| format!("smtp://127.0.0.1:{}", s.port)),
+            .map(|s| format!("smtp://127.0.0.1:{}", s.port).into()),
         mail_from: "Panel klienta <panel@example.net>".into(),
-        demo: true,
+        demo: options.smtp.is_none(),
+        demo_public: false,
+        outbox_retention_days: 30,
         legacy_url: "https://stary-panel.example.com/".into(),
         bank_account: "PL 61 1090 1014 0000 0712 1981 2874".into(),
         cookie_secure: None,
@@ -94,7 +107,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         base,
         state,
         clock,
-        data_dir: dir.path().to_path_buf(),
+        data_dir,
         smtp: options.smtp,
         seen_mail: Mutex::default(),
         _dir: dir,

@@ -6,6 +6,7 @@ mod browser;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;
+mod hardening_ops;
 mod helpers;
 mod login;
 mod mail;

@@ -10,8 +10,11 @@ use poem::http::StatusCode;
 use poem::web::Path;
 use poem::{Response, handler};
 
+/// The page shows everyone's mail, login codes included: only with `--demo`, and only to the
+/// machine itself (a loopback listener) unless the operator adds `--demo-public`.
 fn require_demo(ctx: &Ctx) -> WebResult<()> {
-    if ctx.state.config.args.demo {
+    let args = &ctx.state.config.args;
+    if args.demo && (args.demo_public || args.listen.ip().is_loopback()) {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -44,11 +47,22 @@ pub async fn view_poczta_get(ctx: Ctx) -> WebResult<Response> {
 #[handler]
 pub async fn view_poczta_wiadomosc_get(ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     require_demo(&ctx)?;
-    let message = ctx
+    let mut message = ctx
         .state
         .store
         .outbox_message(parse_id(&id)?)?
         .ok_or(AppError::NotFound)?;
+    // A delivered login message's body is no longer stored; the demo kept it in memory.
+    if message.secret
+        && message.text.is_empty()
+        && let Some(text) = ctx
+            .state
+            .demo_mailbox
+            .as_ref()
+            .and_then(|mailbox| mailbox.text(message.id))
+    {
+        message.text = text;
+    }
     let body = html! {
         p { "Do: " (message.to) } p { "Wysłana: " (format_timestamp(message.created_at)) }
         pre.mail {

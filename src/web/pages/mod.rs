@@ -8,12 +8,21 @@ mod pulpit;
 mod sekcje;
 mod uslugi;
 
+use super::AppState;
 use super::assets::view_asset_get;
+use poem::http::StatusCode;
+use poem::web::Data;
 use poem::{Route, get, handler, post};
+use std::sync::Arc;
 
+/// 503 while the store cannot write (a flag the store keeps: no disk access here, it is polled).
 #[handler]
-fn view_health_get() -> &'static str {
-    "ok"
+fn view_health_get(state: Data<&Arc<AppState>>) -> (StatusCode, &'static str) {
+    if state.store.is_writable() {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "the database cannot write")
+    }
 }
 
 pub fn routes() -> Route {
