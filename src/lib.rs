@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod mail;
 pub mod random;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod web;
 

@@ -4,8 +4,9 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::mail::{Mailer, run_worker};
+use crate::state::AppState;
 use crate::store::Store;
-use crate::web::{AppState, Assets, ConnectionLimits, Limiters, app, serve};
+use crate::web::{Assets, ConnectionLimits, CookieNames, Limiters, WebState, app, serve};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use tokio::sync::Notify;
 pub struct Application {
     listener: tokio::net::TcpListener,
     pub state: Arc<AppState>,
+    web: Arc<WebState>,
     pub addr: SocketAddr,
 }
 
@@ -105,14 +107,17 @@ impl Application {
         let state = Arc::new(AppState {
             store: store.clone(),
             clock: clock.clone(),
-            cookies: crate::web::CookieNames::new(secure),
-            limiters: Limiters::new(config.login_limits),
             mail_wake: Arc::new(Notify::new()),
-            assets: Assets::load(),
             base_url,
-            origin,
             demo_mailbox: args.demo.then(Arc::default),
             config,
+        });
+        let web = Arc::new(WebState {
+            shared: state.clone(),
+            origin,
+            cookies: CookieNames::new(secure),
+            limiters: Limiters::new(state.config.login_limits),
+            assets: Assets::load(),
         });
         tokio::spawn(run_worker(
             store.clone(),
@@ -122,7 +127,10 @@ impl Application {
             state.demo_mailbox.clone(),
         ));
         tokio::spawn(probe_while_unwritable(store.clone()));
-        tokio::spawn(crate::jobs::run_forever(state.clone()));
+        let web_for_jobs = web.clone();
+        tokio::spawn(crate::jobs::run_forever(state.clone(), move || {
+            web_for_jobs.limiters.forget_idle()
+        }));
         let socket = crate::admin::socket_path(&state.config.args.data_dir);
         let admin = crate::admin::bind_socket(&socket).map_err(|e| StartError::Admin(socket, e))?;
         tokio::spawn(crate::admin::serve_socket(
@@ -135,6 +143,7 @@ impl Application {
         Ok(Application {
             listener,
             state,
+            web,
             addr,
         })
     }
@@ -147,7 +156,7 @@ impl Application {
             header_read_timeout: self.state.config.header_read_timeout,
             shutdown_grace: Duration::from_secs(10),
         };
-        let result = serve(self.listener, app(self.state), limits, shutdown).await;
+        let result = serve(self.listener, app(self.web), limits, shutdown).await;
         let _ = std::fs::remove_file(socket);
         result
     }

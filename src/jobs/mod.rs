@@ -1,7 +1,7 @@
 //! Periodic housekeeping. Each job is a `run_once(…, now)` function; the loop is a few lines.
 
+use crate::state::AppState;
 use crate::store::{Result, Store};
-use crate::web::AppState;
 use jiff::Timestamp;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +11,9 @@ pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
     store.purge_expired_logins(now)
 }
 
-pub async fn run_forever(state: Arc<AppState>) {
+/// `forget_idle` is the in-memory sweep the caller wants on the same tick (the web's rate
+/// limiters); taking it as a function keeps the jobs ignorant of the web.
+pub async fn run_forever(state: Arc<AppState>, forget_idle: impl Fn() + Send + 'static) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -21,7 +23,7 @@ pub async fn run_forever(state: Arc<AppState>) {
             Ok(n) => tracing::debug!(removed = n, "purged expired logins"),
             Err(e) => tracing::error!(error = %e, "housekeeping failed"),
         }
-        state.limiters.forget_idle();
+        forget_idle();
         purge_old_mail(&state, now).await;
     }
 }

@@ -1,6 +1,6 @@
 //! Extractors: the request context every page needs, the logged-in user, and "is this htmx".
 
-use super::AppState;
+use super::WebState;
 use super::cookies;
 use super::error::AppError;
 use super::guard::CsrfToken;
@@ -24,7 +24,7 @@ impl<'a> FromRequest<'a> for HxRequest {
 
 /// What every page needs: the state, the CSRF token for its forms, the flash message, htmx or not.
 pub struct Ctx {
-    pub state: Arc<AppState>,
+    pub state: Arc<WebState>,
     pub csrf: String,
     pub flash: Option<String>,
     pub htmx: bool,
@@ -33,7 +33,7 @@ pub struct Ctx {
 impl<'a> FromRequest<'a> for Ctx {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = req
-            .data::<Arc<AppState>>()
+            .data::<Arc<WebState>>()
             .cloned()
             .ok_or_else(|| AppError::Internal("state missing".into()))?;
         let csrf = req
@@ -115,7 +115,7 @@ impl<'a> FromRequest<'a> for Auth {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let htmx = req.header("hx-request") == Some("true");
         let state = req
-            .data::<Arc<AppState>>()
+            .data::<Arc<WebState>>()
             .cloned()
             .ok_or_else(|| AppError::Internal("state missing".into()))?;
         let Some(token) = cookies::read(req, state.cookies.session).map(str::to_string) else {

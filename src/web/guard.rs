@@ -1,7 +1,7 @@
 //! What every request passes through: the CSRF check (the one place it is enforced) and the
 //! security headers of every response.
 
-use super::AppState;
+use super::WebState;
 use super::cookies;
 use super::error::AppError;
 use super::limits;
@@ -25,7 +25,7 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 const HSTS: &str = "max-age=31536000";
 
 pub async fn guard<E: Endpoint>(
-    state: Arc<AppState>,
+    state: Arc<WebState>,
     ep: Arc<E>,
     mut req: Request,
 ) -> poem::Result<Response> {
@@ -77,7 +77,7 @@ fn is_safe(method: &Method) -> bool {
 /// login limit (before any byte of the body is read), the CSRF cookie, the Origin, the body
 /// (capped, under a time limit, then set back on the request) and the token in it or its header.
 async fn admit(
-    state: &AppState,
+    state: &WebState,
     req: &mut Request,
     token: &str,
     fresh: bool,

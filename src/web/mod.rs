@@ -17,42 +17,39 @@ pub use error::AppError;
 pub use limits::Limiters;
 pub use listener::{ConnectionLimits, serve};
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::store::Store;
+use crate::state::AppState;
 use poem::{Endpoint, EndpointExt};
+use std::ops::Deref;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 /// The id of the Pulpit's self-refreshing region; htmx names it in `HX-Trigger` when it polls.
 pub const LIVE_REGION_ID: &str = "powiadomienia";
 
-pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    pub config: Config,
-    /// Without a trailing slash, e.g. `https://panel.example.com`.
-    pub base_url: String,
+/// The shared state plus what only the web needs; it derefs to the shared part, so a handler
+/// reads `ctx.state.store` and `ctx.state.cookies` alike.
+pub struct WebState {
+    pub shared: Arc<AppState>,
     /// The base URL's origin (`https://panel.example.com`), what a browser's `Origin` must match.
     pub origin: String,
-    pub cookies: cookies::CookieNames,
+    pub cookies: CookieNames,
     pub limiters: Limiters,
-    pub mail_wake: Arc<Notify>,
     pub assets: Assets,
-    /// With `--demo`: delivered login messages, whose bodies are no longer in the database.
-    pub demo_mailbox: Option<Arc<crate::mail::DemoMailbox>>,
 }
 
-impl AppState {
-    /// Call after committing an action that queued e-mail.
-    pub fn wake_mailer(&self) {
-        self.mail_wake.notify_one();
+impl Deref for WebState {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.shared
     }
 }
 
-pub fn app(state: Arc<AppState>) -> impl Endpoint {
+/// Handlers find both `Arc<WebState>` and the shared `Arc<AppState>` in the request data.
+pub fn app(state: Arc<WebState>) -> impl Endpoint {
     let guarded_state = state.clone();
+    let shared = state.shared.clone();
     pages::routes()
         .around(move |ep, req| guard::guard(guarded_state.clone(), ep, req))
         .data(state)
+        .data(shared)
 }

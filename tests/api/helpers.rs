@@ -3,7 +3,7 @@
 use panel::clock::Clock;
 use panel::config::{Config, LoginLimits, ServeArgs};
 use panel::startup::Application;
-use panel::web::AppState;
+use panel::state::AppState;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use std::collections::HashSet;

@@ -8,8 +8,8 @@ mod pulpit;
 mod sekcje;
 mod uslugi;
 
-use super::AppState;
 use super::assets::view_asset_get;
+use crate::state::AppState;
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Route, get, handler, post};

@@ -1,0 +1,27 @@
+//! What the running panel shares between the web, the jobs and the mail worker. The web adds its
+//! own parts (cookies, rate limiters, assets) in `web::WebState`; nothing here knows the web.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::mail::DemoMailbox;
+use crate::store::Store;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    pub config: Config,
+    /// Without a trailing slash, e.g. `https://panel.example.com`.
+    pub base_url: String,
+    pub mail_wake: Arc<Notify>,
+    /// With `--demo`: delivered login messages, whose bodies are no longer in the database.
+    pub demo_mailbox: Option<Arc<DemoMailbox>>,
+}
+
+impl AppState {
+    /// Call after committing an action that queued e-mail.
+    pub fn wake_mailer(&self) {
+        self.mail_wake.notify_one();
+    }
+}
