@@ -1,0 +1,49 @@
+//! Service sections, one module each: Domeny, Hosting, Skrzynki e-mail, Certyfikaty SSL, Cloud,
+//! Kreator WWW, Open-Xchange. The page listing one kind of service, which most of them are, is
+//! `section` here.
+
+use crate::domain::ServiceKind;
+use crate::domain::time::today;
+use crate::web::context::{Auth, Ctx};
+use crate::web::error::WebResult;
+use crate::web::views::components::services_table;
+use crate::web::views::layout::Nav;
+use maud::html;
+use poem::Response;
+
+mod cloud;
+mod domeny;
+mod hosting;
+mod kreator_www;
+mod open_xchange;
+mod skrzynki;
+mod ssl;
+
+pub use cloud::view_cloud_get;
+pub use domeny::view_domeny_get;
+pub use hosting::view_hosting_get;
+pub use kreator_www::view_kreator_get;
+pub use open_xchange::view_open_xchange_get;
+pub use skrzynki::view_skrzynki_get;
+pub use ssl::view_ssl_get;
+
+/// The account's services of one kind, as a page.
+async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response> {
+    let services: Vec<_> = ctx
+        .state
+        .store
+        .services_of_account(auth.account().id)?
+        .into_iter()
+        .filter(|s| s.kind == kind)
+        .collect();
+    let body = html! {
+        section.block { (services_table(&services, today(ctx.now()))) }
+        p { a href="/sklep" { "Zamów w Sklepie" } }
+    };
+    let nav = if kind == ServiceKind::Domain {
+        Nav::Domeny
+    } else {
+        Nav::Uslugi
+    };
+    Ok(ctx.page(&auth, kind.section_title(), nav, body))
+}

@@ -1,0 +1,36 @@
+//! Skrzynki e-mail: the account's mailboxes with their use of the quota.
+
+use crate::web::context::{Auth, Ctx};
+use crate::web::error::WebResult;
+use crate::web::views::layout::Nav;
+use maud::html;
+use poem::{Response, handler};
+
+#[handler]
+pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    let mailboxes = ctx.state.store.mailboxes_of_account(auth.account().id)?;
+    let body = html! {
+        section.block {
+            @if mailboxes.is_empty() {
+                p.muted { "Brak skrzynek e-mail." }
+            } @else {
+                div.table-wrap { table {
+                    thead { tr { th { "Adres" } th.num { "Zajęte" } th.num { "Limit" } th.num { "Użycie" } } }
+                    tbody { @for m in &mailboxes {
+                        tr {
+                            td { (m.address) }
+                            td.num { (m.used_mb) " MB" }
+                            td.num { (m.quota_mb) " MB" }
+                            td.num { meter min="0" max="100" value=(m.used_percent()) { (m.used_percent()) "%" } " " (m.used_percent()) "%" }
+                        }
+                    } }
+                } }
+            }
+        }
+        section.block #nowa {
+            h2 { "Nowa skrzynka e-mail" }
+            p.muted { "Zakładanie skrzynek z panelu obsługuje moduł Skrzynki e-mail (w przygotowaniu)." }
+        }
+    };
+    Ok(ctx.page(&auth, "Skrzynki e-mail", Nav::Uslugi, body))
+}

@@ -1,0 +1,12 @@
+//! Certyfikaty SSL: the account's certificates.
+
+use super::section;
+use crate::domain::ServiceKind;
+use crate::web::context::{Auth, Ctx};
+use crate::web::error::WebResult;
+use poem::{Response, handler};
+
+#[handler]
+pub async fn view_ssl_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+    section(ctx, auth, ServiceKind::Ssl).await
+}
