@@ -16,16 +16,16 @@ fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
         @if documents.is_empty() {
             p.muted { "Brak dokumentów." }
         } @else {
-            div.table-wrap { table {
+            div.table-wrap { table.stacked {
                 thead { tr { th { "Numer" } th { "Rodzaj" } th { "Data" } th { "Termin" } th.num { "Brutto" } th { "Status" } } }
                 tbody { @for d in documents {
                     tr {
                         td { a href={ "/faktury/" (d.id) } { (d.number) } }
-                        td { (d.kind.label()) }
-                        td { (format_timestamp(d.issued_at)) }
-                        td { (d.due_on.map(format_date).unwrap_or_default()) }
-                        td.num { (d.total_gross()) }
-                        td { (d.status_label(today)) }
+                        td data-label="Rodzaj" { (d.kind.label()) }
+                        td data-label="Data" { (format_timestamp(d.issued_at)) }
+                        td data-label="Termin" { (d.due_on.map(format_date).unwrap_or_default()) }
+                        td.num data-label="Brutto" { (d.total_gross()) }
+                        td data-label="Status" { (d.status_label(today)) }
                     }
                 } }
             } }
@@ -79,21 +79,21 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                     (document.buyer.address.one_line())
                 } }
             }
-            div.table-wrap { table {
+            div.table-wrap { table.stacked {
                 thead { tr { th { "Pozycja" } th.num { "Ilość" } th.num { "Netto" } th.num { "VAT" } th.num { "Brutto" } } }
                 tbody { @for line in &document.lines {
                     tr {
                         td { (line.description) }
-                        td.num { (line.quantity) }
-                        td.num { (line.net()) }
-                        td.num { (line.vat()) " (" (line.vat_percent) "%)" }
-                        td.num { (line.gross()) }
+                        td.num data-label="Ilość" { (line.quantity) }
+                        td.num data-label="Netto" { (line.net()) }
+                        td.num data-label="VAT" { (line.vat()) " (" (line.vat_percent) "%)" }
+                        td.num data-label="Brutto" { (line.gross()) }
                     }
                 } }
                 tfoot { tr {
                     th { "Razem" } td {}
-                    td.num { (document.total_net()) } td.num { (document.total_vat()) }
-                    td.num #razem { strong { (document.total_gross()) } }
+                    td.num data-label="Netto" { (document.total_net()) } td.num data-label="VAT" { (document.total_vat()) }
+                    td.num #razem data-label="Brutto" { strong { (document.total_gross()) } }
                 } }
             } }
         }
@@ -138,13 +138,13 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             @if payments.is_empty() {
                 p.muted { "Brak zaksięgowanych płatności." }
             } @else {
-                div.table-wrap { table {
+                div.table-wrap { table.stacked {
                     thead { tr { th { "Data" } th.num { "Kwota" } th { "Dokument" } } }
                     tbody { @for p in &payments {
                         tr {
                             td { (format_timestamp(p.received_at)) }
-                            td.num { (p.amount) }
-                            td { a href={ "/faktury/" (p.document_id) } { "Zobacz" } }
+                            td.num data-label="Kwota" { (p.amount) }
+                            td data-label="Dokument" { a href={ "/faktury/" (p.document_id) } { "Zobacz" } }
                         }
                     } }
                 } }
