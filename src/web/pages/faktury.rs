@@ -10,6 +10,7 @@ use crate::web::views::layout::Nav;
 use maud::{Markup, html};
 use poem::web::Path;
 use poem::{Response, handler};
+use std::collections::HashMap;
 
 fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
     html! {
@@ -40,16 +41,19 @@ pub async fn view_faktury_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     }
     let documents = ctx.state.store.documents_of_account(auth.account().id)?;
     let today = today(ctx.now());
-    let (unpaid, rest): (Vec<Document>, Vec<Document>) =
-        documents.into_iter().partition(Document::is_unpaid);
+    let unpaid: Vec<Document> = documents
+        .iter()
+        .filter(|d| d.is_unpaid())
+        .cloned()
+        .collect();
     let body = html! {
-        section.block {
+        section.block #dokumenty-do-zaplaty {
             h2 { "Do zapłaty" }
             (documents_table(&unpaid, today))
         }
-        section.block {
+        section.block #wszystkie-dokumenty {
             h2 { "Wszystkie dokumenty" }
-            (documents_table(&rest, today))
+            (documents_table(&documents, today))
         }
     };
     Ok(ctx.page(&auth, "Faktury i dokumenty", Nav::Faktury, body))
@@ -123,6 +127,8 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let payments = ctx.state.store.payments_of_account(auth.account().id)?;
     let today = today(ctx.now());
     let status = payment_status(&documents, auth.account().prepaid_balance, today);
+    let numbers: HashMap<u64, String> =
+        documents.iter().map(|d| (d.id, d.number.clone())).collect();
     let body = html! {
         section.block {
             dl.figures {
@@ -144,7 +150,9 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
                         tr {
                             td { (format_timestamp(p.received_at)) }
                             td.num data-label="Kwota" { (p.amount) }
-                            td data-label="Dokument" { a href={ "/faktury/" (p.document_id) } { "Zobacz" } }
+                            td data-label="Dokument" { a href={ "/faktury/" (p.document_id) } {
+                                (numbers.get(&p.document_id).map(String::as_str).unwrap_or("Zobacz"))
+                            } }
                         }
                     } }
                 } }
