@@ -27,6 +27,23 @@ fn section<'a>(page: &'a str, start: &str, end: Option<&str>) -> &'a str {
 }
 
 #[tokio::test]
+async fn the_overdue_order_box_on_the_pulpit_says_what_the_proforma_is_for() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let order = app
+        .proformas_of(ABONENT)
+        .into_iter()
+        .find(|d| d.is_unpaid() && d.renews_service.is_none())
+        .expect("the demo's overdue order");
+    let pulpit = app.pulpit().await;
+    let title = format!(
+        "Proforma {} za „Domena .com — rejestracja sklep-przykladowy.com” jest po terminie",
+        order.number
+    );
+    assert!(pulpit.contains(&title), "the box says {title:?}");
+}
+
+#[tokio::test]
 async fn wszystkie_dokumenty_lists_the_unpaid_ones_too_and_a_paid_invoice_says_oplacona() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
