@@ -103,3 +103,36 @@ async fn the_payment_history_links_show_the_document_number() {
     }
     assert!(!history.contains("Zobacz"), "{history}");
 }
+
+#[tokio::test]
+async fn the_favicon_is_a_small_embedded_icon_that_every_page_links() {
+    let app = spawn_app().await;
+    let response = app.get("/favicon.ico").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let icon = response.bytes().await.unwrap();
+    assert!(icon.starts_with(b"<svg"), "an SVG icon");
+    assert!(icon.len() < 1024, "small: {} bytes", icon.len());
+
+    let login = page(&app, "/logowanie").await;
+    app.log_in(ABONENT).await;
+    for html in [login, app.pulpit().await] {
+        let link = section(
+            &html,
+            r#"<link rel="icon" type="image/svg+xml" href=""#,
+            Some(">"),
+        );
+        let href = link
+            .trim_start_matches(r#"<link rel="icon" type="image/svg+xml" href=""#)
+            .trim_end_matches(['"', '/']);
+        let linked = app.get(href).await;
+        assert_eq!(linked.status(), StatusCode::OK, "{href}");
+        assert_eq!(linked.headers()["content-type"], "image/svg+xml");
+        assert_eq!(linked.bytes().await.unwrap(), icon, "the same icon");
+    }
+    let missing = app.get("/no-such-page").await;
+    assert!(
+        missing.text().await.unwrap().contains(r#"rel="icon""#),
+        "the error page links it too"
+    );
+}

@@ -9,7 +9,7 @@ mod sekcje;
 mod uslugi;
 
 use super::AppState;
-use super::assets::view_asset_get;
+use super::assets::{view_asset_get, view_favicon_get};
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Route, get, handler, post};
@@ -30,6 +30,7 @@ pub fn routes() -> Route {
         .at("/", get(pulpit::view_index_get))
         .at("/health", get(view_health_get))
         .at("/assets/:name", get(view_asset_get))
+        .at("/favicon.ico", get(view_favicon_get))
         .at(
             "/logowanie",
             get(logowanie::view_logowanie_get).post(logowanie::view_logowanie_post),
