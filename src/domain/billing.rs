@@ -170,6 +170,8 @@ impl Document {
             DocumentStatus::Unpaid => "Do zapłaty",
             DocumentStatus::Paid { .. } => "Opłacona",
             DocumentStatus::Cancelled => "Anulowana",
+            // A VAT invoice is issued for a payment received: to the customer, it is paid.
+            DocumentStatus::Issued if self.kind == DocumentKind::VatInvoice => "Opłacona",
             DocumentStatus::Issued => "Wystawiona",
         }
     }

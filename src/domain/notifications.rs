@@ -156,17 +156,29 @@ pub fn service_notice(
     }
 }
 
+/// What a document is for, in the words of its lines: „Domena .com — rejestracja x.com”, „…”.
+fn subject(document: &Document) -> String {
+    document
+        .lines
+        .iter()
+        .map(|line| format!("„{}”", line.description))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Unpaid proformas that no service box already shows (orders, or renewals of removed services).
+/// The box names what the proforma is for: its number alone tells the customer nothing.
 pub fn proforma_notice(document: &Document, today: Date) -> Notice {
     let overdue = document.is_overdue(today);
     let due = document.due_on.map(format_date).unwrap_or_default();
+    let subject = subject(document);
     Notice {
         key: format!("dokument-{}", document.id),
         tone: if overdue { Tone::Danger } else { Tone::Warning },
         title: if overdue {
-            format!("Proforma {} jest po terminie", document.number)
+            format!("Proforma {} za {subject} jest po terminie", document.number)
         } else {
-            format!("Proforma {} czeka na zapłatę", document.number)
+            format!("Proforma {} za {subject} czeka na zapłatę", document.number)
         },
         body: format!(
             "Kwota do zapłaty: {} (termin: {due}).",
@@ -251,7 +263,7 @@ mod tests {
                 address: Default::default(),
             },
             lines: vec![Line {
-                description: "x".into(),
+                description: "Odnowienie: Domena .pl a.pl".into(),
                 service_id: renews,
                 quantity: 1,
                 unit_net: Money(4900),
@@ -262,6 +274,20 @@ mod tests {
             renews_service: renews,
             proforma_id: None,
         }
+    }
+
+    #[test]
+    fn an_order_proforma_box_names_every_line_it_is_for() {
+        let mut order = proforma(12, None, date(2026, 11, 30));
+        let mut second = order.lines[0].clone();
+        second.description = "Certyfikat SSL DV — 12 miesięcy".into();
+        order.lines.push(second);
+        let notice = proforma_notice(&order, date(2026, 11, 25));
+        assert_eq!(
+            notice.title,
+            "Proforma PF/2026/11/0012 za „Odnowienie: Domena .pl a.pl”, „Certyfikat SSL DV — 12 miesięcy” czeka na zapłatę"
+        );
+        assert_eq!(notice.tone, Tone::Warning);
     }
 
     #[test]
@@ -280,6 +306,11 @@ mod tests {
             "overdue order first; no box for the active service"
         );
         assert_eq!(boxes[1].actions[0], Action::Pay { document_id: 10 });
+        assert_eq!(
+            boxes[0].title,
+            "Proforma PF/2026/11/0011 za „Odnowienie: Domena .pl a.pl” jest po terminie",
+            "the order's box says what it is for"
+        );
         let status = payment_status(&documents, Money::ZERO, today);
         assert_eq!(status.due, Money(12054));
         assert_eq!(status.overdue, Money(6027));

@@ -38,6 +38,27 @@ impl Assets {
     }
 }
 
+/// Browsers ask for `/favicon.ico` on a first visit whatever the page links; they accept an SVG there
+/// when it is labelled as one.
+#[handler]
+pub fn view_favicon_get() -> Response {
+    let Some(file) = Files::get("favicon.svg") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, "image/svg+xml")
+        .header(header::CACHE_CONTROL, "public, max-age=86400")
+        .body(body_of(file.data))
+}
+
+fn body_of(data: Cow<'static, [u8]>) -> Body {
+    match data {
+        // Embedded in the binary (release builds): served without a copy.
+        Cow::Borrowed(bytes) => Body::from(bytes),
+        Cow::Owned(bytes) => Body::from(bytes),
+    }
+}
+
 #[handler]
 pub fn view_asset_get(Path(name): Path<String>, req: &Request) -> Response {
     let Some(file) = Files::get(&name) else {
@@ -58,9 +79,5 @@ pub fn view_asset_get(Path(name): Path<String>, req: &Request) -> Response {
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CACHE_CONTROL, cache)
-        .body(match file.data {
-            // Embedded in the binary (release builds): served without a copy.
-            Cow::Borrowed(bytes) => Body::from(bytes),
-            Cow::Owned(bytes) => Body::from(bytes),
-        })
+        .body(body_of(file.data))
 }

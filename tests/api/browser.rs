@@ -279,3 +279,154 @@ async fn without_javascript_odnow_is_a_plain_form_that_leads_to_the_proforma() {
     assert!(flash.contains("Wystawiliśmy proformę"), "{flash}");
     client.close().await.unwrap();
 }
+
+/// The width of a common phone (iPhone 12–15) in CSS pixels.
+const PHONE_WIDTH: u32 = 390;
+
+/// Resizes the window to a phone's and checks the page really is that wide.
+async fn as_a_phone(client: &Client, height: u32) {
+    client.set_window_size(PHONE_WIDTH, height).await.unwrap();
+    let width = client
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    assert!(
+        width.abs_diff(u64::from(PHONE_WIDTH)) <= 16,
+        "the viewport is a phone's: {width} px"
+    );
+}
+
+/// How much wider than the screen the page is (0 when it fits).
+async fn overflow(client: &Client) -> i64 {
+    client
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
+/// The cells matching `css` that are not wholly on the screen; fails when there are none at all.
+async fn off_screen(client: &Client, css: &str) -> Vec<String> {
+    let found = client
+        .execute(
+            "const cells = [...document.querySelectorAll(arguments[0])];
+             return [cells.length, cells.filter(c => { const r = c.getBoundingClientRect();
+               return r.width === 0 || r.left < 0 || r.right > window.innerWidth; }).map(c => c.textContent.trim())];",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    assert!(
+        found[0].as_u64().unwrap() > 0,
+        "{css} is on the page {}",
+        client.current_url().await.unwrap()
+    );
+    serde_json::from_value(found[1].clone()).unwrap()
+}
+
+/// With `PANEL_SCREENSHOTS=<dir>` the test keeps a tall screenshot of the page there, to look at.
+async fn screenshot(client: &Client, name: &str) {
+    let Ok(dir) = std::env::var("PANEL_SCREENSHOTS") else {
+        return;
+    };
+    client.set_window_size(PHONE_WIDTH, 2400).await.unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    as_a_phone(client, 844).await;
+}
+
+#[tokio::test]
+async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_statuses_are_on_it() {
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(true, profile.path()).await;
+    as_a_phone(&client, 844).await;
+    let mut too_wide = Vec::new();
+    client.goto(&app.url("/logowanie")).await.unwrap();
+    let logged_out = overflow(&client).await;
+    if logged_out > 0 {
+        too_wide.push(format!("/logowanie (+{logged_out} px)"));
+    }
+    log_in(&app, &client).await;
+
+    let documents = app
+        .state
+        .store
+        .documents_of_account(app.account_id(ABONENT))
+        .unwrap();
+    let proforma = documents.iter().find(|d| d.is_unpaid()).unwrap();
+    let invoice = documents
+        .iter()
+        .find(|d| d.kind == panel::domain::DocumentKind::VatInvoice)
+        .unwrap();
+    let mut pages: Vec<String> = [
+        "/pulpit",
+        "/faktury",
+        "/platnosci",
+        "/domeny",
+        "/hosting",
+        "/skrzynki",
+        "/ssl",
+        "/cloud",
+        "/kreator-www",
+        "/open-xchange",
+        "/uzytkownicy",
+        "/dane-abonenta",
+        "/sklep",
+    ]
+    .map(String::from)
+    .into();
+    pages.push(format!("/faktury/{}", proforma.id));
+    pages.push(format!("/faktury/{}", invoice.id));
+    for name in ["przykladowa-firma.pl", "Serwer WWW 1", "cloud-1"] {
+        pages.push(format!("/uslugi/{}", app.service_id(ABONENT, name)));
+    }
+    for page in &pages {
+        client.goto(&app.url(page)).await.unwrap();
+        assert_eq!(&client.current_url().await.unwrap().path(), page);
+        let by = overflow(&client).await;
+        if by > 0 {
+            too_wide.push(format!("{page} (+{by} px)"));
+        }
+    }
+    assert!(
+        too_wide.is_empty(),
+        "wider than a {PHONE_WIDTH} px screen: {too_wide:?}"
+    );
+
+    // What matters is on the screen without scrolling sideways (cells picked by column, so the
+    // check does not depend on how the markup labels them).
+    client.goto(&app.url("/pulpit")).await.unwrap();
+    for css in [
+        "#uslugi-naglowek ~ .table-wrap tbody td:nth-child(3)",
+        "#uslugi-naglowek ~ .table-wrap tbody td:nth-child(4)",
+        "#do-zaplaty",
+        "#po-terminie",
+    ] {
+        let hidden = off_screen(&client, css).await;
+        assert!(hidden.is_empty(), "Pulpit, {css} off-screen: {hidden:?}");
+    }
+    screenshot(&client, "pulpit").await;
+    client.goto(&app.url("/faktury")).await.unwrap();
+    for css in ["tbody td:nth-child(5)", "tbody td:nth-child(6)"] {
+        let hidden = off_screen(&client, css).await;
+        assert!(hidden.is_empty(), "Faktury, {css} off-screen: {hidden:?}");
+    }
+    screenshot(&client, "faktury").await;
+    client
+        .goto(&app.url(&format!("/faktury/{}", proforma.id)))
+        .await
+        .unwrap();
+    for css in ["tbody td:nth-child(4)", "tbody td:nth-child(5)", "#razem"] {
+        let hidden = off_screen(&client, css).await;
+        assert!(hidden.is_empty(), "proforma, {css} off-screen: {hidden:?}");
+    }
+    screenshot(&client, "proforma").await;
+    client.close().await.unwrap();
+}

@@ -10,22 +10,23 @@ use crate::web::views::layout::Nav;
 use maud::{Markup, html};
 use poem::web::Path;
 use poem::{Response, handler};
+use std::collections::HashMap;
 
 fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
     html! {
         @if documents.is_empty() {
             p.muted { "Brak dokumentów." }
         } @else {
-            div.table-wrap { table {
+            div.table-wrap { table.stacked {
                 thead { tr { th { "Numer" } th { "Rodzaj" } th { "Data" } th { "Termin" } th.num { "Brutto" } th { "Status" } } }
                 tbody { @for d in documents {
                     tr {
                         td { a href={ "/faktury/" (d.id) } { (d.number) } }
-                        td { (d.kind.label()) }
-                        td { (format_timestamp(d.issued_at)) }
-                        td { (d.due_on.map(format_date).unwrap_or_default()) }
-                        td.num { (d.total_gross()) }
-                        td { (d.status_label(today)) }
+                        td data-label="Rodzaj" { (d.kind.label()) }
+                        td data-label="Data" { (format_timestamp(d.issued_at)) }
+                        td data-label="Termin" { (d.due_on.map(format_date).unwrap_or_default()) }
+                        td.num data-label="Brutto" { (d.total_gross()) }
+                        td data-label="Status" { (d.status_label(today)) }
                     }
                 } }
             } }
@@ -40,16 +41,19 @@ pub async fn view_faktury_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     }
     let documents = ctx.state.store.documents_of_account(auth.account().id)?;
     let today = today(ctx.now());
-    let (unpaid, rest): (Vec<Document>, Vec<Document>) =
-        documents.into_iter().partition(Document::is_unpaid);
+    let unpaid: Vec<Document> = documents
+        .iter()
+        .filter(|d| d.is_unpaid())
+        .cloned()
+        .collect();
     let body = html! {
-        section.block {
+        section.block #dokumenty-do-zaplaty {
             h2 { "Do zapłaty" }
             (documents_table(&unpaid, today))
         }
-        section.block {
+        section.block #wszystkie-dokumenty {
             h2 { "Wszystkie dokumenty" }
-            (documents_table(&rest, today))
+            (documents_table(&documents, today))
         }
     };
     Ok(ctx.page(&auth, "Faktury i dokumenty", Nav::Faktury, body))
@@ -79,21 +83,21 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                     (document.buyer.address.one_line())
                 } }
             }
-            div.table-wrap { table {
+            div.table-wrap { table.stacked {
                 thead { tr { th { "Pozycja" } th.num { "Ilość" } th.num { "Netto" } th.num { "VAT" } th.num { "Brutto" } } }
                 tbody { @for line in &document.lines {
                     tr {
                         td { (line.description) }
-                        td.num { (line.quantity) }
-                        td.num { (line.net()) }
-                        td.num { (line.vat()) " (" (line.vat_percent) "%)" }
-                        td.num { (line.gross()) }
+                        td.num data-label="Ilość" { (line.quantity) }
+                        td.num data-label="Netto" { (line.net()) }
+                        td.num data-label="VAT" { (line.vat()) " (" (line.vat_percent) "%)" }
+                        td.num data-label="Brutto" { (line.gross()) }
                     }
                 } }
                 tfoot { tr {
                     th { "Razem" } td {}
-                    td.num { (document.total_net()) } td.num { (document.total_vat()) }
-                    td.num #razem { strong { (document.total_gross()) } }
+                    td.num data-label="Netto" { (document.total_net()) } td.num data-label="VAT" { (document.total_vat()) }
+                    td.num #razem data-label="Brutto" { strong { (document.total_gross()) } }
                 } }
             } }
         }
@@ -123,6 +127,8 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let payments = ctx.state.store.payments_of_account(auth.account().id)?;
     let today = today(ctx.now());
     let status = payment_status(&documents, auth.account().prepaid_balance, today);
+    let numbers: HashMap<u64, String> =
+        documents.iter().map(|d| (d.id, d.number.clone())).collect();
     let body = html! {
         section.block {
             dl.figures {
@@ -138,13 +144,15 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             @if payments.is_empty() {
                 p.muted { "Brak zaksięgowanych płatności." }
             } @else {
-                div.table-wrap { table {
+                div.table-wrap { table.stacked {
                     thead { tr { th { "Data" } th.num { "Kwota" } th { "Dokument" } } }
                     tbody { @for p in &payments {
                         tr {
                             td { (format_timestamp(p.received_at)) }
-                            td.num { (p.amount) }
-                            td { a href={ "/faktury/" (p.document_id) } { "Zobacz" } }
+                            td.num data-label="Kwota" { (p.amount) }
+                            td data-label="Dokument" { a href={ "/faktury/" (p.document_id) } {
+                                (numbers.get(&p.document_id).map(String::as_str).unwrap_or("Zobacz"))
+                            } }
                         }
                     } }
                 } }

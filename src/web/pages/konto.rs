@@ -13,13 +13,13 @@ pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let body = html! {
         section.block {
             p { "Użytkownicy konta: " strong { (users.len()) } }
-            div.table-wrap { table {
+            div.table-wrap { table.stacked {
                 thead { tr { th { "E-mail" } th { "Imię i nazwisko" } th { "Rola" } th { "Dostęp" } th { "Dodany" } } }
                 tbody { @for u in &users {
                     tr {
-                        td { (u.email) } td { (u.name) } td { (u.role.label()) }
-                        td { @if u.active { "aktywny" } @else { "wyłączony" } }
-                        td { (format_timestamp(u.created_at)) }
+                        td { (u.email) } td data-label="Imię i nazwisko" { (u.name) } td data-label="Rola" { (u.role.label()) }
+                        td data-label="Dostęp" { @if u.active { "aktywny" } @else { "wyłączony" } }
+                        td data-label="Dodany" { (format_timestamp(u.created_at)) }
                     }
                 } }
             } }
@@ -62,12 +62,12 @@ pub async fn view_sklep_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let body = html! {
         section.block {
             p { "Cennik usług. Zamówienia online obsługuje moduł Sklep (w przygotowaniu)." }
-            div.table-wrap { table {
+            div.table-wrap { table.stacked {
                 thead { tr { th { "Usługa" } th { "Rodzaj" } th { "Okres" } th.num { "Cena netto" } th.num { "VAT" } } }
                 tbody { @for p in &plans {
                     tr {
-                        td { (p.name) } td { (p.kind.label()) } td { (p.period_label()) }
-                        td.num { (p.price_net) } td.num { (p.vat_percent) "%" }
+                        td { (p.name) } td data-label="Rodzaj" { (p.kind.label()) } td data-label="Okres" { (p.period_label()) }
+                        td.num data-label="Cena netto" { (p.price_net) } td.num data-label="VAT" { (p.vat_percent) "%" }
                     }
                 } }
             } }

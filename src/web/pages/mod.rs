@@ -8,7 +8,7 @@ mod pulpit;
 mod sekcje;
 mod uslugi;
 
-use super::assets::view_asset_get;
+use super::assets::{view_asset_get, view_favicon_get};
 use crate::state::AppState;
 use poem::http::StatusCode;
 use poem::web::Data;
@@ -30,6 +30,7 @@ pub fn routes() -> Route {
         .at("/", get(pulpit::view_index_get))
         .at("/health", get(view_health_get))
         .at("/assets/:name", get(view_asset_get))
+        .at("/favicon.ico", get(view_favicon_get))
         .at(
             "/logowanie",
             get(logowanie::view_logowanie_get).post(logowanie::view_logowanie_post),

@@ -66,15 +66,15 @@ pub fn services_table(services: &[Service], today: Date) -> Markup {
             p.muted { "Brak usług tego rodzaju na koncie." }
         } @else {
             div.table-wrap {
-                table {
+                table.stacked {
                     thead { tr { th { "Usługa" } th { "Rodzaj" } th { "Status" } th { "Ważna do" } th { span.visually-hidden { "Akcje" } } } }
                     tbody {
                         @for service in services {
                             tr {
                                 td { (service.name) }
-                                td { (service.kind.label()) }
-                                td { (status_badge(service.status(today))) }
-                                td { (format_date(service.expires_on)) }
+                                td data-label="Rodzaj" { (service.kind.label()) }
+                                td data-label="Status" { (status_badge(service.status(today))) }
+                                td data-label="Ważna do" { (format_date(service.expires_on)) }
                                 td { a href={ "/uslugi/" (service.id) } { "Zobacz" } }
                             }
                         }

@@ -37,6 +37,7 @@ fn head(ctx: &Ctx, title: &str) -> Markup {
             meta name="htmx-config" content=(HTMX_CONFIG);
             title { (title) " — Panel klienta" }
             link rel="stylesheet" href=(ctx.state.assets.url("panel.css"));
+            link rel="icon" type="image/svg+xml" href=(ctx.state.assets.url("favicon.svg"));
             script src=(ctx.state.assets.url("htmx.min.js")) defer {}
         }
     }
@@ -118,6 +119,7 @@ pub fn error_page(title: &str, text: &str) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — Panel klienta" }
                 link rel="stylesheet" href="/assets/panel.css";
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
             }
             body.public {
                 main #tresc .narrow {
