@@ -26,7 +26,7 @@ pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         }
         section.block #dodaj {
             h2 { "Dodaj użytkownika" }
-            p.muted { "Zapraszanie użytkowników obsługuje moduł Użytkownicy (w przygotowaniu); do tego czasu operator dodaje ich poleceniem panel admin." }
+            p { "Aby dodać osobę do konta, napisz do nas z adresu właściciela konta: podaj jej adres e-mail i rolę (Administrator, Księgowość lub Techniczny)." }
         }
     };
     Ok(ctx.page(&auth, "Użytkownicy", Nav::Uzytkownicy, body))
@@ -61,7 +61,7 @@ pub async fn view_sklep_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let plans = ctx.state.store.plans()?;
     let body = html! {
         section.block {
-            p { "Cennik usług. Zamówienia online obsługuje moduł Sklep (w przygotowaniu)." }
+            p { "Cennik usług. Aby zamówić usługę, skontaktuj się z nami — wystawimy proformę, a po jej opłaceniu uruchomimy usługę." }
             div.table-wrap { table.stacked {
                 thead { tr { th { "Usługa" } th { "Rodzaj" } th { "Okres" } th.num { "Cena netto" } th.num { "VAT" } } }
                 tbody { @for p in &plans {

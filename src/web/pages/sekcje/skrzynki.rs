@@ -14,14 +14,14 @@ pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             @if mailboxes.is_empty() {
                 p.muted { "Brak skrzynek e-mail." }
             } @else {
-                div.table-wrap { table {
+                div.table-wrap { table.stacked {
                     thead { tr { th { "Adres" } th.num { "Zajęte" } th.num { "Limit" } th.num { "Użycie" } } }
                     tbody { @for m in &mailboxes {
                         tr {
                             td { (m.address) }
-                            td.num { (m.used_mb) " MB" }
-                            td.num { (m.quota_mb) " MB" }
-                            td.num { meter min="0" max="100" value=(m.used_percent()) { (m.used_percent()) "%" } " " (m.used_percent()) "%" }
+                            td.num data-label="Zajęte" { (m.used_mb) " MB" }
+                            td.num data-label="Limit" { (m.quota_mb) " MB" }
+                            td.num data-label="Użycie" { meter min="0" max="100" value=(m.used_percent()) { (m.used_percent()) "%" } " " (m.used_percent()) "%" }
                         }
                     } }
                 } }
@@ -29,7 +29,7 @@ pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         }
         section.block #nowa {
             h2 { "Nowa skrzynka e-mail" }
-            p.muted { "Zakładanie skrzynek z panelu obsługuje moduł Skrzynki e-mail (w przygotowaniu)." }
+            p { "Aby założyć nową skrzynkę na swoim serwerze, skontaktuj się z nami: podaj jej adres i limit miejsca." }
         }
     };
     Ok(ctx.page(&auth, "Skrzynki e-mail", Nav::Uslugi, body))
