@@ -544,10 +544,10 @@ async fn vat_is_rounded_per_line_on_the_proforma_page() {
             .await
             .unwrap();
         let row = format!(
-            "<td class=\"num\">1</td><td class=\"num\">{net}</td><td class=\"num\">{vat} (23%)</td><td class=\"num\">{gross}</td>"
+            "<td class=\"num\" data-label=\"Ilość\">1</td><td class=\"num\" data-label=\"Netto\">{net}</td><td class=\"num\" data-label=\"VAT\">{vat} (23%)</td><td class=\"num\" data-label=\"Brutto\">{gross}</td>"
         );
         assert!(page.contains(&row), "{net} net: {vat} VAT, {gross} gross");
-        assert!(page.contains(&format!("id=\"razem\"><strong>{gross}</strong>")));
+        assert!(page.contains(&format!("data-label=\"Brutto\"><strong>{gross}</strong>")));
         assert_eq!(
             app.document(ABONENT, proforma.id).total_gross().to_string(),
             gross
@@ -579,6 +579,6 @@ async fn vat_is_rounded_per_line_on_the_proforma_page() {
         .text()
         .await
         .unwrap();
-    let totals = "<th>Razem</th><td></td><td class=\"num\">1,00 zł</td><td class=\"num\">0,24 zł</td><td class=\"num\" id=\"razem\"><strong>1,24 zł</strong>";
+    let totals = "<th>Razem</th><td></td><td class=\"num\" data-label=\"Netto\">1,00 zł</td><td class=\"num\" data-label=\"VAT\">0,24 zł</td><td class=\"num\" id=\"razem\" data-label=\"Brutto\"><strong>1,24 zł</strong>";
     assert!(page.contains(totals), "VAT rounded per line, then summed");
 }
