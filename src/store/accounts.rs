@@ -104,6 +104,21 @@ impl Store {
         get(&tx.open_table(USERS)?, id)
     }
 
+    /// Whether every user's address is in `domain` (and there is at least one user).
+    pub fn every_user_is_at(&self, domain: &str) -> Result<bool> {
+        let tx = self.read()?;
+        let suffix = format!("@{domain}");
+        let mut any = false;
+        for entry in tx.open_table(USERS_BY_EMAIL)?.iter()? {
+            let (email, _) = entry?;
+            if !email.value().ends_with(&suffix) {
+                return Ok(false);
+            }
+            any = true;
+        }
+        Ok(any)
+    }
+
     pub fn users_of_account(&self, account_id: u64) -> Result<Vec<User>> {
         let tx = self.read()?;
         let users = tx.open_table(USERS)?;

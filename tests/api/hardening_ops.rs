@@ -193,6 +193,31 @@ async fn demo_mode_over_a_database_with_real_accounts_is_refused_at_start() {
     );
 }
 
+#[tokio::test]
+async fn a_demo_database_from_before_the_marker_is_still_served_with_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    // Only example.com users (as the demo seeds them), and no marker: a demo database from an
+    // older version of the panel.
+    let created = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+        .arg("admin")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "create-account",
+            "--email",
+            "abonent@example.com",
+            "--name",
+            "Przykładowa Firma",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(created.status.success());
+    let served = Served::start(dir.path(), &["--demo"]).await;
+    assert_eq!(served.status_of("/logowanie").await, StatusCode::OK);
+    served.stop().await;
+}
+
 /// A panel process (the real binary) on all interfaces; killed when dropped.
 struct Served {
     child: tokio::process::Child,
