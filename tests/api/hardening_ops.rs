@@ -167,24 +167,23 @@ async fn demo_mode_with_an_smtp_url_is_refused_at_start() {
     assert!(stderr.contains("SMTP"), "{stderr}");
 }
 
-#[tokio::test]
-async fn demo_mode_over_a_database_with_real_accounts_is_refused_at_start() {
-    let dir = tempfile::tempdir().unwrap();
+/// `panel admin create-account` (the real binary) on a stopped panel's data dir.
+async fn create_account(data_dir: &Path, owner: &str) {
     let created = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
         .arg("admin")
         .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "create-account",
-            "--email",
-            "jan@firma.pl",
-            "--name",
-            "Firma",
-        ])
+        .arg(data_dir)
+        .args(["create-account", "--email", owner, "--name", "Firma"])
         .output()
         .await
         .unwrap();
     assert!(created.status.success());
+}
+
+#[tokio::test]
+async fn demo_mode_over_a_database_with_real_accounts_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    create_account(dir.path(), "jan@firma.pl").await;
     let stderr = serve_refused(&["--demo"], dir.path()).await;
     assert!(stderr.contains("--demo refused"), "{stderr}");
     assert!(
@@ -198,21 +197,7 @@ async fn a_demo_database_from_before_the_marker_is_still_served_with_demo() {
     let dir = tempfile::tempdir().unwrap();
     // Only example.com users (as the demo seeds them), and no marker: a demo database from an
     // older version of the panel.
-    let created = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
-        .arg("admin")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "create-account",
-            "--email",
-            "abonent@example.com",
-            "--name",
-            "Przykładowa Firma",
-        ])
-        .output()
-        .await
-        .unwrap();
-    assert!(created.status.success());
+    create_account(dir.path(), "abonent@example.com").await;
     let served = Served::start(dir.path(), &["--demo"]).await;
     assert_eq!(served.status_of("/logowanie").await, StatusCode::OK);
     served.stop().await;
