@@ -32,13 +32,17 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// "1 miesiąc", "3 miesiące", "12 miesięcy", "24 miesiące": Polish plural forms.
     pub fn period_label(&self) -> String {
-        match self.period_months {
-            1 => "1 miesiąc".to_string(),
-            12 => "12 miesięcy".to_string(),
-            n @ 2..=4 => format!("{n} miesiące"),
-            n => format!("{n} miesięcy"),
-        }
+        let n = self.period_months;
+        let word = if n == 1 {
+            "miesiąc"
+        } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+            "miesiące"
+        } else {
+            "miesięcy"
+        };
+        format!("{n} {word}")
     }
 }
 
@@ -241,6 +245,29 @@ pub fn extended_expiry(service: &Service, line: &Line) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_are_named_with_the_polish_plural() {
+        let label = |months| {
+            Plan {
+                id: 1,
+                kind: ServiceKind::Domain,
+                name: String::new(),
+                price_net: Money::ZERO,
+                vat_percent: 23,
+                period_months: months,
+            }
+            .period_label()
+        };
+        assert_eq!(label(1), "1 miesiąc");
+        assert_eq!(label(3), "3 miesiące");
+        assert_eq!(label(5), "5 miesięcy");
+        assert_eq!(label(12), "12 miesięcy");
+        assert_eq!(label(13), "13 miesięcy");
+        assert_eq!(label(24), "24 miesiące");
+        assert_eq!(label(36), "36 miesięcy");
+        assert_eq!(label(112), "112 miesięcy");
+    }
 
     fn line(unit: i64, quantity: u32) -> Line {
         Line {
