@@ -280,6 +280,52 @@ mod tests {
         }
     }
 
+    fn document(kind: DocumentKind, status: DocumentStatus, due_on: Date) -> Document {
+        Document {
+            id: 1,
+            account_id: 1,
+            kind,
+            number: "PF/2026/11/0001".into(),
+            issued_at: Timestamp::UNIX_EPOCH,
+            due_on: Some(due_on),
+            buyer: Buyer {
+                name: "Firma".into(),
+                nip: None,
+                address: Default::default(),
+            },
+            lines: vec![line(100, 1)],
+            status,
+            renews_service: None,
+            proforma_id: None,
+        }
+    }
+
+    #[test]
+    fn a_document_says_what_it_is_and_where_it_stands() {
+        let due = jiff::civil::date(2026, 11, 20);
+        let next_day = jiff::civil::date(2026, 11, 21);
+        let proforma = document(DocumentKind::Proforma, DocumentStatus::Unpaid, due);
+        assert_eq!(DocumentKind::Proforma.label(), "Proforma");
+        assert_eq!(DocumentKind::VatInvoice.label(), "Faktura VAT");
+        assert!(!proforma.is_overdue(due), "due today is not late yet");
+        assert!(proforma.is_overdue(next_day));
+        assert_eq!(proforma.status_label(due), "Do zapłaty");
+        assert_eq!(proforma.status_label(next_day), "Po terminie");
+        let paid = DocumentStatus::Paid {
+            paid_at: Timestamp::UNIX_EPOCH,
+            invoice_id: 2,
+        };
+        let paid = document(DocumentKind::Proforma, paid, due);
+        assert!(!paid.is_overdue(next_day), "a paid proforma is never late");
+        assert_eq!(paid.status_label(next_day), "Opłacona");
+        let invoice = document(DocumentKind::VatInvoice, DocumentStatus::Issued, due);
+        assert_eq!(invoice.status_label(next_day), "Opłacona");
+        let other = document(DocumentKind::Proforma, DocumentStatus::Issued, due);
+        assert_eq!(other.status_label(next_day), "Wystawiona");
+        let cancelled = document(DocumentKind::Proforma, DocumentStatus::Cancelled, due);
+        assert_eq!(cancelled.status_label(next_day), "Anulowana");
+    }
+
     #[test]
     fn totals_round_each_line_then_sum() {
         let doc_lines = [line(50, 1), line(50, 1)];
