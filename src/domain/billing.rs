@@ -388,6 +388,61 @@ mod tests {
         assert_eq!(extended_expiry(&service, &stored), None);
     }
 
+    fn service_expiring(expires_on: Date, details: crate::domain::ServiceDetails) -> Service {
+        Service {
+            id: 7,
+            account_id: 1,
+            kind: ServiceKind::OpenXchange,
+            name: "ox".into(),
+            plan_id: 1,
+            lifecycle: crate::domain::service::Lifecycle::Live,
+            expires_on,
+            auto_renew: false,
+            details,
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_renewal_is_due_by_expiry_or_within_the_payment_term() {
+        let today = jiff::civil::date(2026, 11, 20);
+        let none = || crate::domain::ServiceDetails::None;
+        let soon = service_expiring(add_days(today, 3), none());
+        assert_eq!(renewal_due_on(&soon, today), add_days(today, 3));
+        let on_the_day = service_expiring(today, none());
+        assert_eq!(renewal_due_on(&on_the_day, today), today);
+        let later = service_expiring(add_days(today, 60), none());
+        assert_eq!(
+            renewal_due_on(&later, today),
+            add_days(today, PAYMENT_TERM_DAYS)
+        );
+        let expired = service_expiring(add_days(today, -2), none());
+        assert_eq!(
+            renewal_due_on(&expired, today),
+            add_days(today, PAYMENT_TERM_DAYS)
+        );
+    }
+
+    #[test]
+    fn open_xchange_renews_every_licence() {
+        let plan = Plan {
+            id: 1,
+            kind: ServiceKind::OpenXchange,
+            name: "OX".into(),
+            price_net: Money(1000),
+            vat_percent: 23,
+            period_months: 12,
+        };
+        let today = jiff::civil::date(2026, 11, 20);
+        let five = crate::domain::ServiceDetails::OpenXchange { licences: 5 };
+        let quantity =
+            |details| renewal_line(&service_expiring(today, details), &plan).map(|l| l.quantity);
+        assert_eq!(quantity(five), Some(5));
+        let zero = crate::domain::ServiceDetails::OpenXchange { licences: 0 };
+        assert_eq!(quantity(zero), Some(1));
+        assert_eq!(quantity(crate::domain::ServiceDetails::None), Some(1));
+    }
+
     #[test]
     fn document_numbers_restart_each_month() {
         let s = series(DocumentKind::VatInvoice, jiff::civil::date(2026, 11, 25));
