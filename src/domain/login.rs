@@ -77,10 +77,8 @@ impl FailureBudget {
     }
 
     /// Counts a wrong code; returns true when this one spends the budget (a new lock-out).
+    /// Not called while locked (codes are refused then); an expired `locked_until` says nothing.
     pub fn record_failure(&mut self, now: Timestamp) -> bool {
-        if self.locked_until.is_some_and(|until| now >= until) {
-            self.locked_until = None;
-        }
         self.failures.retain(|at| *at + FAILURE_WINDOW > now);
         self.failures.push(now);
         if self.failures.len() < MAX_WRONG_CODES_PER_ADDRESS {
@@ -216,6 +214,26 @@ mod tests {
         assert!(
             !budget.record_failure(at(9 * 60 + 24 * 3600)),
             "a fresh budget"
+        );
+    }
+
+    #[test]
+    fn a_wrong_code_counts_for_exactly_one_day() {
+        let mut budget = FailureBudget::default();
+        for _ in 0..9 {
+            budget.record_failure(at(0));
+        }
+        assert!(
+            !budget.record_failure(at(24 * 3600)),
+            "the nine from a day ago have left the window"
+        );
+        let mut budget = FailureBudget::default();
+        for _ in 0..9 {
+            budget.record_failure(at(1));
+        }
+        assert!(
+            budget.record_failure(at(24 * 3600)),
+            "a second short of a day"
         );
     }
 
