@@ -290,4 +290,17 @@ mod tests {
         };
         assert!(!busy.is_alive(at(12 * 3600)));
     }
+
+    #[test]
+    fn activity_is_written_at_most_once_a_minute() {
+        let session = Session {
+            user_id: 1,
+            account_id: 1,
+            created_at: at(0),
+            last_seen: at(100),
+        };
+        assert!(!session.needs_touch(at(100)));
+        assert!(!session.needs_touch(at(159)));
+        assert!(session.needs_touch(at(160)));
+    }
 }

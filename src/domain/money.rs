@@ -32,10 +32,6 @@ impl Money {
         self.0.checked_mul(i64::from(quantity)).map(Money)
     }
 
-    pub fn grosze(self) -> i64 {
-        self.0
-    }
-
     /// VAT of a net amount at `rate_percent`, rounded half away from zero to the grosz
     /// (Polish rounding is per line; the caller sums the rounded lines).
     pub fn vat(self, rate_percent: u32) -> Money {

@@ -4,7 +4,7 @@ use crate::domain::Document;
 use crate::domain::notifications::{Action, PaymentStatus, notices, payment_status};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
-use crate::domain::{Service, ServiceKind};
+use crate::domain::{Money, Service, ServiceKind};
 use crate::store::Overview;
 use crate::web::LIVE_REGION_ID;
 use crate::web::context::{Auth, Ctx, redirect};
@@ -95,7 +95,7 @@ pub(super) fn payment_summary(status: &PaymentStatus, out_of_band: bool) -> Mark
             h2 #platnosci-naglowek { "Stan płatności" }
             dl.figures {
                 div { dt { "Do zapłaty" } dd #do-zaplaty { (status.due) } }
-                div class=[(status.overdue.grosze() > 0).then_some("overdue")] {
+                div class=[(status.overdue > Money::ZERO).then_some("overdue")] {
                     dt { "Po terminie" } dd #po-terminie { (status.overdue) }
                 }
                 div { dt { "Saldo przedpłat" } dd #saldo { (status.prepaid) } }
