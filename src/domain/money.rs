@@ -151,6 +151,26 @@ mod tests {
     }
 
     #[test]
+    fn signs_are_refused_operators_enter_what_was_received() {
+        assert_eq!(Money::parse("-5,00"), None);
+        assert_eq!(Money::parse("+5"), None);
+        assert_eq!(Money::parse(",50"), None);
+    }
+
+    #[test]
+    fn vat_of_a_negative_line_rounds_away_from_zero_too() {
+        assert_eq!(Money(-4900).vat(23), Money(-1127));
+        assert_eq!(Money(-50).vat(23), Money(-12)); // -11.5 → -12
+        assert_eq!(Money(-49).vat(23), Money(-11)); // -11.27 → -11
+    }
+
+    #[test]
+    fn vat_beyond_the_range_of_money_saturates_with_its_sign() {
+        assert_eq!(Money(i64::MAX).vat(200), Money(i64::MAX));
+        assert_eq!(Money(i64::MIN).vat(200), Money(i64::MIN));
+    }
+
+    #[test]
     fn amounts_above_the_maximum_are_refused() {
         assert_eq!(Money::parse("100 000 000,00"), Some(Money::MAX));
         assert_eq!(Money::parse("100 000 000,01"), None);
