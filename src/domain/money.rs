@@ -129,6 +129,7 @@ mod tests {
     fn amounts_are_shown_the_polish_way() {
         assert_eq!(Money(123456).to_string(), "1 234,56 zł");
         assert_eq!(Money(5).to_string(), "0,05 zł");
+        assert_eq!(Money::ZERO.to_string(), "0,00 zł");
         assert_eq!(Money(100_000_000).to_string(), "1 000 000,00 zł");
         assert_eq!(Money(-1999).to_string(), "-19,99 zł");
     }
