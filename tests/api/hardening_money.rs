@@ -582,3 +582,40 @@ async fn vat_is_rounded_per_line_on_the_proforma_page() {
     let totals = "<th>Razem</th><td></td><td class=\"num\" data-label=\"Netto\">1,00 zł</td><td class=\"num\" data-label=\"VAT\">0,24 zł</td><td class=\"num\" id=\"razem\" data-label=\"Brutto\"><strong>1,24 zł</strong>";
     assert!(page.contains(totals), "VAT rounded per line, then summed");
 }
+
+#[tokio::test]
+async fn paying_another_proforma_for_a_service_keeps_its_open_renewal_the_one_odnow_shows() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let id = app.service_id(ABONENT, "przykladowa-firma.pl");
+    let renewal = app.renew(ABONENT, id).await;
+    // An order that also names the service (e.g. an extra period sold by the operator).
+    let line = panel::domain::Line {
+        description: "Dodatkowy okres".into(),
+        service_id: Some(id),
+        quantity: 1,
+        unit_net: Money(1000),
+        vat_percent: 23,
+        period_months: 1,
+    };
+    let order = app
+        .state
+        .store
+        .issue_proforma(
+            app.account_id(ABONENT),
+            vec![line],
+            app.today(),
+            app.clock.now(),
+        )
+        .unwrap();
+    app.admin_ok(&["record-payment", "--proforma", &order.number])
+        .await;
+    let again = app.renew(ABONENT, id).await;
+    assert_eq!(again.id, renewal.id, "Odnów still shows the unpaid renewal");
+    let open: Vec<_> = app
+        .proformas_of(ABONENT)
+        .into_iter()
+        .filter(|d| d.is_unpaid() && d.renews_service == Some(id))
+        .collect();
+    assert_eq!(open.len(), 1, "no second renewal proforma");
+}
