@@ -371,3 +371,22 @@ async fn a_busy_session_still_ends_twelve_hours_after_login() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/logowanie?sesja=wygasla");
 }
+
+#[tokio::test]
+async fn an_expired_link_neither_shows_its_button_nor_logs_in() {
+    let app = spawn_app().await;
+    app.request_code(ABONENT).await;
+    let mail = app.next_login_mail(ABONENT).await;
+    let path = mail.link.trim_start_matches(&app.base).to_string();
+    let page = app.get(&path).await.text().await.unwrap();
+    let token = csrf_of(&page);
+    app.clock.advance(SignedDuration::from_mins(10));
+    assert_eq!(app.get(&path).await.status(), StatusCode::GONE);
+    let response = app.post_form(&path, &[("csrf_token", &token)]).await;
+    assert_eq!(response.status(), StatusCode::GONE, "the link is dead");
+    assert_eq!(
+        app.get("/pulpit").await.status(),
+        StatusCode::SEE_OTHER,
+        "nobody logged in"
+    );
+}
