@@ -327,6 +327,11 @@ impl Store {
         ))
     }
 
+    /// How many addresses have a failure budget stored (housekeeping checks).
+    pub fn failure_budget_rows(&self) -> Result<u64> {
+        Ok(self.read()?.open_table(LOGIN_FAILURES)?.len()?)
+    }
+
     /// Deletes sessions, login codes and failure budgets that can no longer matter.
     pub fn purge_expired_logins(&self, now: Timestamp) -> Result<usize> {
         self.write_unseen(|tx| {

@@ -390,3 +390,48 @@ async fn an_expired_link_neither_shows_its_button_nor_logs_in() {
         "nobody logged in"
     );
 }
+
+#[tokio::test]
+async fn housekeeping_keeps_a_lock_out_and_deletes_the_budget_once_it_no_longer_matters() {
+    let limits = LoginLimits {
+        per_client_address_burst: 10,
+        ..LoginLimits::default()
+    };
+    let app = behind_proxy(limits).await;
+    let attacker = Visitor::new(&app, "203.0.113.67").await;
+    for _ in 0..2 {
+        attacker.request_code(ABONENT).await;
+        let mail = app.next_login_mail(ABONENT).await;
+        for _ in 0..5 {
+            attacker.enter_code(ABONENT, &wrong(&mail.code)).await;
+        }
+    }
+    attacker.request_code(INNY).await;
+    let other = app.next_login_mail(INNY).await;
+    attacker.enter_code(INNY, &wrong(&other.code)).await;
+    let store = &app.state.store;
+    assert_eq!(store.failure_budget_rows().unwrap(), 2);
+
+    panel::jobs::run_once(store, app.clock.now()).unwrap();
+    assert_eq!(store.failure_budget_rows().unwrap(), 2, "both still matter");
+    attacker.request_code(ABONENT).await;
+    let fresh = app.next_login_mail(ABONENT).await;
+    let response = attacker.enter_code(ABONENT, &fresh.code).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "still locked"
+    );
+
+    // A day on, both budgets say nothing any more; the code rows went long before.
+    app.clock.advance(SignedDuration::from_hours(24));
+    let sessions_and_codes = store.login_rows().unwrap();
+    assert_eq!(sessions_and_codes.0, 0);
+    let removed = panel::jobs::run_once(store, app.clock.now()).unwrap();
+    assert_eq!(
+        removed as u64,
+        2 + sessions_and_codes.1,
+        "the two budgets and the code rows (with their links) are counted"
+    );
+    assert_eq!(store.failure_budget_rows().unwrap(), 0);
+}
