@@ -563,3 +563,44 @@ async fn with_an_https_base_url_every_cookie_is_secure_and_host_prefixed() {
         assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
     }
 }
+
+#[tokio::test]
+async fn a_form_of_exactly_64_kib_is_read_and_one_byte_more_is_refused() {
+    let app = spawn_app().await;
+    let token = app.csrf().await;
+    let form = |size: usize| {
+        let head = format!("email=abonent%40example.com&csrf_token={token}&uwagi=");
+        let padding = "x".repeat(size - head.len());
+        format!("{head}{padding}")
+    };
+    let post = |body: String| {
+        app.client
+            .post(app.url("/logowanie"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let at_cap = post(form(64 * 1024)).await.unwrap();
+    assert_eq!(at_cap.status(), StatusCode::OK, "a form of 64 KiB is read");
+    assert!(at_cap.text().await.unwrap().contains("Wpisz kod"));
+    let over = post(form(64 * 1024 + 1)).await.unwrap();
+    assert_eq!(over.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_csrf_cookie_that_is_not_64_hex_digits_is_replaced() {
+    let app = spawn_app().await;
+    for bogus in ["z".repeat(64), "abcd".to_string(), "a".repeat(63)] {
+        let response = plain_client()
+            .get(app.url("/logowanie"))
+            .header("Cookie", format!("panel_csrf={bogus}"))
+            .send()
+            .await
+            .unwrap();
+        let fresh = cookie_value(&set_cookies(&response), "panel_csrf");
+        let fresh = fresh.expect("a fresh token replaces the bogus one");
+        assert_eq!(fresh.len(), 64);
+        assert!(fresh.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(fresh, bogus);
+    }
+}
