@@ -604,3 +604,45 @@ async fn a_csrf_cookie_that_is_not_64_hex_digits_is_replaced() {
         assert_ne!(fresh, bogus);
     }
 }
+
+#[tokio::test]
+async fn an_origin_written_differently_but_naming_the_panel_is_accepted() {
+    let app = spawn_app().await;
+    let token = app.csrf().await;
+    let shouting = app.base.replace("http://", "HTTP://");
+    for origin in [format!("{}/", app.base), shouting] {
+        let response = app
+            .client
+            .post(app.url("/logowanie"))
+            .header("Origin", origin.as_str())
+            .form(&[("email", "abonent@example.com"), ("csrf_token", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{origin}");
+    }
+}
+
+#[tokio::test]
+async fn the_login_limit_per_ip_does_not_count_a_customers_other_actions() {
+    let app = spawn_app_with(Options {
+        limits: panel::config::LoginLimits {
+            per_ip_burst: 3,
+            per_ip_per_minute: 1,
+            ..Default::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    app.log_in("abonent@example.com").await;
+    let id = app.service_id("abonent@example.com", "przykladowa-firma.pl");
+    for _ in 0..5 {
+        let odnow = app.renew_htmx(id).await;
+        assert_eq!(odnow.status(), StatusCode::OK, "Odnów is not a login try");
+    }
+    let logout_token = app.csrf().await;
+    let logout = app
+        .post_form("/wyloguj", &[("csrf_token", &logout_token)])
+        .await;
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+}
