@@ -41,7 +41,8 @@ impl Money {
         } else {
             (scaled - 50) / 100
         };
-        Money(i64::try_from(rounded).unwrap_or(if rounded < 0 { i64::MIN } else { i64::MAX }))
+        // Saturates beyond the range of `Money` (only absurd rates can get there).
+        Money(rounded.clamp(i64::MIN.into(), i64::MAX.into()) as i64)
     }
 
     pub fn times(self, quantity: u32) -> Money {

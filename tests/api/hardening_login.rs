@@ -409,11 +409,14 @@ async fn housekeeping_keeps_a_lock_out_and_deletes_the_budget_once_it_no_longer_
     attacker.request_code(INNY).await;
     let other = app.next_login_mail(INNY).await;
     attacker.enter_code(INNY, &wrong(&other.code)).await;
+    // An address without an account: its budget is kept all the same, and it has no mail.
+    attacker.request_code("nikt@example.com").await;
+    attacker.enter_code("nikt@example.com", "000000").await;
     let store = &app.state.store;
-    assert_eq!(store.failure_budget_rows().unwrap(), 2);
+    assert_eq!(store.failure_budget_rows().unwrap(), 3);
 
     panel::jobs::run_once(store, app.clock.now()).unwrap();
-    assert_eq!(store.failure_budget_rows().unwrap(), 2, "both still matter");
+    assert_eq!(store.failure_budget_rows().unwrap(), 3, "all still matter");
     attacker.request_code(ABONENT).await;
     let fresh = app.next_login_mail(ABONENT).await;
     let response = attacker.enter_code(ABONENT, &fresh.code).await;
@@ -423,15 +426,15 @@ async fn housekeeping_keeps_a_lock_out_and_deletes_the_budget_once_it_no_longer_
         "still locked"
     );
 
-    // A day on, both budgets say nothing any more; the code rows went long before.
+    // A day on, no budget says anything any more.
     app.clock.advance(SignedDuration::from_hours(24));
     let sessions_and_codes = store.login_rows().unwrap();
     assert_eq!(sessions_and_codes.0, 0);
     let removed = panel::jobs::run_once(store, app.clock.now()).unwrap();
     assert_eq!(
         removed as u64,
-        2 + sessions_and_codes.1,
-        "the two budgets and the code rows (with their links) are counted"
+        3 + sessions_and_codes.1,
+        "the three budgets and the code rows (with their links) are counted"
     );
     assert_eq!(store.failure_budget_rows().unwrap(), 0);
 }
