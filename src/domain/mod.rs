@@ -8,6 +8,7 @@ pub mod money;
 pub mod notifications;
 pub mod service;
 pub mod time;
+pub mod words;
 
 pub use account::{Account, Role, User};
 pub use billing::{Document, DocumentKind, DocumentStatus, Line, Payment, Plan};

@@ -532,9 +532,21 @@ async fn vat_is_rounded_per_line_on_the_proforma_page() {
     let cheap = app.add_service(ABONENT, cheap, "grosz.pl", 10).await;
     let awkward = app.add_service(ABONENT, awkward, "nierowna.pl", 10).await;
     app.log_in(ABONENT).await;
-    for (service, net, vat, gross) in [
-        (cheap, "0,50 zł", "0,12 zł", "0,62 zł"),
-        (awkward, "33,33 zł", "7,67 zł", "41,00 zł"),
+    for (service, net, vat, gross, in_words) in [
+        (
+            cheap,
+            "0,50 zł",
+            "0,12 zł",
+            "0,62 zł",
+            "zero złotych 62/100",
+        ),
+        (
+            awkward,
+            "33,33 zł",
+            "7,67 zł",
+            "41,00 zł",
+            "czterdzieści jeden złotych 00/100",
+        ),
     ] {
         let proforma = app.renew(ABONENT, service).await;
         let page = app
@@ -548,6 +560,10 @@ async fn vat_is_rounded_per_line_on_the_proforma_page() {
         );
         assert!(page.contains(&row), "{net} net: {vat} VAT, {gross} gross");
         assert!(page.contains(&format!("data-label=\"Brutto\"><strong>{gross}</strong>")));
+        assert!(
+            page.contains(&format!("Słownie: {in_words}")),
+            "the total in words"
+        );
         assert_eq!(
             app.document(ABONENT, proforma.id).total_gross().to_string(),
             gross

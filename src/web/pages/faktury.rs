@@ -3,6 +3,7 @@
 use super::uslugi::parse_id;
 use crate::domain::notifications::payment_status;
 use crate::domain::time::{format_date, format_timestamp, today};
+use crate::domain::words::amount_in_words;
 use crate::domain::{Document, DocumentKind};
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
@@ -100,6 +101,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                     td.num #razem data-label="Brutto" { strong { (document.total_gross()) } }
                 } }
             } }
+            p #slownie { "Słownie: " (amount_in_words(document.total_gross())) }
         }
         @if document.kind == DocumentKind::Proforma && document.is_unpaid() {
             section.block #zaplac {
