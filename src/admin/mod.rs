@@ -4,6 +4,7 @@
 
 use crate::clock::Clock;
 use crate::domain::account::Address;
+use crate::domain::nip::Nip;
 use crate::domain::time::format_date;
 use crate::domain::{Email, Money, Role};
 use crate::mail;
@@ -193,6 +194,16 @@ fn create_account(
     address: Address,
     now: jiff::Timestamp,
 ) -> Result<String, String> {
+    let nip = match nip {
+        Some(raw) => Some(
+            Nip::parse(&raw)
+                .map_err(|_| {
+                    format!("NIP {raw:?} is not valid: 10 digits with a correct check digit")
+                })?
+                .to_string(),
+        ),
+        None => None,
+    };
     let new = NewAccount {
         name: name.clone(),
         nip,

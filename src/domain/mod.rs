@@ -5,6 +5,7 @@ pub mod billing;
 pub mod email;
 pub mod login;
 pub mod money;
+pub mod nip;
 pub mod notifications;
 pub mod service;
 pub mod time;

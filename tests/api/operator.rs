@@ -120,3 +120,37 @@ async fn the_operator_gets_a_clear_error_and_nothing_is_stored_for_bad_input() {
     assert!(services.iter().all(|s| s.name != "x.pl"));
     assert_eq!(app.get("/health").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_account_with_a_wrong_nip_is_refused_and_a_valid_one_is_stored_as_digits() {
+    let app = spawn_app().await;
+    let refused = app
+        .admin(&[
+            "create-account",
+            "--email",
+            "zly@firma.pl",
+            "--name",
+            "Zły NIP",
+            "--nip",
+            "5260250275",
+        ])
+        .await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("NIP"));
+    let email = panel::domain::Email::parse("zly@firma.pl").unwrap();
+    assert!(app.state.store.user_by_email(&email).unwrap().is_none());
+
+    app.admin_ok(&[
+        "create-account",
+        "--email",
+        "dobry@firma.pl",
+        "--name",
+        "Dobry NIP",
+        "--nip",
+        "PL 526-025-02-74",
+    ])
+    .await;
+    let account = app.account_id("dobry@firma.pl");
+    let overview = app.state.store.overview(account).unwrap();
+    assert_eq!(overview.account.nip.as_deref(), Some("5260250274"));
+}
