@@ -414,7 +414,8 @@ async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_stat
     }
     screenshot(&client, "pulpit").await;
     client.goto(&app.url("/faktury")).await.unwrap();
-    for css in ["tbody td:nth-child(5)", "tbody td:nth-child(6)"] {
+    // Brutto and Status of every document.
+    for css in ["tbody td:nth-child(7)", "tbody td:nth-child(8)", "#rok"] {
         let hidden = off_screen(&client, css).await;
         assert!(hidden.is_empty(), "Faktury, {css} off-screen: {hidden:?}");
     }

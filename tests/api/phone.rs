@@ -136,3 +136,58 @@ async fn the_favicon_is_a_small_embedded_icon_that_every_page_links() {
         "the error page links it too"
     );
 }
+
+#[tokio::test]
+async fn the_document_list_filters_by_unpaid_and_year_and_htmx_gets_only_the_table() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let documents = app
+        .state
+        .store
+        .documents_of_account(app.account_id(ABONENT))
+        .unwrap();
+    let listed = |html: &str, number: &str| html.contains(&format!(">{number}</a>"));
+    let unpaid = documents.iter().find(|d| d.is_unpaid()).unwrap();
+    let paid = documents.iter().find(|d| !d.is_unpaid()).unwrap();
+
+    let filtered = page(&app, "/faktury?pokaz=do-zaplaty").await;
+    let table = section(&filtered, "id=\"dokumenty\"", None);
+    assert!(listed(table, &unpaid.number));
+    assert!(!listed(table, &paid.number), "only what is to be paid");
+    assert!(
+        filtered.contains(r#"<option value="do-zaplaty" selected>"#),
+        "the form keeps the choice"
+    );
+
+    let year = panel::domain::time::today(app.clock.now()).year();
+    let this_year = page(&app, &format!("/faktury?rok={year}")).await;
+    let table = section(&this_year, "id=\"dokumenty\"", None);
+    assert!(listed(table, &unpaid.number) && listed(table, &paid.number));
+    let long_ago = page(&app, "/faktury?rok=2001").await;
+    let table = section(&long_ago, "id=\"dokumenty\"", None);
+    assert!(table.contains("Brak dokumentów."), "no document from 2001");
+
+    let fragment = app.get_htmx("/faktury?pokaz=do-zaplaty").await;
+    assert_eq!(fragment.status(), StatusCode::OK);
+    let fragment = fragment.text().await.unwrap();
+    assert!(!fragment.contains("<html") && fragment.contains("<table"));
+    assert!(listed(&fragment, &unpaid.number) && !listed(&fragment, &paid.number));
+    let restored = app
+        .client
+        .get(app.url("/faktury?pokaz=do-zaplaty"))
+        .header("HX-Request", "true")
+        .header("HX-History-Restore-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        restored.text().await.unwrap().contains("<html"),
+        "history gets the page"
+    );
+
+    let all = page(&app, "/faktury").await;
+    let row = section(&all, &format!(">{}</a>", paid.number), Some("</tr>"));
+    assert!(row.contains(&paid.total_net().to_string()), "net");
+    assert!(row.contains(&paid.total_vat().to_string()), "VAT");
+    assert!(row.contains(&paid.total_gross().to_string()), "gross");
+}

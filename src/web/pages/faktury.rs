@@ -9,8 +9,9 @@ use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::layout::Nav;
 use maud::{Markup, html};
-use poem::web::Path;
-use poem::{Response, handler};
+use poem::web::{Path, Query};
+use poem::{IntoResponse, Request, Response, handler};
+use serde::Deserialize;
 use std::collections::HashMap;
 
 fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
@@ -19,13 +20,18 @@ fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
             p.muted { "Brak dokumentów." }
         } @else {
             div.table-wrap { table.stacked {
-                thead { tr { th { "Numer" } th { "Rodzaj" } th { "Data" } th { "Termin" } th.num { "Brutto" } th { "Status" } } }
+                thead { tr {
+                    th { "Numer" } th { "Rodzaj" } th { "Data" } th { "Termin" }
+                    th.num { "Netto" } th.num { "VAT" } th.num { "Brutto" } th { "Status" }
+                } }
                 tbody { @for d in documents {
                     tr {
                         td { a href={ "/faktury/" (d.id) } { (d.number) } }
                         td data-label="Rodzaj" { (d.kind.label()) }
                         td data-label="Data" { (format_timestamp(d.issued_at)) }
                         td data-label="Termin" { (d.due_on.map(format_date).unwrap_or_default()) }
+                        td.num data-label="Netto" { (d.total_net()) }
+                        td.num data-label="VAT" { (d.total_vat()) }
                         td.num data-label="Brutto" { (d.total_gross()) }
                         td data-label="Status" { (d.status_label(today)) }
                     }
@@ -35,18 +41,91 @@ fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
     }
 }
 
+/// The filter of "Wszystkie dokumenty": a plain GET form, so a filtered list can be bookmarked.
+#[derive(Deserialize)]
+pub struct DocumentFilter {
+    /// `do-zaplaty` or anything else (all).
+    #[serde(default)]
+    pokaz: String,
+    /// A year, or anything else (all years).
+    #[serde(default)]
+    rok: String,
+}
+
+impl DocumentFilter {
+    fn unpaid_only(&self) -> bool {
+        self.pokaz == "do-zaplaty"
+    }
+
+    fn year(&self) -> Option<i16> {
+        self.rok.parse().ok()
+    }
+
+    fn admits(&self, document: &Document) -> bool {
+        (!self.unpaid_only() || document.is_unpaid())
+            && self
+                .year()
+                .is_none_or(|year| today(document.issued_at).year() == year)
+    }
+}
+
+fn filter_form(filter: &DocumentFilter, years: &[i16]) -> Markup {
+    html! {
+        form.filters method="get" action="/faktury" hx-get="/faktury" hx-target="#dokumenty"
+            hx-push-url="true" hx-trigger="change, submit" {
+            div.field {
+                label for="pokaz" { "Pokaż" }
+                select #pokaz name="pokaz" {
+                    option value="wszystkie" { "Wszystkie" }
+                    option value="do-zaplaty" selected[filter.unpaid_only()] { "Do zapłaty" }
+                }
+            }
+            div.field {
+                label for="rok" { "Rok" }
+                select #rok name="rok" {
+                    option value="" { "Wszystkie lata" }
+                    @for year in years {
+                        option value=(year) selected[filter.year() == Some(*year)] { (year) }
+                    }
+                }
+            }
+            button.button type="submit" { "Pokaż" }
+        }
+    }
+}
+
 #[handler]
-pub async fn view_faktury_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
+pub async fn view_faktury_get(
+    ctx: Ctx,
+    auth: Auth,
+    req: &Request,
+    Query(filter): Query<DocumentFilter>,
+) -> WebResult<Response> {
     if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
     let documents = ctx.state.store.documents_of_account(auth.account().id)?;
     let today = today(ctx.now());
+    let shown: Vec<Document> = documents
+        .iter()
+        .filter(|d| filter.admits(d))
+        .cloned()
+        .collect();
+    // htmx asks for the table alone, except when it restores a page from its history.
+    if ctx.htmx && req.header("hx-history-restore-request").is_none() {
+        return Ok(documents_table(&shown, today).into_response());
+    }
     let unpaid: Vec<Document> = documents
         .iter()
         .filter(|d| d.is_unpaid())
         .cloned()
         .collect();
+    let mut years: Vec<i16> = documents
+        .iter()
+        .map(|d| crate::domain::time::today(d.issued_at).year())
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
     let body = html! {
         section.block #dokumenty-do-zaplaty {
             h2 { "Do zapłaty" }
@@ -54,7 +133,8 @@ pub async fn view_faktury_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         }
         section.block #wszystkie-dokumenty {
             h2 { "Wszystkie dokumenty" }
-            (documents_table(&documents, today))
+            (filter_form(&filter, &years))
+            div #dokumenty { (documents_table(&shown, today)) }
         }
     };
     Ok(ctx.page(&auth, "Faktury i dokumenty", Nav::Faktury, body))
