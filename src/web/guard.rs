@@ -4,7 +4,7 @@
 use super::WebState;
 use super::cookies;
 use super::error::AppError;
-use super::limits;
+use super::limits::{self, ClientIp};
 use crate::random;
 use crate::store::constant_time_eq;
 use poem::error::ReadBodyError;
@@ -39,7 +39,17 @@ pub async fn guard<E: Endpoint>(
     // Load balancers and asset requests need no token; a cookie for them would only add work.
     let wants_token = !is_asset && path != "/health";
 
-    let response = if is_safe(req.method()) {
+    // The per-client login limit, for every route that spends a code or link guess, before any
+    // byte of the body is read; handlers find the client in `ClientIp`.
+    let limited = is_login_route(req.method(), path) && {
+        let ip = limits::client_ip(&req, &state.config.args.trusted_proxies);
+        req.extensions_mut().insert(ClientIp(ip));
+        !state.limiters.allow_ip(ip)
+    };
+
+    let response = if limited {
+        Err(AppError::TooManyRequests.into())
+    } else if is_safe(req.method()) {
         req.extensions_mut().insert(CsrfToken(token.clone()));
         ep.call(req).await.map(IntoResponse::into_response)
     } else {
@@ -73,8 +83,8 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// What a state-changing request passes before its handler runs, cheapest first: the per-IP
-/// login limit (before any byte of the body is read), the CSRF cookie, the Origin, the body
+/// What a state-changing request passes before its handler runs, cheapest first: the CSRF
+/// cookie, the Origin, the body
 /// (capped, under a time limit, then set back on the request) and the token in it or its header.
 async fn admit(
     state: &WebState,
@@ -82,13 +92,6 @@ async fn admit(
     token: &str,
     fresh: bool,
 ) -> Result<(), AppError> {
-    if is_login_post(req.uri().path())
-        && !state
-            .limiters
-            .allow_ip(limits::client_ip(req, &state.config.args.trusted_proxies))
-    {
-        return Err(AppError::TooManyRequests);
-    }
     if fresh {
         return Err(AppError::Csrf);
     }
@@ -111,9 +114,11 @@ async fn admit(
     Ok(())
 }
 
-/// The login routes whose POSTs the per-IP limit guards (a code or link guess each).
-fn is_login_post(path: &str) -> bool {
-    path == "/logowanie" || path == "/logowanie/kod" || path.starts_with("/logowanie/link/")
+/// The routes where each request is a guess at a code or link: asking for a code, entering one,
+/// and the e-mailed link (its page and its button).
+fn is_login_route(method: &Method, path: &str) -> bool {
+    path.starts_with("/logowanie/link/")
+        || (*method == Method::POST && (path == "/logowanie" || path == "/logowanie/kod"))
 }
 
 /// `origin` as the browser sent it against the base URL's origin, both serialised by `url` (so

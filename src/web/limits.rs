@@ -32,6 +32,10 @@ fn per_hour(per_hour: u32, burst: u32) -> Quota {
     Quota::per_hour(nonzero(per_hour)).allow_burst(nonzero(burst))
 }
 
+/// The client of a login request, as the guard found it (see `client_ip`).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
 /// The key of a client: an IPv4 address as is, an IPv6 address by its /64.
 pub fn client_key(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {

@@ -8,11 +8,11 @@ use crate::store::CodeCheck;
 use crate::web::context::{Ctx, redirect};
 use crate::web::cookies;
 use crate::web::error::{AppError, WebResult};
-use crate::web::limits::client_ip;
+use crate::web::limits::ClientIp;
 use crate::web::views::components::csrf_field;
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Form, Path};
+use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
@@ -36,15 +36,6 @@ pub struct CodeForm {
     email: String,
     #[serde(default)]
     kod: String,
-}
-
-fn limit_ip(ctx: &Ctx, req: &Request) -> WebResult<()> {
-    let ip = client_ip(req, &ctx.state.config.args.trusted_proxies);
-    if ctx.state.limiters.allow_ip(ip) {
-        Ok(())
-    } else {
-        Err(AppError::TooManyRequests)
-    }
 }
 
 fn email_form(ctx: &Ctx, value: &str, error: Option<&str>) -> Markup {
@@ -116,7 +107,7 @@ pub async fn view_logowanie_get(ctx: Ctx, req: &Request) -> WebResult<Response> 
 #[handler]
 pub async fn view_logowanie_post(
     ctx: Ctx,
-    req: &Request,
+    Data(client): Data<&ClientIp>,
     Form(form): Form<EmailForm>,
 ) -> WebResult<Response> {
     let email = match Email::parse(&form.email) {
@@ -126,8 +117,7 @@ pub async fn view_logowanie_post(
             return Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Logowanie", body));
         }
     };
-    let client = client_ip(req, &ctx.state.config.args.trusted_proxies);
-    if !ctx.state.limiters.allow_send(client, email.as_str()) {
+    if !ctx.state.limiters.allow_send(client.0, email.as_str()) {
         return Err(AppError::TooManyRequests);
     }
     let now = ctx.now();
@@ -153,13 +143,13 @@ pub async fn view_logowanie_post(
 pub async fn view_logowanie_kod_post(
     ctx: Ctx,
     req: &Request,
+    Data(client): Data<&ClientIp>,
     Form(form): Form<CodeForm>,
 ) -> WebResult<Response> {
     let Ok(email) = Email::parse(&form.email) else {
         return Ok(redirect("/logowanie"));
     };
-    let client = client_ip(req, &ctx.state.config.args.trusted_proxies);
-    if !ctx.state.limiters.allow_verify(client, email.as_str()) {
+    if !ctx.state.limiters.allow_verify(client.0, email.as_str()) {
         return Err(AppError::TooManyRequests);
     }
     let code: String = form.kod.chars().filter(|c| !c.is_whitespace()).collect();
@@ -235,12 +225,7 @@ fn link_expired(ctx: &Ctx) -> Response {
 }
 
 #[handler]
-pub async fn view_logowanie_link_get(
-    ctx: Ctx,
-    req: &Request,
-    Path(token): Path<String>,
-) -> WebResult<Response> {
-    limit_ip(&ctx, req)?;
+pub async fn view_logowanie_link_get(ctx: Ctx, Path(token): Path<String>) -> WebResult<Response> {
     let Some(address) = ctx.state.store.login_link_address(&token, ctx.now())? else {
         return Ok(link_expired(&ctx));
     };
