@@ -243,6 +243,42 @@ pub fn extended_expiry(service: &Service, line: &Line) -> Option<Date> {
 }
 
 #[cfg(test)]
+impl Document {
+    /// An unpaid renewal (or, without `renews`, order) proforma of 49,00 zł net for account 1:
+    /// the fixture of the domain's unit tests.
+    pub(crate) fn unpaid_proforma_for_tests(
+        id: u64,
+        renews: Option<u64>,
+        due_on: Date,
+    ) -> Document {
+        Document {
+            id,
+            account_id: 1,
+            kind: DocumentKind::Proforma,
+            number: format!("PF/2026/11/{id:04}"),
+            issued_at: Timestamp::UNIX_EPOCH,
+            due_on: Some(due_on),
+            buyer: Buyer {
+                name: "Firma".into(),
+                nip: None,
+                address: Default::default(),
+            },
+            lines: vec![Line {
+                description: "Odnowienie: Domena .pl a.pl".into(),
+                service_id: renews,
+                quantity: 1,
+                unit_net: Money(4900),
+                vat_percent: 23,
+                period_months: 12,
+            }],
+            status: DocumentStatus::Unpaid,
+            renews_service: renews,
+            proforma_id: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -282,21 +318,9 @@ mod tests {
 
     fn document(kind: DocumentKind, status: DocumentStatus, due_on: Date) -> Document {
         Document {
-            id: 1,
-            account_id: 1,
             kind,
-            number: "PF/2026/11/0001".into(),
-            issued_at: Timestamp::UNIX_EPOCH,
-            due_on: Some(due_on),
-            buyer: Buyer {
-                name: "Firma".into(),
-                nip: None,
-                address: Default::default(),
-            },
-            lines: vec![line(100, 1)],
             status,
-            renews_service: None,
-            proforma_id: None,
+            ..Document::unpaid_proforma_for_tests(1, None, due_on)
         }
     }
 
@@ -345,18 +369,7 @@ mod tests {
 
     #[test]
     fn an_absurd_period_gives_no_renewal_line_and_no_expiry() {
-        let service = Service {
-            id: 7,
-            account_id: 1,
-            kind: ServiceKind::Domain,
-            name: "x.pl".into(),
-            plan_id: 1,
-            lifecycle: crate::domain::service::Lifecycle::Live,
-            expires_on: jiff::civil::date(2026, 1, 31),
-            auto_renew: false,
-            details: crate::domain::ServiceDetails::None,
-            created_at: Timestamp::UNIX_EPOCH,
-        };
+        let service = Service::live_domain_for_tests(7, jiff::civil::date(2026, 1, 31));
         let mut plan = Plan {
             id: 1,
             kind: ServiceKind::Domain,
@@ -390,16 +403,8 @@ mod tests {
 
     fn service_expiring(expires_on: Date, details: crate::domain::ServiceDetails) -> Service {
         Service {
-            id: 7,
-            account_id: 1,
-            kind: ServiceKind::OpenXchange,
-            name: "ox".into(),
-            plan_id: 1,
-            lifecycle: crate::domain::service::Lifecycle::Live,
-            expires_on,
-            auto_renew: false,
             details,
-            created_at: Timestamp::UNIX_EPOCH,
+            ..Service::live_domain_for_tests(7, expires_on)
         }
     }
 

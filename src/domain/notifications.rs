@@ -240,9 +240,6 @@ pub fn notices(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::billing::{Buyer, Line};
-    use crate::domain::{DocumentKind, DocumentStatus};
-    use jiff::Timestamp;
     use jiff::civil::date;
 
     fn service(id: u64, expires_on: Date) -> Service {
@@ -250,30 +247,7 @@ mod tests {
     }
 
     fn proforma(id: u64, renews: Option<u64>, due_on: Date) -> Document {
-        Document {
-            id,
-            account_id: 1,
-            kind: DocumentKind::Proforma,
-            number: format!("PF/2026/11/{id:04}"),
-            issued_at: Timestamp::UNIX_EPOCH,
-            due_on: Some(due_on),
-            buyer: Buyer {
-                name: "Firma".into(),
-                nip: None,
-                address: Default::default(),
-            },
-            lines: vec![Line {
-                description: "Odnowienie: Domena .pl a.pl".into(),
-                service_id: renews,
-                quantity: 1,
-                unit_net: Money(4900),
-                vat_percent: 23,
-                period_months: 12,
-            }],
-            status: DocumentStatus::Unpaid,
-            renews_service: renews,
-            proforma_id: None,
-        }
+        Document::unpaid_proforma_for_tests(id, renews, due_on)
     }
 
     #[test]
