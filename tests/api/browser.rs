@@ -355,11 +355,7 @@ async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_stat
     }
     log_in(&app, &client).await;
 
-    let documents = app
-        .state
-        .store
-        .documents_of_account(app.account_id(ABONENT))
-        .unwrap();
+    let documents = app.documents_of(ABONENT);
     let proforma = documents.iter().find(|d| d.is_unpaid()).unwrap();
     let invoice = documents
         .iter()

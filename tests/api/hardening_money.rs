@@ -19,7 +19,6 @@ trait BillingSteps {
     fn today(&self) -> Date;
     fn balance(&self, owner: &str) -> Money;
     fn payment_count(&self, owner: &str) -> usize;
-    fn documents_of(&self, owner: &str) -> Vec<Document>;
     fn document(&self, owner: &str, id: u64) -> Document;
     fn expires_on(&self, owner: &str, service_id: u64) -> Date;
     /// `panel admin add-service` for `owner` on plan `plan`, expiring `in_days` from today; its id.
@@ -46,11 +45,6 @@ impl BillingSteps for TestApp {
     fn payment_count(&self, owner: &str) -> usize {
         let account = self.account_id(owner);
         self.state.store.payments_of_account(account).unwrap().len()
-    }
-
-    fn documents_of(&self, owner: &str) -> Vec<Document> {
-        let account = self.account_id(owner);
-        self.state.store.documents_of_account(account).unwrap()
     }
 
     fn document(&self, owner: &str, id: u64) -> Document {

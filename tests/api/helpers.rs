@@ -350,11 +350,16 @@ impl TestApp {
         services.iter().find(|s| s.name == name).unwrap().id
     }
 
-    pub fn proformas_of(&self, owner: &str) -> Vec<panel::domain::Document> {
+    /// Every document of the account of `owner`, newest first.
+    pub fn documents_of(&self, owner: &str) -> Vec<panel::domain::Document> {
         self.state
             .store
             .documents_of_account(self.account_id(owner))
             .unwrap()
+    }
+
+    pub fn proformas_of(&self, owner: &str) -> Vec<panel::domain::Document> {
+        self.documents_of(owner)
             .into_iter()
             .filter(|d| d.kind == panel::domain::DocumentKind::Proforma)
             .collect()

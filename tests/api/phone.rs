@@ -47,11 +47,7 @@ async fn the_overdue_order_box_on_the_pulpit_says_what_the_proforma_is_for() {
 async fn wszystkie_dokumenty_lists_the_unpaid_ones_too_and_a_paid_invoice_says_oplacona() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
-    let documents = app
-        .state
-        .store
-        .documents_of_account(app.account_id(ABONENT))
-        .unwrap();
+    let documents = app.documents_of(ABONENT);
     let faktury = page(&app, "/faktury").await;
     let all = section(&faktury, "Wszystkie dokumenty", None);
     for document in &documents {
@@ -141,11 +137,7 @@ async fn the_favicon_is_a_small_embedded_icon_that_every_page_links() {
 async fn the_document_list_filters_by_unpaid_and_year_and_htmx_gets_only_the_table() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
-    let documents = app
-        .state
-        .store
-        .documents_of_account(app.account_id(ABONENT))
-        .unwrap();
+    let documents = app.documents_of(ABONENT);
     let listed = |html: &str, number: &str| html.contains(&format!(">{number}</a>"));
     let unpaid = documents.iter().find(|d| d.is_unpaid()).unwrap();
     let paid = documents.iter().find(|d| !d.is_unpaid()).unwrap();

@@ -161,10 +161,7 @@ async fn a_recorded_payment_removes_the_box_and_extends_the_service_once() {
         "extended by one period, once"
     );
     let invoices: Vec<_> = app
-        .state
-        .store
-        .documents_of_account(app.account_id(ABONENT))
-        .unwrap()
+        .documents_of(ABONENT)
         .into_iter()
         .filter(|d| d.proforma_id == Some(proforma.id))
         .collect();
