@@ -1,6 +1,6 @@
 //! Customer accounts (abonent) and the people who may use them.
 
-use super::{Email, Money};
+use super::Email;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +29,6 @@ pub struct Account {
     pub contact_email: Email,
     #[serde(default)]
     pub phone: String,
-    #[serde(default)]
-    pub prepaid_balance: Money,
     /// The account's own reference for bank transfers, e.g. `KL-000012`.
     pub transfer_reference: String,
     pub created_at: Timestamp,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod billing;
 pub mod email;
+pub mod ledger;
 pub mod login;
 pub mod money;
 pub mod nip;

@@ -4,7 +4,7 @@ use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::schema::{ACCOUNTS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL};
 use super::{Result, Store, StoreError};
 use crate::domain::account::Address;
-use crate::domain::{Account, Email, Money, Role, User};
+use crate::domain::{Account, Email, Role, User};
 use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
@@ -67,7 +67,6 @@ impl Store {
                 address: new.address.clone(),
                 contact_email: new.owner_email.clone(),
                 phone: new.phone.clone(),
-                prepaid_balance: Money::ZERO,
                 transfer_reference: Account::transfer_reference_for(id),
                 created_at: now,
             };

@@ -1,15 +1,17 @@
 //! Proformas, invoices and payments: renewals and their settlement, each in one transaction.
 
 use super::codec::{get, next_in_sequence, owned_ids, put};
+use super::ledger::{balance_in, post, remember, replayed};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{
-    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, OPEN_RENEWALS, PAYMENTS,
-    PAYMENTS_BY_ACCOUNT, PAYMENTS_BY_REFERENCE, PLANS, SERVICES,
+    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, LEDGER, OPEN_RENEWALS,
+    PAYMENTS, PAYMENTS_BY_ACCOUNT, PAYMENTS_BY_REFERENCE, PLANS, SERVICES,
 };
 use super::{Result, Store, StoreError};
 use crate::domain::billing::{
     Buyer, extended_expiry, number_in_series, renewal_due_on, renewal_line, series,
 };
+use crate::domain::ledger::EntryKind;
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
 use crate::domain::{
@@ -238,8 +240,8 @@ impl Store {
                 .get(proforma_number)?
                 .map(|v| v.value())
                 .ok_or(StoreError::NotFound("proforma"))?;
-            let mut documents = tx.open_table(DOCUMENTS)?;
-            let mut proforma: Document =
+            let documents = tx.open_table(DOCUMENTS)?;
+            let proforma: Document =
                 get(&documents, id)?.ok_or(StoreError::NotFound("proforma"))?;
             if proforma.kind != DocumentKind::Proforma {
                 return Err(StoreError::Conflict(format!(
@@ -261,6 +263,7 @@ impl Store {
                         .map_or_else(|| format!("document {}", earlier.document_id), |d| d.number),
                 });
             }
+            drop(documents);
             if !proforma.is_unpaid() && reference.is_none() {
                 return Ok(PaymentOutcome::AlreadyPaid { proforma });
             }
@@ -285,51 +288,169 @@ impl Store {
             if let Some(reference) = reference {
                 by_reference.insert(reference, payment.id)?;
             }
-            let mut accounts = tx.open_table(ACCOUNTS)?;
-            let mut account: Account =
-                get(&accounts, proforma.account_id)?.ok_or(StoreError::NotFound("account"))?;
-            let available = account
-                .prepaid_balance
-                .checked_add(amount)
-                .ok_or_else(|| StoreError::Conflict("the prepaid balance would overflow".into()))?;
-            if !proforma.is_unpaid() || available < proforma.total_gross() {
-                // A second transfer for a paid proforma, or too little to pay it: kept as prepaid balance.
-                account.prepaid_balance = available;
-                put(&mut accounts, account.id, &account)?;
-                return Ok(PaymentOutcome::Credited {
-                    proforma,
-                    balance: available,
-                });
-            }
-            account.prepaid_balance = available
-                .checked_sub(proforma.total_gross())
-                .ok_or_else(|| StoreError::Conflict("the prepaid balance would overflow".into()))?;
-            put(&mut accounts, account.id, &account)?;
-
-            let mut invoice = issue(
-                tx,
-                &account,
-                DocumentKind::VatInvoice,
-                proforma.lines.clone(),
-                now,
-            )?;
-            invoice.proforma_id = Some(proforma.id);
-            invoice.renews_service = proforma.renews_service;
-            proforma.status = DocumentStatus::Paid {
-                paid_at: now,
-                invoice_id: invoice.id,
+            let account: Account = get(&tx.open_table(ACCOUNTS)?, proforma.account_id)?
+                .ok_or(StoreError::NotFound("account"))?;
+            let balance = balance_in(&tx.open_table(LEDGER)?, account.id)?;
+            let total = proforma.total_gross();
+            let credit = |amount: Money| -> Result<PaymentOutcome> {
+                let entry = post(
+                    tx,
+                    account.id,
+                    EntryKind::Deposit,
+                    amount,
+                    Some(proforma.id),
+                    now,
+                )?;
+                Ok(PaymentOutcome::Credited {
+                    proforma: proforma.clone(),
+                    balance: entry.balance_after,
+                })
             };
-            put(&mut documents, proforma.id, &proforma)?;
-            drop(documents);
-            insert_document(tx, &invoice)?;
-            extend_services(tx, &proforma)?;
-            enqueue(tx, compose(&account, &invoice), now)?;
+            if !proforma.is_unpaid() {
+                // A second transfer for a paid proforma: kept as prepaid balance.
+                return credit(amount);
+            }
+            if amount >= total {
+                if let Some(over) = amount.checked_sub(total).filter(|m| *m > Money::ZERO) {
+                    post(
+                        tx,
+                        account.id,
+                        EntryKind::Deposit,
+                        over,
+                        Some(proforma.id),
+                        now,
+                    )?;
+                }
+            } else {
+                let missing = total.checked_sub(amount).unwrap_or(total);
+                if balance < missing {
+                    // Too little, even with the balance: all of it goes to the balance.
+                    return credit(amount);
+                }
+                post(
+                    tx,
+                    account.id,
+                    EntryKind::Payment,
+                    missing,
+                    Some(proforma.id),
+                    now,
+                )?;
+            }
+            let (proforma, invoice) = settle(tx, &account, proforma, now, compose)?;
             Ok(PaymentOutcome::Paid {
                 proforma,
                 invoice: Box::new(invoice),
             })
         })
     }
+
+    /// Zapłać z salda: pays an unpaid proforma of the account from its prepaid balance, in one
+    /// transaction with the invoice, the ledger entry, the service extension and the e-mail. A form
+    /// replayed with the same `key` (double click, retry, second tab) gets the first result back.
+    pub fn pay_from_balance(
+        &self,
+        account_id: u64,
+        proforma_id: u64,
+        key: &str,
+        now: Timestamp,
+        compose: Compose<'_>,
+    ) -> Result<BalancePayment> {
+        self.write(|tx| {
+            if let Some(first) = replayed::<BalancePayment>(tx, account_id, key)? {
+                return Ok(first);
+            }
+            let proforma: Option<Document> = get(&tx.open_table(DOCUMENTS)?, proforma_id)?;
+            let Some(proforma) = proforma.filter(|d| d.account_id == account_id) else {
+                return Ok(BalancePayment::NotFound);
+            };
+            let outcome = match proforma.status {
+                _ if proforma.kind != DocumentKind::Proforma => BalancePayment::NotPayable,
+                DocumentStatus::Paid { invoice_id, .. } => {
+                    BalancePayment::AlreadyPaid { invoice_id }
+                }
+                DocumentStatus::Unpaid => {
+                    let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
+                        .ok_or(StoreError::NotFound("account"))?;
+                    let balance = balance_in(&tx.open_table(LEDGER)?, account_id)?;
+                    let total = proforma.total_gross();
+                    if balance < total {
+                        BalancePayment::Insufficient { balance, total }
+                    } else {
+                        let entry = post(
+                            tx,
+                            account_id,
+                            EntryKind::Payment,
+                            total,
+                            Some(proforma.id),
+                            now,
+                        )?;
+                        let (_, invoice) = settle(tx, &account, proforma, now, compose)?;
+                        BalancePayment::Paid {
+                            invoice_id: invoice.id,
+                            invoice_number: invoice.number,
+                            balance: entry.balance_after,
+                        }
+                    }
+                }
+                DocumentStatus::Cancelled | DocumentStatus::Issued => BalancePayment::NotPayable,
+            };
+            remember(tx, account_id, key, &outcome)?;
+            Ok(outcome)
+        })
+    }
+}
+
+/// What Zapłać z salda did; recorded under the form's idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum BalancePayment {
+    /// Paid: the VAT invoice issued, and the balance left.
+    Paid {
+        invoice_id: u64,
+        invoice_number: String,
+        balance: Money,
+    },
+    /// Paid before (by transfer, or by this form from another tab).
+    AlreadyPaid {
+        invoice_id: u64,
+    },
+    /// The balance does not cover the proforma: nothing changed.
+    Insufficient {
+        balance: Money,
+        total: Money,
+    },
+    /// Not an unpaid proforma (an invoice, a cancelled proforma).
+    NotPayable,
+    NotFound,
+}
+
+/// Settles a paid proforma: issues its VAT invoice with the next number, marks the proforma paid,
+/// extends its services and queues the receipt e-mail, all in the caller's transaction. The money
+/// has been accounted for by the caller (ledger entries).
+fn settle(
+    tx: &WriteTransaction,
+    account: &Account,
+    mut proforma: Document,
+    now: Timestamp,
+    compose: Compose<'_>,
+) -> Result<(Document, Document)> {
+    let mut invoice = issue(
+        tx,
+        account,
+        DocumentKind::VatInvoice,
+        proforma.lines.clone(),
+        now,
+    )?;
+    invoice.proforma_id = Some(proforma.id);
+    invoice.renews_service = proforma.renews_service;
+    proforma.status = DocumentStatus::Paid {
+        paid_at: now,
+        invoice_id: invoice.id,
+    };
+    put(&mut tx.open_table(DOCUMENTS)?, proforma.id, &proforma)?;
+    insert_document(tx, &invoice)?;
+    extend_services(tx, &proforma)?;
+    enqueue(tx, compose(account, &invoice), now)?;
+    Ok((proforma, invoice))
 }
 
 /// Whether `amount` was recorded for `proforma` without a reference on the day of `now`.

@@ -5,6 +5,7 @@ mod accounts;
 mod billing;
 mod cache;
 mod codec;
+mod ledger;
 mod login;
 mod outbox;
 mod overview;
@@ -12,7 +13,7 @@ mod schema;
 mod services;
 
 pub use accounts::NewAccount;
-pub use billing::{Compose, PaymentOutcome, RenewOutcome};
+pub use billing::{BalancePayment, Compose, PaymentOutcome, RenewOutcome};
 pub use codec::constant_time_eq;
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};

@@ -5,7 +5,7 @@ use super::accounts::load_account;
 use super::billing::documents_of;
 use super::codec::owned_ids;
 use super::{Result, Store};
-use crate::domain::{Account, Document, Mailbox, Service};
+use crate::domain::{Account, Document, Mailbox, Money, Service};
 use std::sync::Arc;
 
 /// Everything the Pulpit shows, read in one snapshot.
@@ -15,6 +15,8 @@ pub struct Overview {
     pub documents: Vec<Document>,
     pub mailboxes: Vec<Mailbox>,
     pub user_count: usize,
+    /// The prepaid balance, as the ledger adds up.
+    pub balance: Money,
 }
 
 impl Store {
@@ -32,6 +34,10 @@ impl Store {
                     account_id,
                 )?
                 .len(),
+                balance: super::ledger::balance_in(
+                    &tx.open_table(super::schema::LEDGER)?,
+                    account_id,
+                )?,
             })
         })
     }

@@ -45,6 +45,11 @@ pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessio
 /// e-mail → its wrong codes of the last day and lock-out (schema v2); kept for any address.
 pub const LOGIN_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("login_failures");
 
+/// (account id, entry id) → ledger entry of the prepaid balance (schema v3): append-only.
+pub const LEDGER: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("ledger");
+/// "account id/key" → the first result of a money-moving form: a replay returns it (schema v3).
+pub const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
+
 pub const OUTBOX: Rows = TableDefinition::new("outbox");
 /// (due unix second, message id) for messages still to deliver.
 pub const OUTBOX_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("outbox_due");
@@ -55,7 +60,11 @@ const SECRET_KEY: &str = "secret";
 type Migration = fn(&WriteTransaction) -> Result<()>;
 
 /// Ordered migrations: entry `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[Migration] = &[create_tables_v1, create_login_failures_v2];
+const MIGRATIONS: &[Migration] = &[
+    create_tables_v1,
+    create_login_failures_v2,
+    balance_ledger_v3,
+];
 
 pub fn migrate(db: &Database) -> Result<()> {
     let known = MIGRATIONS.len() as u64;
@@ -143,6 +152,40 @@ fn create_login_failures_v2(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// The prepaid balance moves from a field of the account into the ledger: each account with a
+/// balance gets an opening entry, and the field is dropped from the stored row.
+fn balance_ledger_v3(tx: &WriteTransaction) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Legacy {
+        #[serde(default)]
+        prepaid_balance: crate::domain::Money,
+    }
+    tx.open_table(LEDGER)?;
+    tx.open_table(IDEMPOTENCY)?;
+    let mut rows = Vec::new();
+    for row in tx.open_table(ACCOUNTS)?.iter()? {
+        let (id, bytes) = row?;
+        let legacy: Legacy = super::codec::decode(bytes.value())?;
+        let account: crate::domain::Account = super::codec::decode(bytes.value())?;
+        rows.push((id.value(), legacy.prepaid_balance, account));
+    }
+    let now = jiff::Timestamp::now();
+    for (id, balance, account) in rows {
+        super::codec::put(&mut tx.open_table(ACCOUNTS)?, id, &account)?;
+        if balance > crate::domain::Money::ZERO {
+            super::ledger::post(
+                tx,
+                id,
+                crate::domain::ledger::EntryKind::Opening,
+                balance,
+                None,
+                now,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,7 +227,7 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 2
+                known: 3
             })
         ));
     }
@@ -212,7 +255,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(2));
+        assert_eq!(version.ok().flatten(), Some(3));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;
@@ -222,6 +265,46 @@ mod tests {
             tables.ok(),
             Some((0, 1)),
             "the new table exists, old rows stay"
+        );
+    }
+
+    #[test]
+    fn a_version_2_balance_becomes_the_opening_entry_of_the_ledger() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        {
+            let db = Database::create(dir.path().join("panel.redb"))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let tx = db.begin_write().unwrap_or_else(|e| unreachable!("{e}"));
+            let rows = (|| -> Result<()> {
+                create_tables_v1(&tx)?;
+                create_login_failures_v2(&tx)?;
+                tx.open_table(META)?
+                    .insert(SCHEMA_VERSION_KEY, 2u64.to_be_bytes().as_slice())?;
+                let old = br#"{"id":7,"name":"Firma","contact_email":"jan@firma.pl","prepaid_balance":12345,"transfer_reference":"KL-000007","created_at":"2026-01-01T00:00:00Z"}"#;
+                let poor = br#"{"id":8,"name":"Inna","contact_email":"ola@inna.pl","transfer_reference":"KL-000008","created_at":"2026-01-01T00:00:00Z"}"#;
+                let mut accounts = tx.open_table(ACCOUNTS)?;
+                accounts.insert(7, old.as_slice())?;
+                accounts.insert(8, poor.as_slice())?;
+                Ok(())
+            })();
+            assert!(rows.is_ok(), "{rows:?}");
+            tx.commit().unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(store.balance_of(7).ok(), Some(crate::domain::Money(12_345)));
+        let ledger = store.ledger_of_account(7).unwrap_or_default();
+        assert_eq!(ledger.len(), 1);
+        assert_eq!(ledger[0].kind, crate::domain::ledger::EntryKind::Opening);
+        assert_eq!(store.ledger_of_account(8).map(|l| l.len()).ok(), Some(0));
+        let stored = store.read().and_then(|tx| {
+            let accounts = tx.open_table(ACCOUNTS)?;
+            let row = accounts.get(7)?.map(|v| v.value().to_vec());
+            Ok(row.unwrap_or_default())
+        });
+        let stored = String::from_utf8(stored.unwrap_or_default()).unwrap_or_default();
+        assert!(
+            stored.contains("Firma") && !stored.contains("prepaid_balance"),
+            "{stored}"
         );
     }
 }

@@ -39,7 +39,7 @@ impl BillingSteps for TestApp {
 
     fn balance(&self, owner: &str) -> Money {
         let overview = self.state.store.overview(self.account_id(owner)).unwrap();
-        overview.account.prepaid_balance
+        overview.balance
     }
 
     fn payment_count(&self, owner: &str) -> usize {

@@ -208,7 +208,8 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let documents = ctx.state.store.documents_of_account(auth.account().id)?;
     let payments = ctx.state.store.payments_of_account(auth.account().id)?;
     let today = today(ctx.now());
-    let status = payment_status(&documents, auth.account().prepaid_balance, today);
+    let balance = ctx.state.store.balance_of(auth.account().id)?;
+    let status = payment_status(&documents, balance, today);
     let numbers: HashMap<u64, String> =
         documents.iter().map(|d| (d.id, d.number.clone())).collect();
     let body = html! {

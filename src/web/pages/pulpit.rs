@@ -55,7 +55,7 @@ pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
 fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
     let role = auth.user().role;
     let may_see_billing = role.may_see_billing();
-    let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
+    let status = payment_status(&overview.documents, overview.balance, today);
     // Roles without billing see the state of services, not documents or money buttons.
     let documents: &[Document] = if may_see_billing {
         &overview.documents

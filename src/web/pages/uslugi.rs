@@ -190,7 +190,7 @@ pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .ok_or(AppError::NotFound)?;
     let notice = service_notice(service, Some(&proforma), today).ok_or(AppError::NotFound)?;
     // The amount due changed too: refresh "Stan płatności" in the same response.
-    let status = payment_status(&overview.documents, overview.account.prepaid_balance, today);
+    let status = payment_status(&overview.documents, overview.balance, today);
     Ok(html! {
         (notice_box(&ctx.csrf, &notice))
         (super::pulpit::payment_summary(&status, true))
