@@ -29,14 +29,20 @@ pub struct Account {
     pub contact_email: Email,
     #[serde(default)]
     pub phone: String,
-    /// The account's own reference for bank transfers, e.g. `KL-000012`.
+    /// The transfer title stored at creation; `transfer_title()` is what is shown and matched.
     pub transfer_reference: String,
     pub created_at: Timestamp,
 }
 
 impl Account {
     pub fn transfer_reference_for(id: u64) -> String {
-        format!("KL-{id:06}")
+        super::transfer::transfer_title(id)
+    }
+
+    /// The title the account's transfers carry (`KL-000012-5`), derived from the id, so accounts
+    /// stored before the check digit existed get it too.
+    pub fn transfer_title(&self) -> String {
+        super::transfer::transfer_title(self.id)
     }
 }
 

@@ -115,7 +115,7 @@ pub fn renewal_proforma_message(
         number = proforma.number,
         total = proforma.total_gross(),
         items = items.join("\n"),
-        reference = account.transfer_reference,
+        reference = account.transfer_title(),
     );
     let html = wrap(
         &subject,
@@ -123,7 +123,7 @@ pub fn renewal_proforma_message(
             p { "Dzień dobry," }
             p { "wystawiliśmy proformę " strong { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " brutto, płatną do " (due) "." }
             ul { @for item in &items { li { (item) } } }
-            p { "Tytuł przelewu: " code { (proforma.number) " " (account.transfer_reference) } }
+            p { "Tytuł przelewu: " code { (proforma.number) " " (account.transfer_title()) } }
             p { a href=(link) { "Zobacz proformę i zapłać" } }
         },
     );

@@ -189,7 +189,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 dl.details {
                     div { dt { "Kwota" } dd { strong { (document.total_gross()) } } }
                     div { dt { "Numer rachunku" } dd { code { (ctx.state.config.args.bank_account) } } }
-                    div { dt { "Tytuł przelewu" } dd { code { (document.number) " " (auth.account().transfer_reference) } } }
+                    div { dt { "Tytuł przelewu" } dd { code { (document.number) " " (auth.account().transfer_title()) } } }
                 }
                 p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
             }
@@ -220,7 +220,7 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
                 div { dt { "Saldo przedpłat" } dd { (status.prepaid) } }
             }
             p { "Przelewy kieruj na rachunek " code { (ctx.state.config.args.bank_account) }
-                ", w tytule podając numer proformy i identyfikator konta " code { (auth.account().transfer_reference) } "." }
+                ", w tytule podając numer proformy i identyfikator konta " code { (auth.account().transfer_title()) } "." }
         }
         section.block {
             h2 { "Historia płatności" }

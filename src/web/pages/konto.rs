@@ -49,7 +49,7 @@ pub async fn view_dane_abonenta_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
             dl.details {
                 div { dt { "E-mail" } dd { (a.contact_email) } }
                 div { dt { "Telefon" } dd { (a.phone) } }
-                div { dt { "Identyfikator do przelewów" } dd { code { (a.transfer_reference) } } }
+                div { dt { "Identyfikator do przelewów" } dd { code { (a.transfer_title()) } } }
             }
         }
     };
