@@ -76,6 +76,8 @@ impl Line {
 pub enum DocumentKind {
     Proforma,
     VatInvoice,
+    /// Potwierdzenie wpłaty: a top-up of the prepaid balance was received (no sale yet, no VAT).
+    PaymentConfirmation,
 }
 
 impl DocumentKind {
@@ -83,6 +85,7 @@ impl DocumentKind {
         match self {
             DocumentKind::Proforma => "Proforma",
             DocumentKind::VatInvoice => "Faktura VAT",
+            DocumentKind::PaymentConfirmation => "Potwierdzenie wpłaty",
         }
     }
 
@@ -90,6 +93,7 @@ impl DocumentKind {
         match self {
             DocumentKind::Proforma => "PF",
             DocumentKind::VatInvoice => "FV",
+            DocumentKind::PaymentConfirmation => "PW",
         }
     }
 }
@@ -145,6 +149,10 @@ pub struct Document {
     /// For an invoice: the proforma it settles.
     #[serde(default)]
     pub proforma_id: Option<u64>,
+    /// A top-up proforma (Doładuj saldo): its payment goes to the prepaid balance and is
+    /// confirmed by a payment confirmation instead of a VAT invoice.
+    #[serde(default)]
+    pub top_up: bool,
 }
 
 impl Document {
@@ -176,6 +184,8 @@ impl Document {
             DocumentStatus::Cancelled => "Anulowana",
             // A VAT invoice is issued for a payment received: to the customer, it is paid.
             DocumentStatus::Issued if self.kind == DocumentKind::VatInvoice => "Opłacona",
+            // It confirms money received.
+            DocumentStatus::Issued if self.kind == DocumentKind::PaymentConfirmation => "Opłacona",
             DocumentStatus::Issued => "Wystawiona",
         }
     }
@@ -274,6 +284,7 @@ impl Document {
             status: DocumentStatus::Unpaid,
             renews_service: renews,
             proforma_id: None,
+            top_up: false,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod nip;
 pub mod notifications;
 pub mod service;
 pub mod time;
+pub mod top_up;
 pub mod transfer;
 pub mod words;
 

@@ -141,6 +141,9 @@ pub fn payment_received_message(
     account: &Account,
     invoice: &Document,
 ) -> NewMessage {
+    if invoice.kind == crate::domain::DocumentKind::PaymentConfirmation {
+        return top_up_received_message(base_url, account, invoice);
+    }
     let link = format!("{base_url}/faktury/{}", invoice.id);
     let subject = format!("Dziękujemy za płatność — faktura {}", invoice.number);
     let text = format!(
@@ -157,6 +160,44 @@ pub fn payment_received_message(
             p { "Dzień dobry," }
             p { "dziękujemy za wpłatę " strong { (invoice.total_gross()) } ". Wystawiliśmy fakturę VAT " strong { (invoice.number) } "." }
             p { a href=(link) { "Zobacz fakturę" } }
+        },
+    );
+    NewMessage {
+        to: account.contact_email.to_string(),
+        subject,
+        text,
+        html,
+        secret: false,
+    }
+}
+
+/// The receipt of a top-up: the money is on the prepaid balance, confirmed by a PW document.
+pub fn top_up_received_message(
+    base_url: &str,
+    account: &Account,
+    confirmation: &Document,
+) -> NewMessage {
+    let link = format!("{base_url}/faktury/{}", confirmation.id);
+    let subject = format!(
+        "Dziękujemy za wpłatę — potwierdzenie {}",
+        confirmation.number
+    );
+    let text = format!(
+        "Dzień dobry,\n\n\
+         dziękujemy za wpłatę {total}. Kwota zasiliła saldo przedpłat Twojego konta.\n\
+         Potwierdzenie wpłaty {number} z dnia {date}: {link}\n\
+         Fakturę VAT wystawimy, gdy saldo opłaci usługę.\n",
+        total = confirmation.total_gross(),
+        number = confirmation.number,
+        date = format_timestamp(confirmation.issued_at),
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "dziękujemy za wpłatę " strong { (confirmation.total_gross()) } ". Kwota zasiliła saldo przedpłat Twojego konta." }
+            p { "Potwierdzenie wpłaty " strong { (confirmation.number) } ". Fakturę VAT wystawimy, gdy saldo opłaci usługę." }
+            p { a href=(link) { "Zobacz potwierdzenie wpłaty" } }
         },
     );
     NewMessage {

@@ -9,11 +9,13 @@ use super::schema::{
 };
 use super::{Result, Store, StoreError};
 use crate::domain::billing::{
-    Buyer, extended_expiry, number_in_series, renewal_due_on, renewal_line, series,
+    Buyer, PAYMENT_TERM_DAYS, extended_expiry, number_in_series, renewal_due_on, renewal_line,
+    series,
 };
 use crate::domain::ledger::EntryKind;
 use crate::domain::service::Lifecycle;
-use crate::domain::time::today;
+use crate::domain::time::{add_days, today};
+use crate::domain::top_up::top_up_line;
 use crate::domain::{
     Account, Document, DocumentKind, DocumentStatus, Line, Money, Payment, Plan, Service,
 };
@@ -95,10 +97,13 @@ fn issue(
         lines,
         status: match kind {
             DocumentKind::Proforma => DocumentStatus::Unpaid,
-            DocumentKind::VatInvoice => DocumentStatus::Issued,
+            DocumentKind::VatInvoice | DocumentKind::PaymentConfirmation => {
+                DocumentStatus::Issued
+            }
         },
         renews_service: None,
         proforma_id: None,
+        top_up: false,
     })
 }
 
@@ -198,6 +203,34 @@ impl Store {
         })
     }
 
+    /// Doładuj saldo: a top-up proforma for `amount`, due in the payment term. A form replayed with
+    /// the same `key` gets the first proforma back instead of a second one.
+    pub fn issue_top_up(
+        &self,
+        account_id: u64,
+        amount: Money,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Document> {
+        self.write(|tx| {
+            // Its own namespace: a key is never read back as another form's result.
+            let key = format!("doladuj/{key}");
+            if let Some(first) = replayed::<u64>(tx, account_id, &key)? {
+                return get::<Document>(&tx.open_table(DOCUMENTS)?, first)?
+                    .ok_or(StoreError::NotFound("proforma"));
+            }
+            let account = get::<Account>(&tx.open_table(ACCOUNTS)?, account_id)?
+                .ok_or(StoreError::NotFound("account"))?;
+            let lines = vec![top_up_line(amount)];
+            let mut proforma = issue(tx, &account, DocumentKind::Proforma, lines, now)?;
+            proforma.due_on = Some(add_days(today(now), PAYMENT_TERM_DAYS));
+            proforma.top_up = true;
+            insert_document(tx, &proforma)?;
+            remember(tx, account_id, &key, &proforma.id)?;
+            Ok(proforma)
+        })
+    }
+
     /// Records a payment against a proforma. Paying issues the VAT invoice and extends the
     /// services once, however many times the same payment is reported: a reference is recorded
     /// once (and never for two proformas), and a payment without one that repeats today's amount
@@ -290,13 +323,26 @@ impl Store {
             }
             let account: Account = get(&tx.open_table(ACCOUNTS)?, proforma.account_id)?
                 .ok_or(StoreError::NotFound("account"))?;
+            if proforma.top_up && proforma.is_unpaid() {
+                let (proforma, confirmation) =
+                    settle_top_up(tx, &account, proforma, amount, now, compose)?;
+                return Ok(PaymentOutcome::Paid {
+                    proforma,
+                    invoice: Box::new(confirmation),
+                });
+            }
             let balance = balance_in(&tx.open_table(LEDGER)?, account.id)?;
             let total = proforma.total_gross();
             let credit = |amount: Money| -> Result<PaymentOutcome> {
+                let kind = if proforma.top_up {
+                    EntryKind::TopUp
+                } else {
+                    EntryKind::Deposit
+                };
                 let entry = post(
                     tx,
                     account.id,
-                    EntryKind::Deposit,
+                    kind,
                     amount,
                     Some(proforma.id),
                     now,
@@ -364,7 +410,10 @@ impl Store {
                 return Ok(BalancePayment::NotFound);
             };
             let outcome = match proforma.status {
-                _ if proforma.kind != DocumentKind::Proforma => BalancePayment::NotPayable,
+                // Paying a top-up from the balance would move money in a circle.
+                _ if proforma.kind != DocumentKind::Proforma || proforma.top_up => {
+                    BalancePayment::NotPayable
+                }
                 DocumentStatus::Paid { invoice_id, .. } => {
                     BalancePayment::AlreadyPaid { invoice_id }
                 }
@@ -451,6 +500,43 @@ fn settle(
     extend_services(tx, &proforma)?;
     enqueue(tx, compose(account, &invoice), now)?;
     Ok((proforma, invoice))
+}
+
+/// Settles a top-up proforma with the amount received, whatever it is: all of it goes to the
+/// balance as `TopUp`, and a payment confirmation (PW, its own gapless series) takes the place of
+/// the VAT invoice, linked from the proforma the same way. The receipt e-mail names it.
+fn settle_top_up(
+    tx: &WriteTransaction,
+    account: &Account,
+    mut proforma: Document,
+    received: Money,
+    now: Timestamp,
+    compose: Compose<'_>,
+) -> Result<(Document, Document)> {
+    post(
+        tx,
+        account.id,
+        EntryKind::TopUp,
+        received,
+        Some(proforma.id),
+        now,
+    )?;
+    let mut confirmation = issue(
+        tx,
+        account,
+        DocumentKind::PaymentConfirmation,
+        vec![top_up_line(received)],
+        now,
+    )?;
+    confirmation.proforma_id = Some(proforma.id);
+    proforma.status = DocumentStatus::Paid {
+        paid_at: now,
+        invoice_id: confirmation.id,
+    };
+    put(&mut tx.open_table(DOCUMENTS)?, proforma.id, &proforma)?;
+    insert_document(tx, &confirmation)?;
+    enqueue(tx, compose(account, &confirmation), now)?;
+    Ok((proforma, confirmation))
 }
 
 /// Whether `amount` was recorded for `proforma` without a reference on the day of `now`.
