@@ -37,6 +37,10 @@ pub enum Action {
     Pay {
         document_id: u64,
     },
+    /// Zapłać z salda: the prepaid balance covers the proforma.
+    PayFromBalance {
+        document_id: u64,
+    },
     ViewMailboxes,
 }
 
@@ -190,6 +194,27 @@ pub fn proforma_notice(document: &Document, today: Date) -> Notice {
     }
 }
 
+/// Offers Zapłać z salda beside Zapłać in each box whose proforma the prepaid `balance` covers
+/// (never for a top-up: it is paid by transfer, into the balance).
+pub fn offer_balance(boxes: &mut [Notice], documents: &[Document], balance: Money) {
+    let covered = |id: u64| {
+        documents
+            .iter()
+            .any(|d| d.id == id && d.is_unpaid() && !d.top_up && d.total_gross() <= balance)
+    };
+    for notice in boxes {
+        let pays = notice.actions.iter().find_map(|a| match a {
+            Action::Pay { document_id } if covered(*document_id) => Some(*document_id),
+            _ => None,
+        });
+        if let Some(document_id) = pays {
+            notice
+                .actions
+                .insert(0, Action::PayFromBalance { document_id });
+        }
+    }
+}
+
 pub fn mailbox_notice(mailbox: &Mailbox) -> Option<Notice> {
     mailbox.nearly_full().then(|| Notice {
         key: format!("skrzynka-{}", mailbox.id),
@@ -288,5 +313,35 @@ mod tests {
         let status = payment_status(&documents, Money::ZERO, today);
         assert_eq!(status.due, Money(12054));
         assert_eq!(status.overdue, Money(6027));
+    }
+
+    #[test]
+    fn zaplac_z_salda_is_offered_only_where_the_balance_covers_the_proforma() {
+        let today = date(2026, 11, 25);
+        let services = [service(1, date(2026, 11, 30))];
+        let mut top_up = proforma(12, None, date(2026, 12, 1));
+        top_up.top_up = true;
+        let documents = [
+            proforma(10, Some(1), date(2026, 11, 30)),
+            proforma(11, None, date(2026, 12, 1)),
+            top_up,
+        ];
+        let mut boxes = notices(&services, &documents, &[], today);
+        offer_balance(&mut boxes, &documents, Money(6026));
+        assert!(boxes.iter().all(|n| {
+            !n.actions
+                .iter()
+                .any(|a| matches!(a, Action::PayFromBalance { .. }))
+        }));
+        offer_balance(&mut boxes, &documents, Money(6027));
+        let offered: Vec<u64> = boxes
+            .iter()
+            .flat_map(|n| &n.actions)
+            .filter_map(|a| match a {
+                Action::PayFromBalance { document_id } => Some(*document_id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(offered, [10, 11], "every covered proforma but the top-up");
     }
 }

@@ -59,10 +59,22 @@ mod tests {
 
     #[test]
     fn bad_top_up_amounts_are_refused_in_polish() {
-        for input in ["12,345", "0", "0,00", "-5", "abc", "", "   ", "100 000,01", "1e3"] {
+        for input in [
+            "12,345",
+            "0",
+            "0,00",
+            "-5",
+            "abc",
+            "",
+            "   ",
+            "100 000,01",
+            "1e3",
+        ] {
             let error = parse_top_up(input).expect_err(input);
             assert!(
-                error.starts_with("Podaj") || error.starts_with("Kwota") || error.starts_with("Jednorazowo"),
+                error.starts_with("Podaj")
+                    || error.starts_with("Kwota")
+                    || error.starts_with("Jednorazowo"),
                 "{input}: {error}"
             );
         }

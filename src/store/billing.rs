@@ -97,9 +97,7 @@ fn issue(
         lines,
         status: match kind {
             DocumentKind::Proforma => DocumentStatus::Unpaid,
-            DocumentKind::VatInvoice | DocumentKind::PaymentConfirmation => {
-                DocumentStatus::Issued
-            }
+            DocumentKind::VatInvoice | DocumentKind::PaymentConfirmation => DocumentStatus::Issued,
         },
         renews_service: None,
         proforma_id: None,
@@ -339,14 +337,7 @@ impl Store {
                 } else {
                     EntryKind::Deposit
                 };
-                let entry = post(
-                    tx,
-                    account.id,
-                    kind,
-                    amount,
-                    Some(proforma.id),
-                    now,
-                )?;
+                let entry = post(tx, account.id, kind, amount, Some(proforma.id), now)?;
                 Ok(PaymentOutcome::Credited {
                     proforma: proforma.clone(),
                     balance: entry.balance_after,

@@ -1,7 +1,6 @@
-//! Faktury (documents) and Płatności (payment status, bank transfer details, history).
+//! Faktury: the account's documents and each one's page.
 
 use super::uslugi::parse_id;
-use crate::domain::notifications::payment_status;
 use crate::domain::time::{format_date, format_timestamp, today};
 use crate::domain::words::amount_in_words;
 use crate::domain::{Document, DocumentKind};
@@ -12,7 +11,6 @@ use maud::{Markup, html};
 use poem::web::{Path, Query};
 use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
     html! {
@@ -33,7 +31,12 @@ fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
                         td.num data-label="Netto" { (d.total_net()) }
                         td.num data-label="VAT" { (d.total_vat()) }
                         td.num data-label="Brutto" { (d.total_gross()) }
-                        td data-label="Status" { (d.status_label(today)) }
+                        td data-label="Status" {
+                            (d.status_label(today))
+                            @if d.kind == DocumentKind::Proforma && d.is_unpaid() {
+                                " " a.button href={ "/faktury/" (d.id) "/zaplac" } { "Zapłać" }
+                            }
+                        }
                     }
                 } }
             } }
@@ -191,56 +194,18 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                     div { dt { "Numer rachunku" } dd { code { (ctx.state.config.args.bank_account) } } }
                     div { dt { "Tytuł przelewu" } dd { code { (document.number) " " (auth.account().transfer_title()) } } }
                 }
-                p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
+                @if document.top_up {
+                    p.muted { "Po zaksięgowaniu wpłaty kwota zasili saldo przedpłat, a my wystawimy potwierdzenie wpłaty." }
+                } @else {
+                    p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
+                }
+                @if auth.user().role.may_handle_billing() {
+                    p { a.button href={ "/faktury/" (document.id) "/zaplac" } { "Zapłać" } }
+                }
             }
         }
         p { a href="/faktury" { "Wszystkie dokumenty" } }
     };
     let title = format!("{} {}", document.kind.label(), document.number);
     Ok(ctx.page(&auth, &title, Nav::Faktury, body))
-}
-
-#[handler]
-pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    if !auth.user().role.may_see_billing() {
-        return Err(AppError::Forbidden);
-    }
-    let documents = ctx.state.store.documents_of_account(auth.account().id)?;
-    let payments = ctx.state.store.payments_of_account(auth.account().id)?;
-    let today = today(ctx.now());
-    let balance = ctx.state.store.balance_of(auth.account().id)?;
-    let status = payment_status(&documents, balance, today);
-    let numbers: HashMap<u64, String> =
-        documents.iter().map(|d| (d.id, d.number.clone())).collect();
-    let body = html! {
-        section.block {
-            dl.figures {
-                div { dt { "Do zapłaty" } dd { (status.due) } }
-                div { dt { "Po terminie" } dd { (status.overdue) } }
-                div { dt { "Saldo przedpłat" } dd { (status.prepaid) } }
-            }
-            p { "Przelewy kieruj na rachunek " code { (ctx.state.config.args.bank_account) }
-                ", w tytule podając numer proformy i identyfikator konta " code { (auth.account().transfer_title()) } "." }
-        }
-        section.block {
-            h2 { "Historia płatności" }
-            @if payments.is_empty() {
-                p.muted { "Brak zaksięgowanych płatności." }
-            } @else {
-                div.table-wrap { table.stacked {
-                    thead { tr { th { "Data" } th.num { "Kwota" } th { "Dokument" } } }
-                    tbody { @for p in &payments {
-                        tr {
-                            td { (format_timestamp(p.received_at)) }
-                            td.num data-label="Kwota" { (p.amount) }
-                            td data-label="Dokument" { a href={ "/faktury/" (p.document_id) } {
-                                (numbers.get(&p.document_id).map(String::as_str).unwrap_or("Zobacz"))
-                            } }
-                        }
-                    } }
-                } }
-            }
-        }
-    };
-    Ok(ctx.page(&auth, "Płatności", Nav::Platnosci, body))
 }

@@ -4,9 +4,11 @@ mod demo;
 mod faktury;
 mod konto;
 mod logowanie;
+mod platnosci;
 mod pulpit;
 mod sekcje;
 mod uslugi;
+mod zaplac;
 
 use super::assets::{view_asset_get, view_favicon_get};
 use crate::state::AppState;
@@ -47,7 +49,13 @@ pub fn routes() -> Route {
         .at("/uslugi/:id/odnow", post(uslugi::view_odnow_post))
         .at("/faktury", get(faktury::view_faktury_get))
         .at("/faktury/:id", get(faktury::view_faktura_get))
-        .at("/platnosci", get(faktury::view_platnosci_get))
+        .at("/faktury/:id/zaplac", get(zaplac::view_zaplac_get))
+        .at(
+            "/faktury/:id/zaplac-z-salda",
+            post(zaplac::view_zaplac_z_salda_post),
+        )
+        .at("/platnosci", get(platnosci::view_platnosci_get))
+        .at("/platnosci/doladuj", post(platnosci::view_doladuj_post))
         .at("/domeny", get(sekcje::view_domeny_get))
         .at("/hosting", get(sekcje::view_hosting_get))
         .at("/skrzynki", get(sekcje::view_skrzynki_get))

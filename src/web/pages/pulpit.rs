@@ -1,7 +1,7 @@
 //! Pulpit: payment status, the live notification boxes, the services, and the permanent modules.
 
 use crate::domain::Document;
-use crate::domain::notifications::{Action, PaymentStatus, notices, payment_status};
+use crate::domain::notifications::{Action, PaymentStatus, notices, offer_balance, payment_status};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
 use crate::domain::{Money, Service, ServiceKind};
@@ -63,11 +63,15 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
         &[]
     };
     let mut boxes = notices(&overview.services, documents, &overview.mailboxes, today);
+    offer_balance(&mut boxes, documents, overview.balance);
     if !role.may_handle_billing() {
         for notice in &mut boxes {
-            notice
-                .actions
-                .retain(|a| !matches!(a, Action::Renew { .. } | Action::Pay { .. }));
+            notice.actions.retain(|a| {
+                !matches!(
+                    a,
+                    Action::Renew { .. } | Action::Pay { .. } | Action::PayFromBalance { .. }
+                )
+            });
         }
     }
     html! {
@@ -122,13 +126,20 @@ fn module(title: &str, href: &str, content: Markup) -> Markup {
     }
 }
 
+/// The figures of the Faktury module. `out_of_band`: sent beside another fragment (Zapłać z
+/// salda), htmx puts it in place too.
+pub(super) fn invoices_figures(documents: &[Document], out_of_band: bool) -> Markup {
+    let unpaid: Vec<_> = documents.iter().filter(|d| d.is_unpaid()).collect();
+    let unpaid_total: Money = unpaid.iter().map(|d| d.total_gross()).sum();
+    html! {
+        div #faktury-modul hx-swap-oob=[out_of_band.then_some("true")] {
+            p { "Nieopłacone: " strong #nieoplacone { (unpaid.len()) } }
+            p { "Należności: " strong #naleznosci { (unpaid_total) } }
+        }
+    }
+}
+
 fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -> Markup {
-    let unpaid: Vec<_> = overview
-        .documents
-        .iter()
-        .filter(|d| d.is_unpaid())
-        .collect();
-    let unpaid_total: crate::domain::Money = unpaid.iter().map(|d| d.total_gross()).sum();
     let owns_builder = of_kind(overview, ServiceKind::WebsiteBuilder).count() > 0;
     let licences: u32 = of_kind(overview, ServiceKind::OpenXchange)
         .map(|s| match s.details {
@@ -176,8 +187,7 @@ fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -
                 }))
                 (module("Faktury", "/faktury", html! {
                     @if may_see_billing {
-                        p { "Nieopłacone: " strong { (unpaid.len()) } }
-                        p { "Należności: " strong #naleznosci { (unpaid_total) } }
+                        (invoices_figures(&overview.documents, false))
                     } @else {
                         p.muted { "Faktury widzą właściciel, administrator i księgowość." }
                     }

@@ -1,6 +1,6 @@
 //! A service (Zobacz) and its renewal (Odnów).
 
-use crate::domain::notifications::{payment_status, service_notice};
+use crate::domain::notifications::{offer_balance, payment_status, service_notice};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Document, Service, ServiceDetails};
 use crate::mail;
@@ -74,7 +74,7 @@ fn renewal(
             p { "Odnowienie czeka na zapłatę." }
         } @else if let Some(proforma) = open {
             p { "Proforma " a href={ "/faktury/" (proforma.id) } { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " czeka na zapłatę." }
-            p { a.button href={ "/faktury/" (proforma.id) } { "Zapłać" } }
+            p { a.button href={ "/faktury/" (proforma.id) "/zaplac" } { "Zapłać" } }
         } @else if !auth.user().role.may_handle_billing() {
             p.muted { "Odnowienie może zlecić właściciel konta, administrator lub księgowość." }
         } @else if service.may_be_renewed(today) {
@@ -188,7 +188,12 @@ pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .iter()
         .find(|s| s.id == id)
         .ok_or(AppError::NotFound)?;
-    let notice = service_notice(service, Some(&proforma), today).ok_or(AppError::NotFound)?;
+    let mut notice = service_notice(service, Some(&proforma), today).ok_or(AppError::NotFound)?;
+    offer_balance(
+        std::slice::from_mut(&mut notice),
+        &overview.documents,
+        overview.balance,
+    );
     // The amount due changed too: refresh "Stan płatności" in the same response.
     let status = payment_status(&overview.documents, overview.balance, today);
     Ok(html! {

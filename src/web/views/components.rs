@@ -39,6 +39,24 @@ pub fn renew_form(csrf: &str, service_id: u64, target: Option<&str>) -> Markup {
     }
 }
 
+/// Zapłać z salda: a plain POST that ends on the new invoice; with htmx (a box on the Pulpit) it
+/// swaps the box `target` away. The idempotency key is new on every render, so a double click,
+/// a retry or a resent form is one payment.
+pub fn pay_from_balance_form(csrf: &str, document_id: u64, target: Option<&str>) -> Markup {
+    let action = format!("/faktury/{document_id}/zaplac-z-salda");
+    html! {
+        form.inline method="post" action=(action)
+            hx-post=[target.map(|_| action.clone())]
+            hx-target=[target.map(|t| format!("#{t}"))]
+            hx-swap=[target.map(|_| "outerHTML")]
+            hx-disabled-elt=[target.map(|_| "find button")] {
+            (csrf_field(csrf))
+            input type="hidden" name="klucz" value=(crate::random::token());
+            button.button type="submit" { "Zapłać z salda" }
+        }
+    }
+}
+
 /// One notification box with its buttons.
 pub fn notice_box(csrf: &str, notice: &Notice) -> Markup {
     let id = format!("box-{}", notice.key);
@@ -51,7 +69,9 @@ pub fn notice_box(csrf: &str, notice: &Notice) -> Markup {
                     @match action {
                         Action::Renew { service_id } => (renew_form(csrf, *service_id, Some(&id))),
                         Action::ViewService { service_id } => a.button.secondary href={ "/uslugi/" (service_id) } { "Zobacz" },
-                        Action::Pay { document_id } => a.button href={ "/faktury/" (document_id) } { "Zapłać" },
+                        Action::Pay { document_id } => a.button.secondary[notice.actions.iter().any(|a| matches!(a, Action::PayFromBalance { .. }))]
+                            href={ "/faktury/" (document_id) "/zaplac" } { "Zapłać" },
+                        Action::PayFromBalance { document_id } => (pay_from_balance_form(csrf, *document_id, Some(&id))),
                         Action::ViewMailboxes => a.button.secondary href="/skrzynki" { "Zobacz" },
                     }
                 }
