@@ -70,7 +70,9 @@ mod tests {
             "100 000,01",
             "1e3",
         ] {
-            let error = parse_top_up(input).expect_err(input);
+            let Err(error) = parse_top_up(input) else {
+                unreachable!("{input:?} was accepted")
+            };
             assert!(
                 error.starts_with("Podaj")
                     || error.starts_with("Kwota")

@@ -380,6 +380,7 @@ async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_stat
     .into();
     pages.push(format!("/faktury/{}", proforma.id));
     pages.push(format!("/faktury/{}", invoice.id));
+    pages.push(format!("/faktury/{}/zaplac", proforma.id));
     for name in ["przykladowa-firma.pl", "Serwer WWW 1", "cloud-1"] {
         pages.push(format!("/uslugi/{}", app.service_id(ABONENT, name)));
     }
@@ -425,5 +426,123 @@ async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_stat
         assert!(hidden.is_empty(), "proforma, {css} off-screen: {hidden:?}");
     }
     screenshot(&client, "proforma").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn with_javascript_zaplac_z_salda_in_a_pulpit_box_swaps_the_box_and_stan_platnosci_without_a_reload()
+ {
+    let app = spawn_app().await;
+    let account = app.account_id(ABONENT);
+    let id = app.service_id(ABONENT, "przykladowa-firma.pl");
+    app.log_in(ABONENT).await;
+    assert_eq!(app.renew_htmx(id).await.status(), 200);
+    let top_up = app
+        .state
+        .store
+        .issue_top_up(
+            account,
+            panel::domain::Money(50_000),
+            "browser-test-key",
+            app.clock.now(),
+        )
+        .unwrap();
+    app.admin_ok(&["record-payment", "--proforma", &top_up.number])
+        .await;
+
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(true, profile.path()).await;
+    log_in(&app, &client).await;
+    client
+        .execute("window.stillTheSamePage = 'tak';", vec![])
+        .await
+        .unwrap();
+    let box_selector = format!("#box-usluga-{id}");
+    click(
+        &client,
+        &format!("{box_selector} form[action$='/zaplac-z-salda'] button"),
+    )
+    .await;
+    let mut gone = false;
+    for _ in 0..100 {
+        if client.find(Locator::Css(&box_selector)).await.is_err() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gone, "the box is swapped away");
+    let flash = client
+        .find(Locator::Css("#powiadomienia .flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        flash.contains("Zapłacono z salda. Wystawiono fakturę FV/"),
+        "{flash}"
+    );
+    let balance = app.state.store.balance_of(account).unwrap();
+    let due: panel::domain::Money = app
+        .documents_of(ABONENT)
+        .iter()
+        .filter(|d| d.is_unpaid())
+        .map(|d| d.total_gross())
+        .sum();
+    let text = |css: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .find(Locator::Css(css))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        text("#saldo").await,
+        balance.to_string(),
+        "Stan płatności follows"
+    );
+    assert_eq!(text("#do-zaplaty").await, due.to_string());
+    assert_eq!(
+        text("#naleznosci").await,
+        due.to_string(),
+        "and the Faktury module"
+    );
+    let marker = client
+        .execute("return window.stillTheSamePage;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, json!("tak"), "without a reload");
+    assert_eq!(client.current_url().await.unwrap().path(), "/pulpit");
+
+    // The payment page shows its Kopiuj buttons where JavaScript runs, within the CSP.
+    let unpaid = app
+        .documents_of(ABONENT)
+        .into_iter()
+        .find(|d| d.is_unpaid())
+        .unwrap();
+    client
+        .goto(&app.url(&format!("/faktury/{}/zaplac", unpaid.id)))
+        .await
+        .unwrap();
+    wait_for(&client, "#tytul").await;
+    let shown = client
+        .find(Locator::Css("button.copy"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap();
+    assert!(shown, "Kopiuj is shown");
+    let lines = console(&client).await;
+    assert!(
+        csp_violations(&lines).is_empty(),
+        "no CSP violation: {lines:?}"
+    );
     client.close().await.unwrap();
 }
