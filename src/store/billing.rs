@@ -493,8 +493,8 @@ fn settle(
     Ok((proforma, invoice))
 }
 
-/// Settles a top-up proforma with the amount received, whatever it is: all of it goes to the
-/// balance as `TopUp`, and a payment confirmation (PW, its own gapless series) takes the place of
+/// Settles a top-up proforma with the amount received, whatever it is (a short transfer too): all
+/// of it goes to the balance as `TopUp`, and a payment confirmation (PW, its own gapless series) takes the place of
 /// the VAT invoice, linked from the proforma the same way. The receipt e-mail names it.
 fn settle_top_up(
     tx: &WriteTransaction,
@@ -504,19 +504,20 @@ fn settle_top_up(
     now: Timestamp,
     compose: Compose<'_>,
 ) -> Result<(Document, Document)> {
-    post(
-        tx,
-        account.id,
-        EntryKind::TopUp,
-        received,
-        Some(proforma.id),
-        now,
-    )?;
     let mut confirmation = issue(
         tx,
         account,
         DocumentKind::PaymentConfirmation,
         vec![top_up_line(received)],
+        now,
+    )?;
+    // The balance's history links the document the customer keeps: the confirmation.
+    post(
+        tx,
+        account.id,
+        EntryKind::TopUp,
+        received,
+        Some(confirmation.id),
         now,
     )?;
     confirmation.proforma_id = Some(proforma.id);

@@ -372,7 +372,14 @@ async fn a_top_up_proforma_paid_by_record_payment_raises_the_balance_and_lists_a
     let platnosci = app.get("/platnosci").await.text().await.unwrap();
     assert!(platnosci.contains("Doładowanie salda"));
     assert!(platnosci.contains("+250,50 zł"), "the signed amount");
-    assert!(platnosci.contains(&confirmation.number) || platnosci.contains(&proforma.number));
+    assert!(
+        platnosci.contains(&format!(
+            "<a href=\"/faktury/{}\">{}</a>",
+            confirmation.id, confirmation.number
+        )),
+        "the balance's history links the confirmation"
+    );
+    assert_eq!(ledger[0].document_id, Some(confirmation.id));
     let faktury = app.get("/faktury").await.text().await.unwrap();
     assert!(faktury.contains(&confirmation.number) && faktury.contains("Potwierdzenie wpłaty"));
     let mail = app.next_mail(ABONENT, &confirmation.number).await;
