@@ -64,7 +64,7 @@ pub(super) fn documents_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<
     Ok(list)
 }
 
-fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
+pub(super) fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
     put(&mut tx.open_table(DOCUMENTS)?, document.id, document)?;
     tx.open_table(DOCUMENTS_BY_ACCOUNT)?
         .insert((document.account_id, document.id), ())?;
@@ -75,7 +75,7 @@ fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
 
 /// Issues a document with the next number of its series (no gaps: the number is taken in the
 /// same transaction that stores the document).
-fn issue(
+pub(super) fn issue(
     tx: &WriteTransaction,
     account: &Account,
     kind: DocumentKind,
@@ -95,10 +95,14 @@ fn issue(
         lines,
         status: match kind {
             DocumentKind::Proforma => DocumentStatus::Unpaid,
-            DocumentKind::VatInvoice => DocumentStatus::Issued,
+            DocumentKind::VatInvoice | DocumentKind::CreditNote => DocumentStatus::Issued,
         },
         renews_service: None,
         proforma_id: None,
+        corrects: None,
+        reason: None,
+        refund_due: false,
+        refunded: None,
     })
 }
 
