@@ -268,6 +268,13 @@ impl Store {
                 });
             }
             drop(documents);
+            if let Some(reference) = reference
+                && let Some(deposit) = super::transfer::deposited_with(tx, reference)?
+            {
+                return Ok(PaymentOutcome::ReferenceUsedElsewhere {
+                    other: format!("a deposit to the balance of account {}", deposit.account_id),
+                });
+            }
             if !proforma.is_unpaid() && reference.is_none() {
                 return Ok(PaymentOutcome::AlreadyPaid { proforma });
             }
