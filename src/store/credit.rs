@@ -51,17 +51,26 @@ pub enum RefundOutcome {
         balance: Money,
     },
     /// Recorded before: nothing changed.
-    AlreadyRefunded { credit_note: Box<Document> },
+    AlreadyRefunded {
+        credit_note: Box<Document>,
+    },
     /// The credit note's money went to the balance: there is no transfer to record.
-    NotByTransfer { credit_note: Box<Document> },
+    NotByTransfer {
+        credit_note: Box<Document>,
+    },
     /// The balance no longer holds the amount (the customer spent it): nothing changed.
     BalanceShort {
         credit_note: Box<Document>,
         amount: Money,
         balance: Money,
     },
-    NotFound { number: String },
-    NotACreditNote { number: String, kind: DocumentKind },
+    NotFound {
+        number: String,
+    },
+    NotACreditNote {
+        number: String,
+        kind: DocumentKind,
+    },
 }
 
 fn document_by_number(tx: &WriteTransaction, number: &str) -> Result<Option<Document>> {

@@ -6,8 +6,7 @@ use super::billing::{Compose, PaymentOutcome};
 use super::codec::{decode, encode, get, owned_ids};
 use super::ledger::post;
 use super::schema::{
-    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, IDEMPOTENCY, LEDGER, PAYMENTS,
-    PAYMENTS_BY_REFERENCE,
+    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, IDEMPOTENCY, LEDGER, PAYMENTS, PAYMENTS_BY_REFERENCE,
 };
 use super::{Result, Store};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
@@ -186,13 +185,18 @@ impl Store {
                     .map(|v| v.value())
             {
                 let payment: Option<Payment> = get(&tx.open_table(PAYMENTS)?, payment)?;
-                let document = payment.and_then(|p| get::<Document>(&documents, p.document_id).ok()?);
-                let what = document.map_or_else(|| "for a payment".into(), |d| format!("for {}", d.number));
+                let document =
+                    payment.and_then(|p| get::<Document>(&documents, p.document_id).ok()?);
+                let what = document
+                    .map_or_else(|| "for a payment".into(), |d| format!("for {}", d.number));
                 return Ok(Step::Done(TransferOutcome::AlreadyRecorded { what }));
             }
             drop(documents);
             if reference.is_none() && !confirmed && deposited_today(tx, account_id, amount, now)? {
-                return Ok(Step::Done(TransferOutcome::LooksRepeated { account_id, amount }));
+                return Ok(Step::Done(TransferOutcome::LooksRepeated {
+                    account_id,
+                    amount,
+                }));
             }
             let entry = post(tx, account_id, EntryKind::Deposit, amount, None, now)?;
             if let Some(reference) = reference {
@@ -230,9 +234,15 @@ mod tests {
 
     #[test]
     fn a_number_in_the_title_is_found_but_not_inside_a_longer_one() {
-        assert!(names("ZAPŁATA PF/2026/11/0004 KL-000012-5", "PF/2026/11/0004"));
+        assert!(names(
+            "ZAPŁATA PF/2026/11/0004 KL-000012-5",
+            "PF/2026/11/0004"
+        ));
         assert!(names("PF/2026/11/0004", "PF/2026/11/0004"));
         assert!(!names("PF/2026/11/00045", "PF/2026/11/0004"));
-        assert!(names("PF/2026/11/00045, PF/2026/11/0004.", "PF/2026/11/0004"));
+        assert!(names(
+            "PF/2026/11/00045, PF/2026/11/0004.",
+            "PF/2026/11/0004"
+        ));
     }
 }
