@@ -192,7 +192,7 @@ pub(super) fn record_by_title(
                 Matched::ByNumber => "named in the title",
                 Matched::ByAmount => "the only unpaid proforma of this amount",
             };
-            let done = payment_message(outcome, &number, reference)?;
+            let done = payment_message(*outcome, &number, reference)?;
             Ok(format!("account {account_id}: {number} ({how}); {done}"))
         }
         TransferOutcome::Deposited {

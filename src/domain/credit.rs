@@ -339,7 +339,7 @@ mod tests {
             Err(CreditError::TooMuch { left: Money(6027) })
         );
         assert_eq!(
-            credit_lines(&fv, &[note.clone()], Some(Money(1))),
+            credit_lines(&fv, std::slice::from_ref(&note), Some(Money(1))),
             Err(CreditError::TooMuch { left: Money::ZERO })
         );
         let other = Document {

@@ -209,3 +209,141 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Email, Line};
+    use crate::store::{NewAccount, NewMessage, PaymentOutcome};
+
+    fn message(account: &Account, document: &Document) -> NewMessage {
+        NewMessage {
+            to: account.contact_email.to_string(),
+            subject: document.number.clone(),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        }
+    }
+
+    fn credit_message(account: &Account, note: &Document, _: &Document) -> NewMessage {
+        message(account, note)
+    }
+
+    /// A store with one account and one paid invoice of 60,27 zł; the invoice's number.
+    fn store_with_invoice() -> (tempfile::TempDir, Store, u64, String) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let new = NewAccount {
+            name: "Firma przed zmianą".into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
+            owner_name: "Jan".into(),
+            phone: String::new(),
+        };
+        let now = Timestamp::UNIX_EPOCH;
+        let (account, _) = store
+            .create_account(new, now)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let line = Line {
+            description: "Hosting".into(),
+            service_id: None,
+            quantity: 1,
+            unit_net: Money(4900),
+            vat_percent: 23,
+            period_months: 12,
+        };
+        let proforma = store
+            .issue_proforma(account.id, vec![line], jiff::civil::date(1970, 1, 8), now)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let paid = store.record_payment(&proforma.number, None, None, now, &message);
+        let Ok(PaymentOutcome::Paid { invoice, .. }) = paid else {
+            unreachable!("the proforma is paid")
+        };
+        (dir, store, account.id, invoice.number)
+    }
+
+    #[test]
+    fn a_credit_note_names_the_buyer_of_the_invoice_not_the_account_of_today() {
+        let (_dir, store, account_id, invoice) = store_with_invoice();
+        let renamed = store.write(|tx| {
+            let mut accounts = tx.open_table(ACCOUNTS)?;
+            let mut account: Account =
+                get(&accounts, account_id)?.ok_or(StoreError::NotFound("account"))?;
+            account.name = "Firma po zmianie".into();
+            put(&mut accounts, account_id, &account)
+        });
+        assert!(renamed.is_ok());
+        let now = Timestamp::UNIX_EPOCH;
+        let outcome = store.issue_credit_note(
+            &invoice,
+            None,
+            "Zwrot",
+            Refund::ToBalance,
+            now,
+            &credit_message,
+        );
+        let Ok(CreditOutcome::Issued {
+            credit_note,
+            balance,
+            ..
+        }) = outcome
+        else {
+            unreachable!("{outcome:?}")
+        };
+        assert_eq!(credit_note.buyer.name, "Firma przed zmianą");
+        assert_eq!(credit_note.number, "FK/1970/01/0001");
+        assert_eq!(balance, Money(6027));
+        assert_eq!(store.balance_of(account_id).ok(), Some(Money(6027)));
+    }
+
+    #[test]
+    fn credit_notes_issued_at_once_never_credit_more_than_the_invoice() {
+        let (_dir, store, account_id, invoice) = store_with_invoice();
+        let now = Timestamp::UNIX_EPOCH;
+        let outcomes: Vec<Result<CreditOutcome>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    scope.spawn(|| {
+                        store.issue_credit_note(
+                            &invoice,
+                            Some(Money(4000)),
+                            "Zwrot",
+                            Refund::ByTransfer,
+                            now,
+                            &credit_message,
+                        )
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| unreachable!("no panic")))
+                .collect()
+        });
+        let issued = outcomes
+            .iter()
+            .filter(|o| matches!(o, Ok(CreditOutcome::Issued { .. })))
+            .count();
+        let refused = outcomes
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o,
+                    Ok(CreditOutcome::Refused(CreditError::TooMuch { left })) if *left == Money(2027)
+                )
+            })
+            .count();
+        assert_eq!((issued, refused), (1, 3));
+        assert_eq!(store.balance_of(account_id).ok(), Some(Money(4000)));
+
+        let first = store.refund("FK/1970/01/0001", Some("ZW-1"), now);
+        assert!(
+            matches!(first, Ok(RefundOutcome::Recorded { amount, .. }) if amount == Money(4000))
+        );
+        let second = store.refund("FK/1970/01/0001", Some("ZW-1"), now);
+        assert!(matches!(second, Ok(RefundOutcome::AlreadyRefunded { .. })));
+        assert_eq!(store.balance_of(account_id).ok(), Some(Money::ZERO));
+    }
+}

@@ -36,7 +36,7 @@ pub enum TransferOutcome {
         account_id: u64,
         number: String,
         matched: Matched,
-        outcome: PaymentOutcome,
+        outcome: Box<PaymentOutcome>,
     },
     /// No proforma matched: the amount is on the prepaid balance.
     Deposited {
@@ -156,14 +156,14 @@ impl Store {
             if get::<Account>(&tx.open_table(ACCOUNTS)?, account_id)?.is_none() {
                 return Ok(Step::Done(TransferOutcome::UnknownAccount { account_id }));
             }
-            if let Some(reference) = reference {
-                if let Some(earlier) = deposited_with(tx, reference)? {
-                    let what = format!(
-                        "as {} to the balance of account {}",
-                        earlier.amount, earlier.account_id
-                    );
-                    return Ok(Step::Done(TransferOutcome::AlreadyRecorded { what }));
-                }
+            if let Some(reference) = reference
+                && let Some(earlier) = deposited_with(tx, reference)?
+            {
+                let what = format!(
+                    "as {} to the balance of account {}",
+                    earlier.amount, earlier.account_id
+                );
+                return Ok(Step::Done(TransferOutcome::AlreadyRecorded { what }));
             }
             let documents = tx.open_table(DOCUMENTS)?;
             let mut unpaid = Vec::new();
@@ -223,7 +223,7 @@ impl Store {
             account_id,
             number,
             matched,
-            outcome,
+            outcome: Box::new(outcome),
         })
     }
 }
