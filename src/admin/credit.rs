@@ -21,7 +21,7 @@ fn kind_name(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Proforma => "a proforma",
         DocumentKind::CreditNote => "a credit note",
-        _ => "not a VAT invoice",
+        DocumentKind::VatInvoice => "a VAT invoice",
     }
 }
 
@@ -147,10 +147,7 @@ pub(super) fn refund(
         )),
         RefundOutcome::NotACreditNote { number, kind } => Err(format!(
             "{number} is {}, not a credit note; nothing changed",
-            match kind {
-                DocumentKind::VatInvoice => "a VAT invoice",
-                other => kind_name(other),
-            }
+            kind_name(kind)
         )),
     }
 }

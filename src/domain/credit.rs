@@ -53,7 +53,11 @@ pub fn credit_lines(
     let first = corrections(invoice, documents).next().is_none();
     match amount {
         None if left <= Money::ZERO => Err(CreditError::TooMuch { left }),
-        None if first => Ok(invoice.lines.iter().map(negated).collect()),
+        None if first => Ok(invoice
+            .lines
+            .iter()
+            .map(|line| negated(&invoice.number, line))
+            .collect()),
         None => partial_lines(invoice, documents, left),
         Some(amount) if amount <= Money::ZERO => Err(CreditError::NotPositive { left }),
         Some(amount) if amount > left => Err(CreditError::TooMuch { left }),
@@ -61,9 +65,9 @@ pub fn credit_lines(
     }
 }
 
-fn negated(line: &Line) -> Line {
+fn negated(invoice_number: &str, line: &Line) -> Line {
     Line {
-        description: format!("Korekta: {}", line.description),
+        description: format!("Korekta faktury {invoice_number}: {}", line.description),
         unit_net: Money(-line.unit_net.0),
         ..line.clone()
     }
@@ -220,7 +224,10 @@ mod tests {
                 (8, Money(-3333), Money(-267))
             ]
         );
-        assert_eq!(lines[0].description, "Korekta: Usługa 23%");
+        assert_eq!(
+            lines[0].description,
+            "Korekta faktury FV/2026/11/0007: Usługa 23%"
+        );
         let note = credit_note(11, &fv, lines);
         assert_eq!(note.total_gross(), Money(-fv.total_gross().0));
         assert_eq!(left_to_credit(&fv, &[note]), Money::ZERO);
