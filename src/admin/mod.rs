@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 mod catalogue;
+mod credit;
 mod socket;
 
 pub use socket::{bind_socket, serve_socket, socket_path};
@@ -53,10 +54,16 @@ pub enum AdminTask {
         email: String,
     },
     /// Record a payment against a proforma (by number): marks it paid, issues the VAT invoice and
-    /// extends the services, once.
+    /// extends the services, once. Or, with --title instead of --proforma, a transfer matched by
+    /// its title: the account's KL-… title names the account, and the proforma named in the title
+    /// (or the only unpaid one of exactly --amount) is paid; otherwise it goes to the balance.
     RecordPayment {
-        #[arg(long)]
-        proforma: String,
+        #[arg(long, required_unless_present = "title", conflicts_with = "title")]
+        proforma: Option<String>,
+        /// The bank transfer's title, as the bank shows it (needs --amount).
+        #[arg(long, requires = "amount")]
+        #[serde(default)]
+        title: Option<String>,
         /// Amount received, e.g. 123,45; the proforma's total when omitted.
         #[arg(long)]
         amount: Option<String>,
@@ -69,6 +76,33 @@ pub enum AdminTask {
         #[arg(long)]
         #[serde(default)]
         duplicate: bool,
+    },
+    /// Issue a credit note (faktura korygująca, FK/…) for a VAT invoice: all that is left of it,
+    /// or --amount gross. The money goes to the customer's prepaid balance, or with --transfer it
+    /// is marked to be sent back by transfer (then record that with `refund`).
+    CreditNote {
+        /// The VAT invoice's number, e.g. FV/2026/11/0001.
+        #[arg(long)]
+        invoice: String,
+        /// Gross amount to credit, e.g. 12,34; all that is left when omitted.
+        #[arg(long)]
+        amount: Option<String>,
+        /// Why (printed on the credit note and told to the customer).
+        #[arg(long)]
+        reason: String,
+        /// The customer gets the money back by transfer rather than on the balance.
+        #[arg(long)]
+        #[serde(default)]
+        transfer: bool,
+    },
+    /// Record the transfer that sent a credit note's amount back to the customer.
+    Refund {
+        /// The credit note's number, e.g. FK/2026/11/0001.
+        #[arg(long)]
+        credit_note: String,
+        /// The bank's reference of the transfer back.
+        #[arg(long)]
+        reference: Option<String>,
     },
     /// List unpaid proformas.
     Unpaid,
@@ -138,19 +172,53 @@ pub fn execute(
         } => add_user(store, &account_of, &email, &name, &role, now),
         AdminTask::DisableUser { email } => disable_user(store, &email),
         AdminTask::RecordPayment {
-            proforma,
+            title: Some(title),
             amount,
             reference,
             duplicate,
-        } => record_payment(
+            ..
+        } => credit::record_by_title(
             store,
-            &proforma,
+            &title,
             amount.as_deref(),
             reference.as_deref(),
             duplicate,
             now,
             base_url,
         ),
+        AdminTask::RecordPayment {
+            proforma,
+            amount,
+            reference,
+            duplicate,
+            ..
+        } => record_payment(
+            store,
+            &proforma.unwrap_or_default(),
+            amount.as_deref(),
+            reference.as_deref(),
+            duplicate,
+            now,
+            base_url,
+        ),
+        AdminTask::CreditNote {
+            invoice,
+            amount,
+            reason,
+            transfer,
+        } => credit::credit_note(
+            store,
+            &invoice,
+            amount.as_deref(),
+            &reason,
+            transfer,
+            now,
+            base_url,
+        ),
+        AdminTask::Refund {
+            credit_note,
+            reference,
+        } => credit::refund(store, &credit_note, reference.as_deref(), now),
         AdminTask::Unpaid => unpaid(store),
         AdminTask::Plans => catalogue::plans(store),
         AdminTask::AddPlan {
@@ -275,6 +343,15 @@ fn record_payment(
         _ => store.record_payment(proforma, amount, reference, now, &receipt),
     }
     .map_err(store_error)?;
+    payment_message(outcome, proforma, reference)
+}
+
+/// What the operator is told about a recorded payment (`proforma`: the number asked for).
+fn payment_message(
+    outcome: PaymentOutcome,
+    proforma: &str,
+    reference: Option<&str>,
+) -> Result<String, String> {
     Ok(match outcome {
         PaymentOutcome::Paid { proforma, invoice } => format!(
             "{} paid: issued {} for {}",

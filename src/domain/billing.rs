@@ -78,6 +78,8 @@ pub enum DocumentKind {
     VatInvoice,
     /// Potwierdzenie wpłaty: a top-up of the prepaid balance was received (no sale yet, no VAT).
     PaymentConfirmation,
+    /// A faktura korygująca: negative lines that correct (part of) a VAT invoice.
+    CreditNote,
 }
 
 impl DocumentKind {
@@ -86,6 +88,7 @@ impl DocumentKind {
             DocumentKind::Proforma => "Proforma",
             DocumentKind::VatInvoice => "Faktura VAT",
             DocumentKind::PaymentConfirmation => "Potwierdzenie wpłaty",
+            DocumentKind::CreditNote => "Faktura korygująca",
         }
     }
 
@@ -94,6 +97,7 @@ impl DocumentKind {
             DocumentKind::Proforma => "PF",
             DocumentKind::VatInvoice => "FV",
             DocumentKind::PaymentConfirmation => "PW",
+            DocumentKind::CreditNote => "FK",
         }
     }
 }
@@ -153,6 +157,27 @@ pub struct Document {
     /// confirmed by a payment confirmation instead of a VAT invoice.
     #[serde(default)]
     pub top_up: bool,
+    /// For a credit note: the VAT invoice it corrects.
+    #[serde(default)]
+    pub corrects: Option<u64>,
+    /// For a credit note: why it was issued, as the operator gave it.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// For a credit note refunded by transfer: the operator still has to send the money back.
+    #[serde(default)]
+    pub refund_due: bool,
+    /// For a credit note refunded by transfer: when the transfer back was recorded.
+    #[serde(default)]
+    pub refunded: Option<Refunded>,
+}
+
+/// The transfer that sent a credit note's amount back to the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refunded {
+    pub at: Timestamp,
+    /// The bank's reference of the transfer back, if the operator gave one.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 impl Document {
@@ -285,6 +310,10 @@ impl Document {
             renews_service: renews,
             proforma_id: None,
             top_up: false,
+            corrects: None,
+            reason: None,
+            refund_due: false,
+            refunded: None,
         }
     }
 }
@@ -359,6 +388,9 @@ mod tests {
         assert_eq!(other.status_label(next_day), "Wystawiona");
         let cancelled = document(DocumentKind::Proforma, DocumentStatus::Cancelled, due);
         assert_eq!(cancelled.status_label(next_day), "Anulowana");
+        let credit_note = document(DocumentKind::CreditNote, DocumentStatus::Issued, due);
+        assert_eq!(DocumentKind::CreditNote.label(), "Faktura korygująca");
+        assert_eq!(credit_note.status_label(next_day), "Wystawiona");
     }
 
     #[test]
@@ -463,6 +495,8 @@ mod tests {
     fn document_numbers_restart_each_month() {
         let s = series(DocumentKind::VatInvoice, jiff::civil::date(2026, 11, 25));
         assert_eq!(number_in_series(&s, 1), "FV/2026/11/0001");
+        let s = series(DocumentKind::CreditNote, jiff::civil::date(2026, 11, 25));
+        assert_eq!(number_in_series(&s, 2), "FK/2026/11/0002");
     }
 }
 

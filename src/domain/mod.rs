@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod billing;
+pub mod credit;
 pub mod email;
 pub mod ledger;
 pub mod login;

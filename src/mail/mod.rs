@@ -208,3 +208,50 @@ pub fn top_up_received_message(
         secret: false,
     }
 }
+
+/// Sent with a credit note: how much, why, and where the money went (balance or transfer back).
+pub fn credit_note_message(
+    base_url: &str,
+    account: &Account,
+    credit_note: &Document,
+    invoice: &Document,
+) -> NewMessage {
+    let link = format!("{base_url}/faktury/{}", credit_note.id);
+    let amount = crate::domain::Money(-credit_note.total_gross().0);
+    let subject = format!("Wystawiliśmy fakturę korygującą {}", credit_note.number);
+    let reason = credit_note.reason.as_deref().unwrap_or_default();
+    let destination = if credit_note.refund_due {
+        format!("Kwotę {amount} zwrócimy przelewem na Twój rachunek bankowy.")
+    } else {
+        format!(
+            "Kwota {amount} wróciła na saldo przedpłat Twojego konta; wykorzystamy ją na kolejne płatności."
+        )
+    };
+    let text = format!(
+        "Dzień dobry,\n\n\
+         wystawiliśmy fakturę korygującą {number} do faktury {invoice} na kwotę {amount} brutto.\n\
+         Przyczyna korekty: {reason}\n\n\
+         {destination}\n\
+         Faktura korygująca: {link}\n",
+        number = credit_note.number,
+        invoice = invoice.number,
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "wystawiliśmy fakturę korygującą " strong { (credit_note.number) } " do faktury "
+                (invoice.number) " na kwotę " strong { (amount) } " brutto." }
+            p { "Przyczyna korekty: " (reason) }
+            p { (destination) }
+            p { a href=(link) { "Zobacz fakturę korygującą" } }
+        },
+    );
+    NewMessage {
+        to: account.contact_email.to_string(),
+        subject,
+        text,
+        html,
+        secret: false,
+    }
+}

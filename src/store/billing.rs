@@ -66,7 +66,7 @@ pub(super) fn documents_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<
     Ok(list)
 }
 
-fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
+pub(super) fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
     put(&mut tx.open_table(DOCUMENTS)?, document.id, document)?;
     tx.open_table(DOCUMENTS_BY_ACCOUNT)?
         .insert((document.account_id, document.id), ())?;
@@ -77,7 +77,7 @@ fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
 
 /// Issues a document with the next number of its series (no gaps: the number is taken in the
 /// same transaction that stores the document).
-fn issue(
+pub(super) fn issue(
     tx: &WriteTransaction,
     account: &Account,
     kind: DocumentKind,
@@ -97,11 +97,17 @@ fn issue(
         lines,
         status: match kind {
             DocumentKind::Proforma => DocumentStatus::Unpaid,
-            DocumentKind::VatInvoice | DocumentKind::PaymentConfirmation => DocumentStatus::Issued,
+            DocumentKind::VatInvoice
+            | DocumentKind::PaymentConfirmation
+            | DocumentKind::CreditNote => DocumentStatus::Issued,
         },
         renews_service: None,
         proforma_id: None,
         top_up: false,
+        corrects: None,
+        reason: None,
+        refund_due: false,
+        refunded: None,
     })
 }
 
@@ -295,6 +301,13 @@ impl Store {
                 });
             }
             drop(documents);
+            if let Some(reference) = reference
+                && let Some(deposit) = super::transfer::deposited_with(tx, reference)?
+            {
+                return Ok(PaymentOutcome::ReferenceUsedElsewhere {
+                    other: format!("a deposit to the balance of account {}", deposit.account_id),
+                });
+            }
             if !proforma.is_unpaid() && reference.is_none() {
                 return Ok(PaymentOutcome::AlreadyPaid { proforma });
             }

@@ -5,19 +5,23 @@ mod accounts;
 mod billing;
 mod cache;
 mod codec;
+mod credit;
 mod ledger;
 mod login;
 mod outbox;
 mod overview;
 mod schema;
 mod services;
+mod transfer;
 
 pub use accounts::NewAccount;
 pub use billing::{BalancePayment, Compose, PaymentOutcome, RenewOutcome};
 pub use codec::constant_time_eq;
+pub use credit::{ComposeCredit, CreditOutcome, Refund, RefundOutcome};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};
 pub use overview::Overview;
+pub use transfer::{Matched, TransferOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod browser;
+mod credit_notes;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;

@@ -155,10 +155,12 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
         .document_of_account(auth.account().id, id)?
         .ok_or(AppError::NotFound)?;
     let today = today(ctx.now());
+    let related = related_documents(&ctx, &auth, &document)?;
     let body = html! {
         section.block {
             dl.details {
                 div { dt { "Status" } dd #status-dokumentu { (document.status_label(today)) } }
+                (correction_details(&document, &related))
                 div { dt { "Data wystawienia" } dd { (format_timestamp(document.issued_at)) } }
                 @if let Some(due) = document.due_on { div { dt { "Termin płatności" } dd { (format_date(due)) } } }
                 div { dt { "Nabywca" } dd {
@@ -208,4 +210,52 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     };
     let title = format!("{} {}", document.kind.label(), document.number);
     Ok(ctx.page(&auth, &title, Nav::Faktury, body))
+}
+
+/// For a credit note, the invoice it corrects; for an invoice, its credit notes.
+fn related_documents(ctx: &Ctx, auth: &Auth, document: &Document) -> WebResult<Vec<Document>> {
+    let store = &ctx.state.store;
+    Ok(match (document.kind, document.corrects) {
+        (DocumentKind::CreditNote, Some(invoice)) => store
+            .document_of_account(auth.account().id, invoice)?
+            .into_iter()
+            .collect(),
+        (DocumentKind::VatInvoice, _) => store
+            .documents_of_account(auth.account().id)?
+            .into_iter()
+            .filter(|d| d.kind == DocumentKind::CreditNote && d.corrects == Some(document.id))
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// The rows of the details a correction adds: what it corrects, why, and where the money went;
+/// on a corrected invoice, its credit notes.
+fn correction_details(document: &Document, related: &[Document]) -> Markup {
+    html! {
+        @if document.kind == DocumentKind::CreditNote {
+            @for invoice in related {
+                div { dt { "Korekta faktury" } dd #korygowana { a href={ "/faktury/" (invoice.id) } { (invoice.number) } } }
+            }
+            @if let Some(reason) = &document.reason {
+                div { dt { "Przyczyna korekty" } dd #przyczyna-korekty { (reason) } }
+            }
+            div { dt { "Zwrot" } dd #zwrot {
+                @if let Some(refunded) = &document.refunded {
+                    "Przelewem na Twój rachunek, wysłany " (format_timestamp(refunded.at))
+                } @else if document.refund_due {
+                    "Przelewem na Twój rachunek (w realizacji)"
+                } @else {
+                    "Na saldo przedpłat"
+                }
+            } }
+        } @else if !related.is_empty() {
+            div { dt { "Korekty" } dd #korekty {
+                @for (i, note) in related.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href={ "/faktury/" (note.id) } { (note.number) }
+                }
+            } }
+        }
+    }
 }
