@@ -139,6 +139,9 @@ pub struct Service {
     pub expires_on: Date,
     #[serde(default)]
     pub auto_renew: bool,
+    /// The period the customer chose for renewals, in months; `None`: the plan's period.
+    #[serde(default)]
+    pub renewal_months: Option<u32>,
     #[serde(default)]
     pub details: ServiceDetails,
     pub created_at: Timestamp,
@@ -246,6 +249,7 @@ impl Service {
             lifecycle: Lifecycle::Live,
             expires_on,
             auto_renew: false,
+            renewal_months: None,
             details: ServiceDetails::None,
             created_at: Timestamp::UNIX_EPOCH,
         }

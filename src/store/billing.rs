@@ -64,7 +64,7 @@ pub(super) fn documents_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<
     Ok(list)
 }
 
-fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
+pub(super) fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
     put(&mut tx.open_table(DOCUMENTS)?, document.id, document)?;
     tx.open_table(DOCUMENTS_BY_ACCOUNT)?
         .insert((document.account_id, document.id), ())?;
@@ -75,7 +75,7 @@ fn insert_document(tx: &WriteTransaction, document: &Document) -> Result<()> {
 
 /// Issues a document with the next number of its series (no gaps: the number is taken in the
 /// same transaction that stores the document).
-fn issue(
+pub(super) fn issue(
     tx: &WriteTransaction,
     account: &Account,
     kind: DocumentKind,
@@ -165,7 +165,7 @@ impl Store {
             }
             let plan: Plan = get(&tx.open_table(PLANS)?, service.plan_id)?
                 .ok_or(StoreError::NotFound("plan"))?;
-            let Some(line) = renewal_line(&service, &plan) else {
+            let Some(line) = renewal_line(&service, &plan, plan.renewal_months(&service)) else {
                 return Ok(RenewOutcome::Unbillable(plan));
             };
             let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
@@ -426,7 +426,7 @@ pub enum BalancePayment {
 /// Settles a paid proforma: issues its VAT invoice with the next number, marks the proforma paid,
 /// extends its services and queues the receipt e-mail, all in the caller's transaction. The money
 /// has been accounted for by the caller (ledger entries).
-fn settle(
+pub(super) fn settle(
     tx: &WriteTransaction,
     account: &Account,
     mut proforma: Document,
