@@ -155,13 +155,16 @@ impl Seeder<'_> {
             -10,
             nameservers(),
         )?;
-        self.service(
+        let shop = self.service(
             account_id,
             domain_pl,
             "sklep-przykladowy.pl",
             200,
             nameservers(),
         )?;
+        // Far from expiry, so the auto-renew job leaves it alone while the demo is explored.
+        self.store
+            .set_renewal_settings(account_id, shop.id, true, 24)?;
         let server = self.service(
             account_id,
             hosting,

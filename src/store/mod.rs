@@ -9,6 +9,7 @@ mod ledger;
 mod login;
 mod outbox;
 mod overview;
+mod renewals;
 mod schema;
 mod services;
 
@@ -18,6 +19,7 @@ pub use codec::constant_time_eq;
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};
 pub use overview::Overview;
+pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

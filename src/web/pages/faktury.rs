@@ -241,6 +241,7 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
                 } }
             }
         }
+        (super::odnawianie::section_of(&ctx, &auth))
     };
     Ok(ctx.page(&auth, "Płatności", Nav::Platnosci, body))
 }

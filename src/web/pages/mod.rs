@@ -4,6 +4,7 @@ mod demo;
 mod faktury;
 mod konto;
 mod logowanie;
+mod odnawianie;
 mod pulpit;
 mod sekcje;
 mod uslugi;
@@ -45,6 +46,10 @@ pub fn routes() -> Route {
         .at("/pulpit/powiadomienia", get(pulpit::view_powiadomienia_get))
         .at("/uslugi/:id", get(uslugi::view_usluga_get))
         .at("/uslugi/:id/odnow", post(uslugi::view_odnow_post))
+        .at(
+            "/uslugi/:id/odnawianie",
+            post(odnawianie::view_odnawianie_post),
+        )
         .at("/faktury", get(faktury::view_faktury_get))
         .at("/faktury/:id", get(faktury::view_faktura_get))
         .at("/platnosci", get(faktury::view_platnosci_get))
