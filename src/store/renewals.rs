@@ -176,3 +176,188 @@ fn issue_renewal(
         .insert(service.id, proforma.id)?;
     Ok(Some(proforma))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::service::Lifecycle;
+    use crate::domain::{Email, ServiceDetails, ServiceKind};
+    use crate::store::{NewAccount, NewMessage};
+    use jiff::civil::date;
+
+    fn message(prefix: &str) -> impl Fn(&Account, &Document) -> NewMessage {
+        let prefix = prefix.to_string();
+        move |_, document| NewMessage {
+            to: "jan@firma.pl".into(),
+            subject: format!("{prefix} {}", document.number),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        }
+    }
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        store: Store,
+        account: u64,
+        service: u64,
+    }
+
+    /// An account with a 12-month domain plan (49,00 zł net, also 24 and 36 months) and a live
+    /// domain expiring on 2026-12-05, with auto-renew on for 24 months.
+    fn fixture() -> Result<Fixture> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Task(e.to_string()))?;
+        let store = Store::open(dir.path())?;
+        let account = |email: &str| -> Result<u64> {
+            let new = NewAccount {
+                name: "Firma".into(),
+                nip: None,
+                address: Default::default(),
+                owner_email: Email::parse(email)
+                    .map_err(|e| StoreError::Conflict(e.to_string()))?,
+                owner_name: "Jan".into(),
+                phone: String::new(),
+            };
+            Ok(store.create_account(new, Timestamp::UNIX_EPOCH)?.0.id)
+        };
+        let owner = account("jan@firma.pl")?;
+        account("obcy@firma.pl")?;
+        let plan = store.add_plan(Plan {
+            id: 0,
+            kind: ServiceKind::Domain,
+            name: "Domena .pl".into(),
+            price_net: Money(4900),
+            vat_percent: 23,
+            period_months: 12,
+            periods: vec![24, 36],
+        })?;
+        let service = store.add_service(Service {
+            id: 0,
+            account_id: owner,
+            kind: ServiceKind::Domain,
+            name: "firma.pl".into(),
+            plan_id: plan.id,
+            lifecycle: Lifecycle::Live,
+            expires_on: date(2026, 12, 5),
+            auto_renew: false,
+            renewal_months: None,
+            details: ServiceDetails::None,
+            created_at: Timestamp::UNIX_EPOCH,
+        })?;
+        let saved = store.set_renewal_settings(owner, service.id, true, 24)?;
+        assert!(matches!(saved, SettingsOutcome::Saved(_)));
+        Ok(Fixture {
+            _dir: dir,
+            store,
+            account: owner,
+            service: service.id,
+        })
+    }
+
+    fn noon(day: jiff::civil::Date) -> Result<Timestamp> {
+        day.at(12, 0, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|e| StoreError::Conflict(e.to_string()))
+    }
+
+    fn top_up(f: &Fixture, amount: Money) -> Result<()> {
+        f.store.write(|tx| {
+            post(
+                tx,
+                f.account,
+                EntryKind::TopUp,
+                amount,
+                None,
+                Timestamp::UNIX_EPOCH,
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn run(f: &Fixture, now: Timestamp) -> Result<AutoRenewal> {
+        let proforma = message("proforma");
+        let receipt = message("receipt");
+        let mail = AutoRenewMail {
+            proforma: &proforma,
+            receipt: &receipt,
+        };
+        f.store.auto_renew_service(f.service, now, 14, &mail)
+    }
+
+    #[test]
+    fn settings_are_scoped_to_the_account_and_to_the_plans_periods() -> Result<()> {
+        let f = fixture()?;
+        let other = f.account + 1;
+        assert!(matches!(
+            f.store.set_renewal_settings(other, f.service, false, 12)?,
+            SettingsOutcome::NotFound
+        ));
+        assert!(matches!(
+            f.store.set_renewal_settings(f.account, f.service, false, 18)?,
+            SettingsOutcome::PeriodNotOffered { offered } if offered == vec![12, 24, 36]
+        ));
+        let stored = f.store.service_of_account(f.account, f.service)?;
+        assert!(stored.is_some_and(|s| s.auto_renew && s.renewal_months == Some(24)));
+        Ok(())
+    }
+
+    #[test]
+    fn a_covered_renewal_is_paid_from_the_balance_once() -> Result<()> {
+        let f = fixture()?;
+        top_up(&f, Money(20_000))?;
+        let now = noon(date(2026, 11, 21))?;
+        assert!(f.store.auto_renew_candidates(now, 14)?.contains(&f.service));
+        let AutoRenewal::Paid { invoice } = run(&f, now)? else {
+            unreachable!("the balance covers 24 months")
+        };
+        // 24 months at twice the 12-month price: 98,00 zł net + 23% = 120,54 zł.
+        assert_eq!(invoice.total_gross(), Money(12_054));
+        assert_eq!(f.store.balance_of(f.account)?, Money(20_000 - 12_054));
+        let service = f.store.service_of_account(f.account, f.service)?;
+        assert_eq!(service.map(|s| s.expires_on), Some(date(2028, 12, 5)));
+        assert!(matches!(run(&f, now)?, AutoRenewal::NotDue));
+        assert!(f.store.auto_renew_candidates(now, 14)?.is_empty());
+        let mail = f.store.outbox_messages(10)?;
+        assert_eq!(mail.len(), 1, "one receipt");
+        assert!(mail[0].subject.starts_with("receipt FV/"));
+        Ok(())
+    }
+
+    #[test]
+    fn an_uncovered_renewal_is_e_mailed_once_and_paid_once_the_balance_covers_it() -> Result<()> {
+        let f = fixture()?;
+        top_up(&f, Money(100))?;
+        let now = noon(date(2026, 11, 21))?;
+        let AutoRenewal::Emailed { proforma } = run(&f, now)? else {
+            unreachable!("1,00 zł does not cover it")
+        };
+        assert!(matches!(run(&f, now)?, AutoRenewal::AwaitingPayment));
+        assert_eq!(f.store.outbox_messages(10)?.len(), 1, "one proforma e-mail");
+        let documents = f.store.documents_of_account(f.account)?;
+        assert_eq!(documents.len(), 1, "no second proforma");
+        top_up(&f, Money(20_000))?;
+        let AutoRenewal::Paid { invoice } = run(&f, noon(date(2026, 11, 22))?)? else {
+            unreachable!("the balance covers it now")
+        };
+        assert_eq!(invoice.proforma_id, Some(proforma.id));
+        Ok(())
+    }
+
+    #[test]
+    fn a_service_with_auto_renew_off_or_far_from_expiry_is_left_alone() -> Result<()> {
+        let f = fixture()?;
+        top_up(&f, Money(20_000))?;
+        assert!(matches!(
+            run(&f, noon(date(2026, 11, 20))?)?,
+            AutoRenewal::NotDue
+        ));
+        f.store
+            .set_renewal_settings(f.account, f.service, false, 24)?;
+        let now = noon(date(2026, 11, 30))?;
+        assert!(f.store.auto_renew_candidates(now, 14)?.is_empty());
+        assert!(matches!(run(&f, now)?, AutoRenewal::NotDue));
+        assert!(f.store.documents_of_account(f.account)?.is_empty());
+        Ok(())
+    }
+}
