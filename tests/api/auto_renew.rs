@@ -361,3 +361,58 @@ async fn with_htmx_a_setting_swaps_only_the_services_row() {
     assert!(service.auto_renew);
     assert_eq!(service.renewal_months, Some(24));
 }
+
+#[tokio::test]
+async fn the_operator_adds_a_plan_with_longer_periods_and_a_wrong_period_is_refused() {
+    let app = spawn_app().await;
+    let plans_before = app.state.store.plans().unwrap().len();
+    for (periods, error) in [
+        (
+            "12,18",
+            "the period 18 is not a multiple of the plan's 12 months",
+        ),
+        ("12,132", "a period must be 1 to 120 months, not 132"),
+        ("12,dwa", "cannot read the period \"dwa\""),
+    ] {
+        let refused = app
+            .admin(&[
+                "add-plan",
+                "--kind",
+                "domain",
+                "--name",
+                "Zła",
+                "--price",
+                "10",
+                "--periods",
+                periods,
+            ])
+            .await;
+        assert!(!refused.status.success(), "{periods}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(error), "{periods}: {stderr}");
+    }
+    assert_eq!(app.state.store.plans().unwrap().len(), plans_before);
+
+    app.admin_ok(&[
+        "add-plan",
+        "--kind",
+        "domain",
+        "--name",
+        "Domena .eu",
+        "--price",
+        "39,00",
+        "--periods",
+        "12,24,36",
+    ])
+    .await;
+
+    let plans = app.admin_ok(&["plans"]).await;
+    let line = plans.lines().find(|l| l.contains("Domena .eu")).unwrap();
+    assert!(
+        line.contains("periods 12 miesięcy, 24 miesiące, 36 miesięcy"),
+        "{line}"
+    );
+    let plan = app.state.store.plans().unwrap().into_iter().last().unwrap();
+    assert_eq!(plan.offered_periods(), vec![12, 24, 36]);
+    assert_eq!(plan.price_for(36), Some(Money::zl(117)));
+}
