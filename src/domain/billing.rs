@@ -69,7 +69,7 @@ pub fn parse_periods(base: u32, raw: &str) -> Result<Vec<u32>, PeriodsError> {
         if !valid_period(months) {
             return Err(PeriodsError::OutOfRange(months));
         }
-        if base == 0 || months % base != 0 {
+        if base == 0 || !months.is_multiple_of(base) {
             return Err(PeriodsError::NotAMultiple {
                 period: months,
                 base,
@@ -101,7 +101,7 @@ impl Plan {
                 self.periods
                     .iter()
                     .copied()
-                    .filter(|m| valid_period(*m) && m % self.period_months == 0),
+                    .filter(|m| valid_period(*m) && m.is_multiple_of(self.period_months)),
             )
             .collect();
         offered.sort_unstable();
