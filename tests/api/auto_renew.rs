@@ -416,3 +416,25 @@ async fn the_operator_adds_a_plan_with_longer_periods_and_a_wrong_period_is_refu
     assert_eq!(plan.offered_periods(), vec![12, 24, 36]);
     assert_eq!(plan.price_for(36), Some(Money::zl(117)));
 }
+
+#[tokio::test]
+async fn odnow_bills_the_period_chosen_on_platnosci_and_the_service_page_says_so() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let id = app.service_id(ABONENT, DOMAIN);
+    let response = app.save_renewal(id, "nie", "24").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let page = app
+        .get(&format!("/uslugi/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("98,00 zł netto / 24 miesiące"), "{page}");
+    assert_eq!(app.renew_htmx(id).await.status(), StatusCode::OK);
+
+    let proforma = app.renewal_of(ABONENT, id);
+    assert_eq!(proforma.total_gross(), Money(12_054));
+    assert_eq!(proforma.lines[0].period_months, 24);
+}
