@@ -89,6 +89,15 @@ pub struct ServeArgs {
     /// file-descriptor limit (`ulimit -n`), which the database and mail also use.
     #[arg(long, env = "PANEL_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Auto-renew issues (and, from the prepaid balance, pays) a service's renewal this many days
+    /// before it expires: 1 to 30 (renewal opens 30 days before expiry).
+    #[arg(
+        long,
+        env = "PANEL_AUTO_RENEW_DAYS",
+        default_value_t = crate::billing::auto_renew::DEFAULT_DAYS_BEFORE,
+        value_parser = clap::value_parser!(u32).range(1..=30)
+    )]
+    pub auto_renew_days: u32,
 }
 
 /// The SMTP URL: its password never shows in `Debug` output (logs, panics, error reports).
@@ -198,6 +207,17 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auto_renew_days_default_to_fourteen_and_stay_within_the_renewal_window() {
+        let days = |extra: &[&str]| {
+            Cli::try_parse_from(["panel"].iter().chain(extra)).map(|c| c.serve.auto_renew_days)
+        };
+        assert_eq!(days(&[]).ok(), Some(14));
+        assert_eq!(days(&["--auto-renew-days", "30"]).ok(), Some(30));
+        assert!(days(&["--auto-renew-days", "31"]).is_err());
+        assert!(days(&["--auto-renew-days", "0"]).is_err());
+    }
 
     #[test]
     fn the_smtp_password_does_not_show_in_debug_output() {

@@ -9,7 +9,7 @@ use crate::domain::{Email, Mailbox, Money, Plan, Role, Service, ServiceDetails, 
 use crate::store::{NewAccount, Result, Store};
 use jiff::Timestamp;
 
-fn plan(kind: ServiceKind, name: &str, zl: i64, months: u32) -> Plan {
+fn plan(kind: ServiceKind, name: &str, zl: i64, months: u32, periods: &[u32]) -> Plan {
     Plan {
         id: 0,
         kind,
@@ -17,6 +17,7 @@ fn plan(kind: ServiceKind, name: &str, zl: i64, months: u32) -> Plan {
         price_net: Money::zl(zl),
         vat_percent: DEFAULT_VAT_PERCENT,
         period_months: months,
+        periods: periods.to_vec(),
     }
 }
 
@@ -37,15 +38,18 @@ struct Catalogue {
 
 impl Catalogue {
     fn seed(store: &Store) -> Result<Catalogue> {
-        let add = |kind, name: &str, zl, months| store.add_plan(plan(kind, name, zl, months));
+        let add = |kind, name: &str, zl, months, periods: &[u32]| {
+            store.add_plan(plan(kind, name, zl, months, periods))
+        };
+        use ServiceKind::*;
         Ok(Catalogue {
-            domain_pl: add(ServiceKind::Domain, "Domena .pl", 49, 12)?,
-            domain_com: add(ServiceKind::Domain, "Domena .com", 59, 12)?,
-            hosting: add(ServiceKind::Hosting, "Hosting Pro", 399, 12)?,
-            ssl: add(ServiceKind::Ssl, "Certyfikat SSL DV", 79, 12)?,
-            cloud: add(ServiceKind::Cloud, "Cloud Server S", 59, 1)?,
-            builder: add(ServiceKind::WebsiteBuilder, "Kreator WWW Biznes", 149, 12)?,
-            open_xchange: add(ServiceKind::OpenXchange, "Open-Xchange (licencja)", 9, 1)?,
+            domain_pl: add(Domain, "Domena .pl", 49, 12, &[24, 36])?,
+            domain_com: add(Domain, "Domena .com", 59, 12, &[24, 36])?,
+            hosting: add(Hosting, "Hosting Pro", 399, 12, &[24])?,
+            ssl: add(Ssl, "Certyfikat SSL DV", 79, 12, &[24])?,
+            cloud: add(Cloud, "Cloud Server S", 59, 1, &[3, 12])?,
+            builder: add(WebsiteBuilder, "Kreator WWW Biznes", 149, 12, &[])?,
+            open_xchange: add(OpenXchange, "Open-Xchange (licencja)", 9, 1, &[12])?,
         })
     }
 }
@@ -94,6 +98,7 @@ impl Seeder<'_> {
             lifecycle: Lifecycle::Live,
             expires_on: add_days(today(self.now), expires_in_days),
             auto_renew: false,
+            renewal_months: None,
             details,
             created_at: self.now,
         })
@@ -150,13 +155,16 @@ impl Seeder<'_> {
             -10,
             nameservers(),
         )?;
-        self.service(
+        let shop = self.service(
             account_id,
             domain_pl,
             "sklep-przykladowy.pl",
             200,
             nameservers(),
         )?;
+        // Far from expiry, so the auto-renew job leaves it alone while the demo is explored.
+        self.store
+            .set_renewal_settings(account_id, shop.id, true, 24)?;
         let server = self.service(
             account_id,
             hosting,

@@ -1,6 +1,7 @@
 //! Panel klienta: a self-hosted customer panel for small hosting providers.
 
 pub mod admin;
+pub mod billing;
 pub mod clock;
 pub mod config;
 pub mod demo;

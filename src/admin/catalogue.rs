@@ -2,7 +2,7 @@
 //! customers over before the shop takes orders itself.
 
 use super::{account_of, store_error};
-use crate::domain::billing::{MAX_PERIOD_MONTHS, valid_period};
+use crate::domain::billing::{MAX_PERIOD_MONTHS, months_label, parse_periods, valid_period};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::format_date;
 use crate::domain::{Money, Plan, Service, ServiceDetails, ServiceKind};
@@ -14,13 +14,18 @@ pub fn plans(store: &Store) -> Result<String, String> {
         .iter()
         .map(|p| {
             format!(
-                "{}\t{}\t{}\t{} net / {}\tVAT {}%",
+                "{}\t{}\t{}\t{} net / {}\tVAT {}%\tperiods {}",
                 p.id,
                 p.kind.cli_name(),
                 p.name,
                 p.price_net,
                 p.period_label(),
-                p.vat_percent
+                p.vat_percent,
+                p.offered_periods()
+                    .into_iter()
+                    .map(months_label)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })
         .collect();
@@ -33,6 +38,7 @@ pub fn add_plan(
     name: String,
     price: &str,
     months: u32,
+    periods: Option<&str>,
     vat: u32,
 ) -> Result<String, String> {
     let kind = ServiceKind::from_cli_name(kind)
@@ -46,6 +52,7 @@ pub fn add_plan(
             "the period must be 1 to {MAX_PERIOD_MONTHS} months, not {months}"
         ));
     }
+    let periods = parse_periods(months, periods.unwrap_or_default()).map_err(|e| e.to_string())?;
     if vat > 100 {
         return Err("VAT must be at most 100%".into());
     }
@@ -56,6 +63,7 @@ pub fn add_plan(
         price_net,
         vat_percent: vat,
         period_months: months,
+        periods,
     };
     let plan = store.add_plan(plan).map_err(store_error)?;
     Ok(format!("added plan {} ({})", plan.id, plan.name))
@@ -90,6 +98,7 @@ pub fn add_service(
             lifecycle: Lifecycle::Live,
             expires_on,
             auto_renew: false,
+            renewal_months: None,
             details: ServiceDetails::None,
             created_at: now,
         })

@@ -121,6 +121,10 @@ pub enum AdminTask {
         /// Length of one period in months.
         #[arg(long, default_value_t = 12)]
         months: u32,
+        /// Further periods a customer may choose for renewals, multiples of --months, e.g. 24,36.
+        #[arg(long)]
+        #[serde(default)]
+        periods: Option<String>,
         #[arg(long, default_value_t = crate::domain::billing::DEFAULT_VAT_PERCENT)]
         vat: u32,
     },
@@ -226,8 +230,9 @@ pub fn execute(
             name,
             price,
             months,
+            periods,
             vat,
-        } => catalogue::add_plan(store, &kind, name, &price, months, vat),
+        } => catalogue::add_plan(store, &kind, name, &price, months, periods.as_deref(), vat),
         AdminTask::AddService {
             account_of,
             plan,

@@ -29,20 +29,106 @@ pub struct Plan {
     pub price_net: Money,
     pub vat_percent: u32,
     pub period_months: u32,
+    /// Longer periods a customer may choose for renewals, in months: multiples of
+    /// `period_months` (e.g. 24 and 36 beside 12), each billed pro rata.
+    #[serde(default)]
+    pub periods: Vec<u32>,
+}
+
+/// "1 miesiąc", "3 miesiące", "12 miesięcy", "24 miesiące": Polish plural forms.
+pub fn months_label(n: u32) -> String {
+    let word = if n == 1 {
+        "miesiąc"
+    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+        "miesiące"
+    } else {
+        "miesięcy"
+    };
+    format!("{n} {word}")
+}
+
+/// Why a list of further periods does not fit a plan.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodsError {
+    #[error("cannot read the period {0:?}: use whole months, e.g. 12,24,36")]
+    Unreadable(String),
+    #[error("a period must be 1 to {MAX_PERIOD_MONTHS} months, not {0}")]
+    OutOfRange(u32),
+    #[error("the period {period} is not a multiple of the plan's {base} months")]
+    NotAMultiple { period: u32, base: u32 },
+}
+
+/// Reads the operator's `12,24,36` for a plan of `base` months: every period valid and a
+/// multiple of `base` (so its price is exact); the base itself may be listed or not.
+pub fn parse_periods(base: u32, raw: &str) -> Result<Vec<u32>, PeriodsError> {
+    let mut periods = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let months: u32 = part
+            .parse()
+            .map_err(|_| PeriodsError::Unreadable(part.to_string()))?;
+        if !valid_period(months) {
+            return Err(PeriodsError::OutOfRange(months));
+        }
+        if base == 0 || !months.is_multiple_of(base) {
+            return Err(PeriodsError::NotAMultiple {
+                period: months,
+                base,
+            });
+        }
+        if months != base {
+            periods.push(months);
+        }
+    }
+    periods.sort_unstable();
+    periods.dedup();
+    Ok(periods)
 }
 
 impl Plan {
-    /// "1 miesiąc", "3 miesiące", "12 miesięcy", "24 miesiące": Polish plural forms.
+    /// The plan's own period, e.g. "12 miesięcy".
     pub fn period_label(&self) -> String {
-        let n = self.period_months;
-        let word = if n == 1 {
-            "miesiąc"
-        } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
-            "miesiące"
-        } else {
-            "miesięcy"
-        };
-        format!("{n} {word}")
+        months_label(self.period_months)
+    }
+
+    /// Every period a renewal may cover, shortest first: the plan's own period and the further
+    /// ones that are its multiples. Empty for a plan whose own period is out of range.
+    pub fn offered_periods(&self) -> Vec<u32> {
+        if !valid_period(self.period_months) {
+            return Vec::new();
+        }
+        let mut offered: Vec<u32> = std::iter::once(self.period_months)
+            .chain(
+                self.periods
+                    .iter()
+                    .copied()
+                    .filter(|m| valid_period(*m) && m.is_multiple_of(self.period_months)),
+            )
+            .collect();
+        offered.sort_unstable();
+        offered.dedup();
+        offered
+    }
+
+    pub fn offers(&self, months: u32) -> bool {
+        self.offered_periods().contains(&months)
+    }
+
+    /// Net price of `months` per unit: `price_net × months / period_months`, exact because an
+    /// offered period is a multiple of the plan's. `None` for a period the plan does not offer.
+    pub fn price_for(&self, months: u32) -> Option<Money> {
+        if !self.offers(months) {
+            return None;
+        }
+        self.price_net.checked_times(months / self.period_months)
+    }
+
+    /// The period the service's next renewal covers: its own choice while the plan offers it,
+    /// else the plan's period.
+    pub fn renewal_months(&self, service: &Service) -> u32 {
+        service
+            .renewal_months
+            .filter(|m| self.offers(*m))
+            .unwrap_or(self.period_months)
     }
 }
 
@@ -230,13 +316,12 @@ pub fn number_in_series(series: &str, sequence: u64) -> String {
     format!("{series}/{sequence:04}")
 }
 
-/// The renewal line of a service: price and period always come from the plan, never from a form.
-/// `None` when the plan's period is out of range (a plan stored before periods were checked).
-pub fn renewal_line(service: &Service, plan: &Plan) -> Option<Line> {
-    if !valid_period(plan.period_months) {
-        return None;
-    }
-    let until = checked_add_months(service.expires_on, plan.period_months)?;
+/// The renewal line of a service for `months` (see `Plan::renewal_months`): price and period
+/// always come from the plan, never from a form. `None` when the plan does not offer `months`
+/// (e.g. a plan stored before periods were checked, whose own period is out of range).
+pub fn renewal_line(service: &Service, plan: &Plan, months: u32) -> Option<Line> {
+    let unit_net = plan.price_for(months)?;
+    let until = checked_add_months(service.expires_on, months)?;
     Some(Line {
         description: format!(
             "Odnowienie: {} {} ({}), do {}",
@@ -247,9 +332,9 @@ pub fn renewal_line(service: &Service, plan: &Plan) -> Option<Line> {
         ),
         service_id: Some(service.id),
         quantity: quantity_of(service),
-        unit_net: plan.price_net,
+        unit_net,
         vat_percent: plan.vat_percent,
-        period_months: plan.period_months,
+        period_months: months,
     })
 }
 
@@ -332,6 +417,7 @@ mod tests {
                 price_net: Money::ZERO,
                 vat_percent: 23,
                 period_months: months,
+                periods: vec![],
             }
             .period_label()
         };
@@ -420,8 +506,9 @@ mod tests {
             price_net: Money(4900),
             vat_percent: 23,
             period_months: 12,
+            periods: vec![],
         };
-        let Some(renewal) = renewal_line(&service, &plan) else {
+        let Some(renewal) = renewal_line(&service, &plan, 12) else {
             unreachable!("a 12-month plan renews")
         };
         assert!(renewal.description.ends_with("do 31.01.2027"));
@@ -430,9 +517,9 @@ mod tests {
             Some(jiff::civil::date(2027, 1, 31))
         );
         plan.period_months = 300_000;
-        assert!(renewal_line(&service, &plan).is_none());
+        assert!(renewal_line(&service, &plan, 300_000).is_none());
         plan.period_months = 0;
-        assert!(renewal_line(&service, &plan).is_none());
+        assert!(renewal_line(&service, &plan, 0).is_none());
         assert_eq!(
             extended_expiry(&service, &line(1, 1)),
             Some(jiff::civil::date(2027, 1, 31))
@@ -480,15 +567,123 @@ mod tests {
             price_net: Money(1000),
             vat_percent: 23,
             period_months: 12,
+            periods: vec![],
         };
         let today = jiff::civil::date(2026, 11, 20);
         let five = crate::domain::ServiceDetails::OpenXchange { licences: 5 };
-        let quantity =
-            |details| renewal_line(&service_expiring(today, details), &plan).map(|l| l.quantity);
+        let quantity = |details| {
+            renewal_line(&service_expiring(today, details), &plan, 12).map(|l| l.quantity)
+        };
         assert_eq!(quantity(five), Some(5));
         let zero = crate::domain::ServiceDetails::OpenXchange { licences: 0 };
         assert_eq!(quantity(zero), Some(1));
         assert_eq!(quantity(crate::domain::ServiceDetails::None), Some(1));
+    }
+
+    fn domain_plan(periods: Vec<u32>) -> Plan {
+        Plan {
+            id: 1,
+            kind: ServiceKind::Domain,
+            name: "Domena .pl".into(),
+            price_net: Money(4999),
+            vat_percent: 23,
+            period_months: 12,
+            periods,
+        }
+    }
+
+    #[test]
+    fn a_plan_offers_its_own_period_and_its_valid_multiples_sorted() {
+        assert_eq!(domain_plan(vec![]).offered_periods(), vec![12]);
+        assert_eq!(
+            domain_plan(vec![36, 24, 12, 24]).offered_periods(),
+            vec![12, 24, 36]
+        );
+        // A stored list is filtered too: not a multiple, out of range, zero.
+        assert_eq!(
+            domain_plan(vec![18, 0, 240, 120]).offered_periods(),
+            vec![12, 120]
+        );
+        let broken = Plan {
+            period_months: 0,
+            ..domain_plan(vec![24])
+        };
+        assert!(broken.offered_periods().is_empty());
+    }
+
+    #[test]
+    fn a_longer_period_costs_its_multiple_of_the_plan_price_exactly() {
+        let plan = domain_plan(vec![24, 36]);
+        assert_eq!(plan.price_for(12), Some(Money(4999)));
+        assert_eq!(plan.price_for(24), Some(Money(9998)));
+        assert_eq!(plan.price_for(36), Some(Money(14997)));
+        assert_eq!(plan.price_for(6), None);
+        assert_eq!(plan.price_for(48), None);
+        let monthly = Plan {
+            period_months: 1,
+            price_net: Money(5900),
+            ..domain_plan(vec![3, 12])
+        };
+        assert_eq!(monthly.price_for(3), Some(Money(17700)));
+        assert_eq!(monthly.price_for(12), Some(Money(70800)));
+    }
+
+    #[test]
+    fn a_renewal_covers_the_chosen_period_while_the_plan_offers_it() {
+        let plan = domain_plan(vec![24, 36]);
+        let mut service = Service::live_domain_for_tests(7, jiff::civil::date(2026, 12, 10));
+        assert_eq!(
+            plan.renewal_months(&service),
+            12,
+            "no choice: the plan's period"
+        );
+        service.renewal_months = Some(24);
+        assert_eq!(plan.renewal_months(&service), 24);
+        let Some(line) = renewal_line(&service, &plan, 24) else {
+            unreachable!("24 months are offered")
+        };
+        assert_eq!(line.unit_net, Money(9998));
+        assert_eq!(line.period_months, 24);
+        assert!(
+            line.description.ends_with("do 10.12.2028"),
+            "{}",
+            line.description
+        );
+        assert_eq!(
+            extended_expiry(&service, &line),
+            Some(jiff::civil::date(2028, 12, 10))
+        );
+        assert!(renewal_line(&service, &plan, 48).is_none());
+        // The plan stopped offering the choice: back to the plan's period.
+        let shorter = domain_plan(vec![36]);
+        assert_eq!(shorter.renewal_months(&service), 12);
+    }
+
+    #[test]
+    fn periods_are_labelled_in_polish() {
+        assert_eq!(months_label(24), "24 miesiące");
+        assert_eq!(months_label(36), "36 miesięcy");
+        assert_eq!(months_label(22), "22 miesiące");
+        assert_eq!(months_label(1), "1 miesiąc");
+    }
+
+    #[test]
+    fn the_operators_periods_must_be_multiples_of_the_plan_period() {
+        assert_eq!(parse_periods(12, "12,24, 36"), Ok(vec![24, 36]));
+        assert_eq!(parse_periods(12, "36,24,24"), Ok(vec![24, 36]));
+        assert_eq!(parse_periods(12, ""), Ok(vec![]));
+        assert_eq!(
+            parse_periods(12, "18"),
+            Err(PeriodsError::NotAMultiple {
+                period: 18,
+                base: 12
+            })
+        );
+        assert_eq!(parse_periods(12, "132"), Err(PeriodsError::OutOfRange(132)));
+        assert_eq!(
+            parse_periods(12, "dwa"),
+            Err(PeriodsError::Unreadable("dwa".into()))
+        );
     }
 
     #[test]

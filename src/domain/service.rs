@@ -139,6 +139,9 @@ pub struct Service {
     pub expires_on: Date,
     #[serde(default)]
     pub auto_renew: bool,
+    /// The period the customer chose for renewals, in months; `None`: the plan's period.
+    #[serde(default)]
+    pub renewal_months: Option<u32>,
     #[serde(default)]
     pub details: ServiceDetails,
     pub created_at: Timestamp,
@@ -203,6 +206,18 @@ impl Service {
         add_days(self.expires_on, -RENEWAL_WINDOW_DAYS)
     }
 
+    /// Whether the auto-renew job acts on the service today: auto-renew on, paid for at least once,
+    /// expiring within `days_before` days or expired but still in its grace period (a suspended
+    /// service is renewed by the customer alone, not charged automatically).
+    pub fn auto_renew_due(&self, today: Date, days_before: i64) -> bool {
+        self.auto_renew
+            && days_between(today, self.expires_on) <= days_before
+            && matches!(
+                self.status(today),
+                ServiceStatus::Expiring { .. } | ServiceStatus::Expired { .. }
+            )
+    }
+
     pub fn may_be_renewed(&self, today: Date) -> bool {
         matches!(
             self.status(today),
@@ -246,6 +261,7 @@ impl Service {
             lifecycle: Lifecycle::Live,
             expires_on,
             auto_renew: false,
+            renewal_months: None,
             details: ServiceDetails::None,
             created_at: Timestamp::UNIX_EPOCH,
         }
@@ -284,6 +300,32 @@ mod tests {
             domain_expiring(date(2026, 9, 1)).status(today),
             ServiceStatus::Suspended
         );
+    }
+
+    #[test]
+    fn auto_renew_acts_within_its_days_before_expiry_and_during_grace() {
+        let today = date(2026, 11, 25);
+        let due = |expires_on, auto_renew, lifecycle| {
+            Service {
+                auto_renew,
+                lifecycle,
+                ..domain_expiring(expires_on)
+            }
+            .auto_renew_due(today, 14)
+        };
+        assert!(
+            due(date(2026, 12, 9), true, Lifecycle::Live),
+            "14 days left"
+        );
+        assert!(
+            !due(date(2026, 12, 10), true, Lifecycle::Live),
+            "15 days left"
+        );
+        assert!(due(date(2026, 11, 20), true, Lifecycle::Live), "in grace");
+        assert!(!due(date(2026, 9, 1), true, Lifecycle::Live), "suspended");
+        assert!(!due(date(2026, 12, 1), false, Lifecycle::Live), "off");
+        assert!(!due(date(2026, 12, 1), true, Lifecycle::Pending));
+        assert!(!due(date(2026, 12, 1), true, Lifecycle::Deleted));
     }
 
     #[test]

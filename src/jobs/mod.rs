@@ -1,5 +1,6 @@
 //! Periodic housekeeping. Each job is a `run_once(…, now)` function; the loop is a few lines.
 
+use crate::billing::auto_renew;
 use crate::state::AppState;
 use crate::store::{Result, Store};
 use jiff::Timestamp;
@@ -15,9 +16,11 @@ pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
 /// limiters); taking it as a function keeps the jobs ignorant of the web.
 pub async fn run_forever(state: Arc<AppState>, forget_idle: impl Fn() + Send + 'static) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
+    let mut auto_renewed_on = None;
     loop {
         tick.tick().await;
         let now = state.clock.now();
+        auto_renew_once_a_day(&state, now, &mut auto_renewed_on).await;
         match state.store.blocking(move |s| run_once(s, now)).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(removed = n, "purged expired logins"),
@@ -44,5 +47,42 @@ async fn purge_old_mail(state: &AppState, now: Timestamp) {
         Ok(0) => {}
         Ok(n) => tracing::debug!(removed = n, "purged delivered e-mails"),
         Err(e) => tracing::error!(error = %e, "purging delivered e-mails failed"),
+    }
+}
+
+/// Runs auto-renew on the first tick and then on the first tick of each new (Warsaw) day; a run
+/// that failed as a whole is tried again on the next tick.
+async fn auto_renew_once_a_day(
+    state: &AppState,
+    now: Timestamp,
+    last_day: &mut Option<jiff::civil::Date>,
+) {
+    let day = crate::domain::time::today(now);
+    if *last_day == Some(day) {
+        return;
+    }
+    let settings = auto_renew::Settings {
+        days_before: state.config.args.auto_renew_days,
+        base_url: state.base_url.clone(),
+    };
+    match state
+        .store
+        .blocking(move |s| auto_renew::run_once(s, now, &settings))
+        .await
+    {
+        Ok(report) => {
+            *last_day = Some(day);
+            tracing::info!(
+                paid = report.paid,
+                emailed = report.emailed,
+                skipped = report.skipped,
+                failed = report.failed,
+                "auto-renew ran"
+            );
+            if report.queued_mail() {
+                state.wake_mailer();
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "auto-renew failed"),
     }
 }

@@ -174,7 +174,7 @@ impl Store {
             }
             let plan: Plan = get(&tx.open_table(PLANS)?, service.plan_id)?
                 .ok_or(StoreError::NotFound("plan"))?;
-            let Some(line) = renewal_line(&service, &plan) else {
+            let Some(line) = renewal_line(&service, &plan, plan.renewal_months(&service)) else {
                 return Ok(RenewOutcome::Unbillable(plan));
             };
             let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
@@ -479,7 +479,7 @@ pub enum BalancePayment {
 /// Settles a paid proforma: issues its VAT invoice with the next number, marks the proforma paid,
 /// extends its services and queues the receipt e-mail, all in the caller's transaction. The money
 /// has been accounted for by the caller (ledger entries).
-fn settle(
+pub(super) fn settle(
     tx: &WriteTransaction,
     account: &Account,
     mut proforma: Document,

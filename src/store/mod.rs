@@ -10,6 +10,7 @@ mod ledger;
 mod login;
 mod outbox;
 mod overview;
+mod renewals;
 mod schema;
 mod services;
 mod transfer;
@@ -21,6 +22,7 @@ pub use credit::{ComposeCredit, CreditOutcome, Refund, RefundOutcome};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxMessage};
 pub use overview::Overview;
+pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};

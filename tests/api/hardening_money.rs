@@ -436,6 +436,7 @@ async fn a_plan_stored_with_an_absurd_period_makes_odnow_answer_with_a_message_n
             price_net: Money(4900),
             vat_percent: 23,
             period_months: 300_000,
+            periods: vec![],
         })
         .unwrap();
     let id = app.add_service(ABONENT, plan.id, "wieczna.pl", 5).await;

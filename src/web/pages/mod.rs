@@ -4,6 +4,7 @@ mod demo;
 mod faktury;
 mod konto;
 mod logowanie;
+mod odnawianie;
 mod platnosci;
 mod pulpit;
 mod sekcje;
@@ -47,6 +48,10 @@ pub fn routes() -> Route {
         .at("/pulpit/powiadomienia", get(pulpit::view_powiadomienia_get))
         .at("/uslugi/:id", get(uslugi::view_usluga_get))
         .at("/uslugi/:id/odnow", post(uslugi::view_odnow_post))
+        .at(
+            "/uslugi/:id/odnawianie",
+            post(odnawianie::view_odnawianie_post),
+        )
         .at("/faktury", get(faktury::view_faktury_get))
         .at("/faktury/:id", get(faktury::view_faktura_get))
         .at("/faktury/:id/zaplac", get(zaplac::view_zaplac_get))

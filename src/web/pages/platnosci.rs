@@ -112,7 +112,7 @@ fn platnosci_page(ctx: &Ctx, auth: &Auth, typed: &str, error: Option<&str>) -> W
             h2 { "Historia płatności" }
             (payments_table(&payments, &numbers))
         }
-        // Odnawianie usług: per-service settings (renew helper)
+        @if may_pay { (super::odnawianie::section_of(ctx, auth)) }
     };
     Ok(ctx.page(auth, "Płatności", Nav::Platnosci, body))
 }

@@ -43,7 +43,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 @if let Some(plan) = &plan {
                     div { dt { "Plan" } dd { (plan.name) } }
                     @if auth.user().role.may_see_billing() {
-                        div { dt { "Cena odnowienia" } dd { (plan.price_net) " netto / " (plan.period_label()) } }
+                        div { dt { "Cena odnowienia" } dd { (plan.price_for(plan.renewal_months(service)).unwrap_or(plan.price_net)) " netto / " (crate::domain::billing::months_label(plan.renewal_months(service))) } }
                     }
                 }
                 div { dt { "Automatyczne odnawianie" } dd { @if service.auto_renew { "włączone" } @else { "wyłączone" } } }
