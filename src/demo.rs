@@ -234,8 +234,8 @@ impl Seeder<'_> {
             vat_percent: plan.vat_percent,
             period_months: plan.period_months,
         };
-        let receipt = |account: &crate::domain::Account, invoice: &crate::domain::Document| {
-            crate::mail::payment_received_message(base_url, account, invoice)
+        let receipt = |account: &crate::domain::Account, invoice: crate::store::Receipt<'_>| {
+            crate::mail::receipt_message(base_url, account, invoice)
         };
         let earlier = now - jiff::SignedDuration::from_hours(24 * 40);
         for (description, plan) in [

@@ -166,8 +166,8 @@ pub(super) fn record_by_title(
     if amount <= Money::ZERO {
         return Err("the amount must be more than zero; nothing stored".into());
     }
-    let receipt = |account: &Account, invoice: &Document| {
-        mail::payment_received_message(base_url, account, invoice)
+    let receipt = |account: &Account, invoice: crate::store::Receipt<'_>| {
+        mail::receipt_message(base_url, account, invoice)
     };
     let outcome = store
         .record_transfer(title, amount, reference, duplicate, now, &receipt)

@@ -340,8 +340,8 @@ fn record_payment(
         ))?),
         None => None,
     };
-    let receipt = |account: &crate::domain::Account, invoice: &crate::domain::Document| {
-        mail::payment_received_message(base_url, account, invoice)
+    let receipt = |account: &crate::domain::Account, invoice: crate::store::Receipt<'_>| {
+        mail::receipt_message(base_url, account, invoice)
     };
     let outcome = match reference {
         None if duplicate => store.record_repeated_payment(proforma, amount, now, &receipt),

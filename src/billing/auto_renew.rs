@@ -45,8 +45,8 @@ pub fn run_once(store: &Store, now: Timestamp, settings: &Settings) -> Result<Re
     let proforma = |account: &Account, document: &Document| -> NewMessage {
         mail::renewal_proforma_message(&settings.base_url, account, document)
     };
-    let receipt = |account: &Account, document: &Document| -> NewMessage {
-        mail::payment_received_message(&settings.base_url, account, document)
+    let receipt = |account: &Account, document: crate::store::Receipt<'_>| -> NewMessage {
+        mail::receipt_message(&settings.base_url, account, document)
     };
     let mail = AutoRenewMail {
         proforma: &proforma,

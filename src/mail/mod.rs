@@ -6,8 +6,8 @@ mod delivery;
 pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};
 
 use crate::domain::time::{format_date, format_timestamp};
-use crate::domain::{Account, Document, User};
-use crate::store::{LoginRequest, NewMessage};
+use crate::domain::{Account, Document, Money, User};
+use crate::store::{LoginRequest, NewMessage, Receipt};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
@@ -125,6 +125,64 @@ pub fn renewal_proforma_message(
             ul { @for item in &items { li { (item) } } }
             p { "Tytuł przelewu: " code { (proforma.number) " " (account.transfer_title()) } }
             p { a href=(link) { "Zobacz proformę i zapłać" } }
+        },
+    );
+    NewMessage {
+        to: account.contact_email.to_string(),
+        subject,
+        text,
+        html,
+        secret: false,
+    }
+}
+
+/// The receipt of any recorded payment: the document it produced, or the balance it went to.
+pub fn receipt_message(base_url: &str, account: &Account, receipt: Receipt<'_>) -> NewMessage {
+    match receipt {
+        Receipt::Document(document) => payment_received_message(base_url, account, document),
+        Receipt::Deposit {
+            amount,
+            balance,
+            proforma,
+        } => deposit_received_message(base_url, account, amount, balance, proforma),
+    }
+}
+
+/// A payment kept on the prepaid balance: how much, why, and what the balance is now.
+fn deposit_received_message(
+    base_url: &str,
+    account: &Account,
+    amount: Money,
+    balance: Money,
+    proforma: Option<&Document>,
+) -> NewMessage {
+    let subject = format!("Otrzymaliśmy wpłatę {amount}");
+    let why = match proforma {
+        Some(p) if p.is_unpaid() => format!(
+            "Kwota nie pokrywa proformy {} ({}), więc zapisaliśmy ją na saldzie przedpłat.",
+            p.number,
+            p.total_gross()
+        ),
+        Some(p) => format!(
+            "Proforma {} była już opłacona, więc zapisaliśmy kwotę na saldzie przedpłat.",
+            p.number
+        ),
+        None => "Zapisaliśmy ją na saldzie przedpłat Twojego konta.".to_string(),
+    };
+    let link = format!("{base_url}/platnosci");
+    let text = format!(
+        "Dzień dobry,\n\n\
+         otrzymaliśmy wpłatę {amount}. {why}\n\
+         Saldo przedpłat wynosi teraz {balance}; opłacisz z niego kolejne proformy przyciskiem \"Zapłać z salda\".\n\
+         Płatności: {link}\n"
+    );
+    let html = wrap(
+        &subject,
+        html! {
+            p { "Dzień dobry," }
+            p { "otrzymaliśmy wpłatę " strong { (amount) } ". " (why) }
+            p { "Saldo przedpłat wynosi teraz " strong { (balance) } "; opłacisz z niego kolejne proformy przyciskiem „Zapłać z salda”." }
+            p { a href=(link) { "Zobacz płatności" } }
         },
     );
     NewMessage {

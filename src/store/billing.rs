@@ -56,6 +56,33 @@ pub enum PaymentOutcome {
 /// Composes the e-mail an action sends, from what the transaction knows.
 pub type Compose<'a> = &'a dyn Fn(&Account, &Document) -> NewMessage;
 
+/// What a payment's receipt e-mail is about: every recorded payment sends one.
+#[derive(Clone, Copy, Debug)]
+pub enum Receipt<'a> {
+    /// The document the payment produced: a VAT invoice or a payment confirmation.
+    Document(&'a Document),
+    /// Money kept on the prepaid balance (too little to pay the proforma, a second transfer for
+    /// a paid one, or a transfer naming no proforma), and the balance after it.
+    Deposit {
+        amount: Money,
+        balance: Money,
+        proforma: Option<&'a Document>,
+    },
+}
+
+impl Receipt<'_> {
+    /// The document the payment produced, if it produced one.
+    pub fn document(&self) -> Option<&Document> {
+        match self {
+            Receipt::Document(document) => Some(document),
+            Receipt::Deposit { .. } => None,
+        }
+    }
+}
+
+/// Composes a payment's receipt e-mail.
+pub type ComposeReceipt<'a> = &'a dyn Fn(&Account, Receipt<'_>) -> NewMessage;
+
 pub(super) fn documents_of(tx: &ReadTransaction, account_id: u64) -> Result<Vec<Document>> {
     let documents = tx.open_table(DOCUMENTS)?;
     let mut list: Vec<Document> = owned_ids(&tx.open_table(DOCUMENTS_BY_ACCOUNT)?, account_id)?
@@ -245,7 +272,7 @@ impl Store {
         amount: Option<Money>,
         reference: Option<&str>,
         now: Timestamp,
-        compose: Compose<'_>,
+        compose: ComposeReceipt<'_>,
     ) -> Result<PaymentOutcome> {
         self.record(proforma_number, amount, reference, false, now, compose)
     }
@@ -257,7 +284,7 @@ impl Store {
         proforma_number: &str,
         amount: Option<Money>,
         now: Timestamp,
-        compose: Compose<'_>,
+        compose: ComposeReceipt<'_>,
     ) -> Result<PaymentOutcome> {
         self.record(proforma_number, amount, None, true, now, compose)
     }
@@ -269,7 +296,7 @@ impl Store {
         reference: Option<&str>,
         confirmed: bool,
         now: Timestamp,
-        compose: Compose<'_>,
+        compose: ComposeReceipt<'_>,
     ) -> Result<PaymentOutcome> {
         self.write(|tx| {
             let id = tx
@@ -351,6 +378,12 @@ impl Store {
                     EntryKind::Deposit
                 };
                 let entry = post(tx, account.id, kind, amount, Some(proforma.id), now)?;
+                let receipt = Receipt::Deposit {
+                    amount,
+                    balance: entry.balance_after,
+                    proforma: Some(&proforma),
+                };
+                enqueue(tx, compose(&account, receipt), now)?;
                 Ok(PaymentOutcome::Credited {
                     proforma: proforma.clone(),
                     balance: entry.balance_after,
@@ -403,7 +436,7 @@ impl Store {
         proforma_id: u64,
         key: &str,
         now: Timestamp,
-        compose: Compose<'_>,
+        compose: ComposeReceipt<'_>,
     ) -> Result<BalancePayment> {
         self.write(|tx| {
             if let Some(first) = replayed::<BalancePayment>(tx, account_id, key)? {
@@ -484,7 +517,7 @@ pub(super) fn settle(
     account: &Account,
     mut proforma: Document,
     now: Timestamp,
-    compose: Compose<'_>,
+    compose: ComposeReceipt<'_>,
 ) -> Result<(Document, Document)> {
     let mut invoice = issue(
         tx,
@@ -502,7 +535,7 @@ pub(super) fn settle(
     put(&mut tx.open_table(DOCUMENTS)?, proforma.id, &proforma)?;
     insert_document(tx, &invoice)?;
     extend_services(tx, &proforma)?;
-    enqueue(tx, compose(account, &invoice), now)?;
+    enqueue(tx, compose(account, Receipt::Document(&invoice)), now)?;
     Ok((proforma, invoice))
 }
 
@@ -515,7 +548,7 @@ fn settle_top_up(
     mut proforma: Document,
     received: Money,
     now: Timestamp,
-    compose: Compose<'_>,
+    compose: ComposeReceipt<'_>,
 ) -> Result<(Document, Document)> {
     let mut confirmation = issue(
         tx,
@@ -540,7 +573,7 @@ fn settle_top_up(
     };
     put(&mut tx.open_table(DOCUMENTS)?, proforma.id, &proforma)?;
     insert_document(tx, &confirmation)?;
-    enqueue(tx, compose(account, &confirmation), now)?;
+    enqueue(tx, compose(account, Receipt::Document(&confirmation)), now)?;
     Ok((proforma, confirmation))
 }
 

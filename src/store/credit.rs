@@ -257,7 +257,12 @@ mod tests {
         let proforma = store
             .issue_proforma(account.id, vec![line], jiff::civil::date(1970, 1, 8), now)
             .unwrap_or_else(|e| unreachable!("{e}"));
-        let paid = store.record_payment(&proforma.number, None, None, now, &message);
+        let receipt =
+            |account: &Account, receipt: crate::store::Receipt<'_>| match receipt.document() {
+                Some(document) => message(account, document),
+                None => unreachable!("the proforma is paid in full"),
+            };
+        let paid = store.record_payment(&proforma.number, None, None, now, &receipt);
         let Ok(PaymentOutcome::Paid { invoice, .. }) = paid else {
             unreachable!("the proforma is paid")
         };

@@ -101,12 +101,15 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::{Account, Document, Email, Line};
-    use crate::store::{BalancePayment, NewAccount, NewMessage, PaymentOutcome};
+    use crate::store::{BalancePayment, NewAccount, NewMessage, PaymentOutcome, Receipt};
 
-    fn receipt(_: &Account, document: &Document) -> NewMessage {
+    fn receipt(_: &Account, receipt: Receipt<'_>) -> NewMessage {
         NewMessage {
             to: "jan@firma.pl".into(),
-            subject: document.number.clone(),
+            subject: receipt
+                .document()
+                .map(|d| d.number.clone())
+                .unwrap_or_default(),
             text: String::new(),
             html: String::new(),
             secret: false,

@@ -16,7 +16,7 @@ mod services;
 mod transfer;
 
 pub use accounts::NewAccount;
-pub use billing::{BalancePayment, Compose, PaymentOutcome, RenewOutcome};
+pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use codec::constant_time_eq;
 pub use credit::{ComposeCredit, CreditOutcome, Refund, RefundOutcome};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};

@@ -1,7 +1,7 @@
 //! Per-service renewal settings (auto-renew, period) and the auto-renew job's work on one
 //! service, each in one write transaction.
 
-use super::billing::{Compose, insert_document, issue, settle};
+use super::billing::{Compose, ComposeReceipt, insert_document, issue, settle};
 use super::codec::{decode, get, put};
 use super::ledger::{balance_in, post};
 use super::outbox::enqueue;
@@ -44,7 +44,7 @@ pub enum AutoRenewal {
 /// The e-mails the auto-renew job may queue.
 pub struct AutoRenewMail<'a> {
     pub proforma: Compose<'a>,
-    pub receipt: Compose<'a>,
+    pub receipt: ComposeReceipt<'a>,
 }
 
 impl Store {
@@ -278,6 +278,10 @@ mod tests {
     fn run(f: &Fixture, now: Timestamp) -> Result<AutoRenewal> {
         let proforma = message("proforma");
         let receipt = message("receipt");
+        let receipt = |account: &Account, r: crate::store::Receipt<'_>| match r.document() {
+            Some(document) => receipt(account, document),
+            None => unreachable!("auto-renew pays whole proformas"),
+        };
         let mail = AutoRenewMail {
             proforma: &proforma,
             receipt: &receipt,

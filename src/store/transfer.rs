@@ -2,13 +2,14 @@
 //! account; a proforma number in the title, or the one unpaid proforma of exactly that amount,
 //! names what it pays; anything else goes to the account's prepaid balance.
 
-use super::billing::{Compose, PaymentOutcome};
+use super::billing::{ComposeReceipt, PaymentOutcome, Receipt};
 use super::codec::{decode, encode, get, owned_ids};
 use super::ledger::post;
+use super::outbox::enqueue;
 use super::schema::{
     ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, IDEMPOTENCY, LEDGER, PAYMENTS, PAYMENTS_BY_REFERENCE,
 };
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::time::today;
 use crate::domain::transfer::account_in_title;
@@ -147,7 +148,7 @@ impl Store {
         reference: Option<&str>,
         confirmed: bool,
         now: Timestamp,
-        compose: Compose<'_>,
+        compose: ComposeReceipt<'_>,
     ) -> Result<TransferOutcome> {
         let Some(account_id) = account_in_title(title) else {
             return Ok(TransferOutcome::NoAccountInTitle);
@@ -199,6 +200,14 @@ impl Store {
                 }));
             }
             let entry = post(tx, account_id, EntryKind::Deposit, amount, None, now)?;
+            let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
+                .ok_or(StoreError::NotFound("account"))?;
+            let receipt = Receipt::Deposit {
+                amount,
+                balance: entry.balance_after,
+                proforma: None,
+            };
+            enqueue(tx, compose(&account, receipt), now)?;
             if let Some(reference) = reference {
                 let record = DepositReference { account_id, amount };
                 tx.open_table(IDEMPOTENCY)?

@@ -59,8 +59,8 @@ impl TestApp {
                 now,
             )
             .unwrap();
-        let compose = |account: &panel::domain::Account, invoice: &Document| {
-            panel::mail::payment_received_message("http://127.0.0.1", account, invoice)
+        let compose = |account: &panel::domain::Account, invoice: panel::store::Receipt<'_>| {
+            panel::mail::receipt_message("http://127.0.0.1", account, invoice)
         };
         store
             .record_payment(

@@ -596,3 +596,30 @@ async fn zaplac_z_salda_in_a_pulpit_box_swaps_the_box_stan_platnosci_and_the_fak
     assert!(fragment.contains(&format!("id=\"do-zaplaty\">{due}<")));
     assert!(fragment.contains(&format!("id=\"naleznosci\">{due}<")));
 }
+
+#[tokio::test]
+async fn a_transfer_too_small_for_its_proforma_is_kept_on_the_balance_and_the_customer_is_told() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let proforma = app.renew(ABONENT, "przykladowa-firma.pl").await;
+    let before = app.balance(ABONENT);
+    app.admin_ok(&[
+        "record-payment",
+        "--proforma",
+        &proforma.number,
+        "--amount",
+        "10,00",
+    ])
+    .await;
+    assert_eq!(app.balance(ABONENT), Money(before.0 + 1000));
+    let mail = app.next_mail(ABONENT, "Otrzymaliśmy wpłatę 10,00 zł").await;
+    assert!(
+        mail.contains(&proforma.number),
+        "names the proforma: {mail}"
+    );
+    assert!(mail.contains("saldzie przedpłat"), "{mail}");
+    assert!(
+        mail.contains(&format!("wynosi teraz {}", Money(before.0 + 1000))),
+        "{mail}"
+    );
+}

@@ -130,7 +130,7 @@ pub async fn view_zaplac_z_salda_post(
         .store
         .blocking(move |s| {
             s.pay_from_balance(account_id, id, &form.klucz, now, &|account, invoice| {
-                mail::payment_received_message(&base_url, account, invoice)
+                mail::receipt_message(&base_url, account, invoice)
             })
         })
         .await?;
