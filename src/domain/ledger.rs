@@ -105,11 +105,6 @@ pub fn next_entry(
 /// No balance grows past a thousand times the largest single amount.
 const CEILING: i64 = Money::MAX.0 * 1000;
 
-/// The balance the entries add up to.
-pub fn balance(entries: &[LedgerEntry]) -> Money {
-    entries.iter().map(|e| e.amount).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
