@@ -426,6 +426,22 @@ async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_stat
         assert!(hidden.is_empty(), "proforma, {css} off-screen: {hidden:?}");
     }
     screenshot(&client, "proforma").await;
+    client
+        .goto(&app.url(&format!("/faktury/{}/zaplac", proforma.id)))
+        .await
+        .unwrap();
+    for css in ["#kwota", "#rachunek", "#tytul"] {
+        let hidden = off_screen(&client, css).await;
+        assert!(hidden.is_empty(), "Zapłać, {css} off-screen: {hidden:?}");
+    }
+    screenshot(&client, "zaplac").await;
+    client.goto(&app.url("/platnosci")).await.unwrap();
+    // The balance, and each service's renewal settings (its period and the on/off button).
+    for css in ["#saldo", "#odnawianie tbody td select", "#odnawianie tbody td button"] {
+        let hidden = off_screen(&client, css).await;
+        assert!(hidden.is_empty(), "Płatności, {css} off-screen: {hidden:?}");
+    }
+    screenshot(&client, "platnosci").await;
     client.close().await.unwrap();
 }
 
