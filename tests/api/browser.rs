@@ -437,7 +437,11 @@ async fn on_a_390_px_phone_no_page_is_wider_than_the_screen_and_amounts_and_stat
     screenshot(&client, "zaplac").await;
     client.goto(&app.url("/platnosci")).await.unwrap();
     // The balance, and each service's renewal settings (its period and the on/off button).
-    for css in ["#saldo", "#odnawianie tbody td select", "#odnawianie tbody td button"] {
+    for css in [
+        "#saldo",
+        "#odnawianie tbody td select",
+        "#odnawianie tbody td button",
+    ] {
         let hidden = off_screen(&client, css).await;
         assert!(hidden.is_empty(), "Płatności, {css} off-screen: {hidden:?}");
     }

@@ -623,3 +623,43 @@ async fn a_transfer_too_small_for_its_proforma_is_kept_on_the_balance_and_the_cu
         "{mail}"
     );
 }
+
+#[tokio::test]
+async fn the_payment_page_copies_bank_ready_values_refuses_a_forged_key_and_leads_a_paid_proforma_to_its_invoice()
+ {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let proforma = app.renew(ABONENT, "przykladowa-firma.pl").await;
+    let total = proforma.total_gross();
+    let page = app.get(&format!("/faktury/{}/zaplac", proforma.id)).await;
+    let page = page.text().await.unwrap();
+    let plain = format!("{},{:02}", total.0 / 100, total.0 % 100);
+    assert!(
+        page.contains(&format!("data-copy-text=\"{plain}\"")),
+        "Kopiuj gives the amount as a bank form takes it ({plain}): {page}"
+    );
+
+    app.top_up(ABONENT, "500").await;
+    let before = app.balance(ABONENT);
+    for forged in ["", "abc", "not a key at all, with spaces!!"] {
+        let response = app.pay_with_key(proforma.id, forged).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            location(&response),
+            format!("/faktury/{}/zaplac", proforma.id)
+        );
+    }
+    assert_eq!(
+        app.balance(ABONENT),
+        before,
+        "a form the panel did not render pays nothing"
+    );
+    assert!(invoices_of(&app, proforma.id).is_empty());
+
+    let paid = app.pay_from_balance(proforma.id).await;
+    assert_eq!(paid.status(), StatusCode::SEE_OTHER);
+    let invoice = &invoices_of(&app, proforma.id)[0];
+    let again = app.get(&format!("/faktury/{}/zaplac", proforma.id)).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), format!("/faktury/{}", invoice.id));
+}
