@@ -1,12 +1,14 @@
 //! Pure types and rules of the panel: no I/O, the clock is always a parameter.
 
 pub mod account;
+pub mod bank;
 pub mod billing;
 pub mod email;
 pub mod login;
 pub mod money;
 pub mod nip;
 pub mod notifications;
+pub mod seller;
 pub mod service;
 pub mod time;
 pub mod words;
