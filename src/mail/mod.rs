@@ -98,6 +98,7 @@ pub fn renewal_proforma_message(
     proforma: &Document,
 ) -> NewMessage {
     let link = format!("{base_url}/faktury/{}", proforma.id);
+    let pdf = format!("{link}.pdf");
     let due = proforma.due_on.map(format_date).unwrap_or_default();
     let subject = format!("Proforma {} do zapłaty", proforma.number);
     let items: Vec<&str> = proforma
@@ -110,7 +111,8 @@ pub fn renewal_proforma_message(
          wystawiliśmy proformę {number} na kwotę {total} brutto, płatną do {due}.\n\n\
          {items}\n\n\
          Tytuł przelewu: {number} {reference}\n\
-         Szczegóły i płatność: {link}\n\n\
+         Szczegóły i płatność: {link}\n\
+         Proforma w PDF: {pdf}\n\n\
          Po zaksięgowaniu wpłaty wystawimy fakturę VAT i przedłużymy usługę.\n",
         number = proforma.number,
         total = proforma.total_gross(),
@@ -124,7 +126,7 @@ pub fn renewal_proforma_message(
             p { "wystawiliśmy proformę " strong { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " brutto, płatną do " (due) "." }
             ul { @for item in &items { li { (item) } } }
             p { "Tytuł przelewu: " code { (proforma.number) " " (account.transfer_reference) } }
-            p { a href=(link) { "Zobacz proformę i zapłać" } }
+            p { a href=(link) { "Zobacz proformę i zapłać" } " · " a href=(pdf) { "Pobierz proformę (PDF)" } }
         },
     );
     NewMessage {
@@ -142,11 +144,13 @@ pub fn payment_received_message(
     invoice: &Document,
 ) -> NewMessage {
     let link = format!("{base_url}/faktury/{}", invoice.id);
+    let pdf = format!("{link}.pdf");
     let subject = format!("Dziękujemy za płatność — faktura {}", invoice.number);
     let text = format!(
         "Dzień dobry,\n\n\
          dziękujemy za wpłatę {total}. Wystawiliśmy fakturę VAT {number} z dnia {date}.\n\
-         Faktura: {link}\n",
+         Faktura: {link}\n\
+         Faktura w PDF: {pdf}\n",
         total = invoice.total_gross(),
         number = invoice.number,
         date = format_timestamp(invoice.issued_at),
@@ -156,7 +160,7 @@ pub fn payment_received_message(
         html! {
             p { "Dzień dobry," }
             p { "dziękujemy za wpłatę " strong { (invoice.total_gross()) } ". Wystawiliśmy fakturę VAT " strong { (invoice.number) } "." }
-            p { a href=(link) { "Zobacz fakturę" } }
+            p { a href=(link) { "Zobacz fakturę" } " · " a href=(pdf) { "Pobierz fakturę (PDF)" } }
         },
     );
     NewMessage {

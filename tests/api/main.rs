@@ -11,6 +11,7 @@ mod helpers;
 mod login;
 mod mail;
 mod operator;
+mod pdf;
 mod phone;
 mod pulpit;
 mod security;
