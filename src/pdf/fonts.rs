@@ -1,5 +1,6 @@
 //! DejaVu Sans, embedded in the binary (krilla subsets it into each PDF), and text measured the
-//! way it is drawn: shaped once with rustybuzz, the same glyphs go to the page.
+//! way it is drawn: shaped once with rustybuzz, the same glyphs go to the page. Latin script
+//! only, left to right: all the panel's documents hold (Polish, digits, punctuation).
 
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use std::sync::{Arc, LazyLock};
@@ -43,13 +44,24 @@ impl Style {
 
 struct Face {
     shaper: rustybuzz::Face<'static>,
+    /// Building a plan costs more than shaping a word: one per face, reused.
+    plan: rustybuzz::ShapePlan,
     font: Font,
 }
 
 impl Face {
     fn load(data: &'static [u8]) -> Option<Face> {
+        let shaper = rustybuzz::Face::from_slice(data, 0)?;
+        let plan = rustybuzz::ShapePlan::new(
+            &shaper,
+            rustybuzz::Direction::LeftToRight,
+            Some(rustybuzz::script::LATIN),
+            None,
+            &[],
+        );
         Some(Face {
-            shaper: rustybuzz::Face::from_slice(data, 0)?,
+            shaper,
+            plan,
             font: Font::new(data.into(), 0)?,
         })
     }
@@ -94,14 +106,14 @@ impl Fonts {
         self.face(weight).font.clone()
     }
 
-    /// Left to right, one font: all the panel's documents need (Polish, digits, punctuation).
     pub fn shape(&self, text: &str, style: Style) -> Shaped {
-        let face = &self.face(style.weight).shaper;
-        let per_em = face.units_per_em().max(1) as f32;
+        let face = self.face(style.weight);
+        let per_em = face.shaper.units_per_em().max(1) as f32;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        let output = rustybuzz::shape(face, &[], buffer);
+        buffer.set_script(rustybuzz::script::LATIN);
+        let output = rustybuzz::shape_with_plan(&face.shaper, &face.plan, buffer);
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
         let mut glyphs = Vec::with_capacity(infos.len());

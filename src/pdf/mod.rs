@@ -145,3 +145,62 @@ mod tests {
         assert_eq!(file_name(&document), "PF-2026-11-0001.pdf");
     }
 }
+
+/// `scripts/bench` runs it: `cargo test --release --lib -- --ignored --nocapture pdf_render_time`.
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::domain::{DocumentStatus, Line};
+    use std::time::{Duration, Instant};
+
+    fn percentile(sorted: &[Duration], p: usize) -> Duration {
+        let index = (sorted.len() * p / 100).min(sorted.len().saturating_sub(1));
+        sorted.get(index).copied().unwrap_or_default()
+    }
+
+    fn measure(document: &Document, runs: usize) -> (Duration, Duration, usize) {
+        let seller = Seller::sample().unwrap_or_else(|e| unreachable!("{e}"));
+        let mut times = Vec::with_capacity(runs);
+        let mut size = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            let pdf = render(document, &seller, "FV/2026/11/0001 KL-000001");
+            times.push(start.elapsed());
+            size = pdf.map(|p| p.len()).unwrap_or_default();
+        }
+        times.sort();
+        (percentile(&times, 50), percentile(&times, 99), size)
+    }
+
+    #[test]
+    #[ignore = "a measurement, not a test: run by scripts/bench in release"]
+    fn pdf_render_time() {
+        let mut invoice =
+            Document::unpaid_proforma_for_tests(1, None, jiff::civil::date(2026, 11, 20));
+        invoice.kind = crate::domain::DocumentKind::VatInvoice;
+        invoice.status = DocumentStatus::Issued;
+        let line = invoice.lines[0].clone();
+        let lines = |n: usize| -> Vec<Line> {
+            (0..n)
+                .map(|i| Line {
+                    description: format!(
+                        "Odnowienie: Hosting WWW firma-{i}.pl (Hosting Biznes), do 31.12.2027"
+                    ),
+                    ..line.clone()
+                })
+                .collect()
+        };
+        // Measured once before timing: the first render parses the embedded fonts.
+        let _ = measure(&invoice, 1);
+        invoice.lines = lines(3);
+        let (p50, p99, size) = measure(&invoice, 1000);
+        println!(
+            "PDF render, 1 page (3 lines), 1000 runs: p50 {p50:.2?}, p99 {p99:.2?}, {size} bytes"
+        );
+        invoice.lines = lines(60);
+        let (p50, p99, size) = measure(&invoice, 200);
+        println!(
+            "PDF render, 3 pages (60 lines), 200 runs: p50 {p50:.2?}, p99 {p99:.2?}, {size} bytes"
+        );
+    }
+}
