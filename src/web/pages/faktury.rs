@@ -203,7 +203,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 h2 { "Zapłać przelewem" }
                 dl.details {
                     div { dt { "Kwota" } dd { strong { (document.total_gross()) } } }
-                    div { dt { "Numer rachunku" } dd { code { (ctx.state.config.args.bank_account) } } }
+                    div { dt { "Numer rachunku" } dd { code { (ctx.state.seller.bank_account) } } }
                     div { dt { "Tytuł przelewu" } dd { code { (transfer_title(&document, auth.account())) } } }
                 }
                 p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
@@ -233,7 +233,7 @@ pub async fn view_platnosci_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
                 div { dt { "Po terminie" } dd { (status.overdue) } }
                 div { dt { "Saldo przedpłat" } dd { (status.prepaid) } }
             }
-            p { "Przelewy kieruj na rachunek " code { (ctx.state.config.args.bank_account) }
+            p { "Przelewy kieruj na rachunek " code { (ctx.state.seller.bank_account) }
                 ", w tytule podając numer proformy i identyfikator konta " code { (auth.account().transfer_reference) } "." }
         }
         section.block {
