@@ -162,7 +162,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     let today = today(ctx.now());
     let body = html! {
         p.actions.no-print { a.button.secondary href=(pdf) download { "Pobierz PDF" } }
-        section.block.document {
+        section.block {
             dl.details {
                 div { dt { "Status" } dd #status-dokumentu { (document.status_label(today)) } }
                 div { dt { "Data wystawienia" } dd { (format_timestamp(document.issued_at)) } }
