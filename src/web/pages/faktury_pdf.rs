@@ -6,6 +6,14 @@ use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use poem::Response;
 use poem::http::header;
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+/// PDFs rendered at once: one per core. A burst of downloads queues here instead of taking every
+/// core (and a megabyte or so each) from the pages. Per process, like the cores it stands for.
+static RENDERS: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
 
 /// What the buyer writes in the transfer for this document (one place, so a new scheme of
 /// transfer titles changes one line).
@@ -27,6 +35,10 @@ pub async fn faktura_pdf(ctx: &Ctx, auth: &Auth, raw_id: &str) -> WebResult<Resp
     let title = transfer_title(&document, auth.account());
     let file_name = crate::pdf::file_name(&document);
     let seller = ctx.state.seller.clone();
+    let _permit = RENDERS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     // A few milliseconds of CPU: off the async workers all the same.
     let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&document, &seller, &title))
         .await
