@@ -67,13 +67,15 @@ pub struct ServeArgs {
         default_value = "https://panel.example.com/"
     )]
     pub legacy_url: String,
-    /// Bank account for transfers, shown on proformas.
+    /// Bank account for transfers, shown on proformas: 26 digits (NRB) or IBAN PL…, spaces allowed.
     #[arg(
         long,
         env = "PANEL_BANK_ACCOUNT",
-        default_value = "PL 61 1090 1014 0000 0712 1981 2874"
+        default_value = crate::domain::seller::SAMPLE_BANK_ACCOUNT
     )]
     pub bank_account: String,
+    #[command(flatten)]
+    pub seller: SellerArgs,
     /// Mark cookies Secure and __Host- prefixed; by default on when the base URL is https.
     #[arg(long, env = "PANEL_COOKIE_SECURE")]
     pub cookie_secure: Option<bool>,
@@ -98,6 +100,33 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=30)
     )]
     pub auto_renew_days: u32,
+}
+
+/// The seller printed on every document; checked at start-up (the NIP's checksum). The defaults
+/// are the demo's sample company: a real panel sets its own.
+#[derive(Args, Debug, Clone)]
+pub struct SellerArgs {
+    /// The host's company name, as on its invoices.
+    #[arg(long, env = "PANEL_SELLER_NAME", default_value = crate::domain::seller::SAMPLE_NAME)]
+    pub seller_name: String,
+    /// The host's NIP (10 digits; spaces, dashes or PL allowed).
+    #[arg(long, env = "PANEL_SELLER_NIP", default_value = crate::domain::seller::SAMPLE_NIP)]
+    pub seller_nip: String,
+    /// The host's address in one line: "ul. Przykładowa 1, 00-001 Warszawa".
+    #[arg(long, env = "PANEL_SELLER_ADDRESS", default_value = crate::domain::seller::SAMPLE_ADDRESS)]
+    pub seller_address: String,
+}
+
+/// The sample seller, as when no flag is given.
+impl Default for SellerArgs {
+    fn default() -> Self {
+        use crate::domain::seller::{SAMPLE_ADDRESS, SAMPLE_NAME, SAMPLE_NIP};
+        SellerArgs {
+            seller_name: SAMPLE_NAME.into(),
+            seller_nip: SAMPLE_NIP.into(),
+            seller_address: SAMPLE_ADDRESS.into(),
+        }
+    }
 }
 
 /// The SMTP URL: its password never shows in `Debug` output (logs, panics, error reports).

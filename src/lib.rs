@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod pdf;
 pub mod random;
 pub mod startup;
 pub mod state;

@@ -3,6 +3,7 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::seller::Seller;
 use crate::mail::{Mailer, run_worker};
 use crate::state::AppState;
 use crate::store::Store;
@@ -31,6 +32,8 @@ pub enum StartError {
     Listen(SocketAddr, std::io::Error),
     #[error("--base-url / PANEL_BASE_URL {0:?} is not an http(s) URL: {1}")]
     BaseUrl(String, String),
+    #[error("{0}")]
+    Setting(#[from] crate::domain::seller::SettingError),
     #[error("--demo refused: {0}")]
     Demo(&'static str),
 }
@@ -82,6 +85,17 @@ impl Application {
     pub async fn build(config: Config, clock: Clock) -> Result<Application, StartError> {
         restrict_umask();
         let args = &config.args;
+        let seller = Seller::parse(
+            &args.seller.seller_name,
+            &args.seller.seller_nip,
+            &args.seller.seller_address,
+            &args.bank_account,
+        )?;
+        if seller.is_sample() && !args.demo {
+            tracing::warn!(
+                "the seller on documents is the demo's sample company: set PANEL_SELLER_NAME, PANEL_SELLER_NIP, PANEL_SELLER_ADDRESS and PANEL_BANK_ACCOUNT"
+            );
+        }
         let store = Store::open(&args.data_dir)?;
         if args.demo {
             check_demo_allowed(&config, &store)?;
@@ -116,6 +130,7 @@ impl Application {
             mail_wake: Arc::new(Notify::new()),
             base_url,
             demo_mailbox: args.demo.then(Arc::default),
+            seller,
             config,
         });
         let web = Arc::new(WebState {

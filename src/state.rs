@@ -12,6 +12,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub config: Config,
+    /// The seller on every document (settings checked at start-up).
+    pub seller: crate::domain::seller::Seller,
     /// Without a trailing slash, e.g. `https://panel.example.com`.
     pub base_url: String,
     pub mail_wake: Arc<Notify>,

@@ -220,6 +220,16 @@ impl Buyer {
     }
 }
 
+/// One row of a document's summary by VAT rate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateTotals {
+    /// VAT rate in percent.
+    pub rate: u32,
+    pub net: Money,
+    pub vat: Money,
+    pub gross: Money,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Document {
     pub id: u64,
@@ -277,6 +287,30 @@ impl Document {
 
     pub fn total_gross(&self) -> Money {
         self.lines.iter().map(Line::gross).sum()
+    }
+
+    /// Net, VAT and gross per VAT rate, lowest rate first. Each line's VAT is rounded on its own
+    /// and the rounded amounts are summed, the same as `total_vat`, so the rows add up to it.
+    pub fn totals_by_rate(&self) -> Vec<RateTotals> {
+        let mut totals: Vec<RateTotals> = Vec::new();
+        for line in &self.lines {
+            let row = match totals.iter_mut().find(|t| t.rate == line.vat_percent) {
+                Some(row) => row,
+                None => {
+                    totals.push(RateTotals {
+                        rate: line.vat_percent,
+                        ..RateTotals::default()
+                    });
+                    let last = totals.len() - 1;
+                    &mut totals[last]
+                }
+            };
+            row.net += line.net();
+            row.vat += line.vat();
+            row.gross += line.gross();
+        }
+        totals.sort_by_key(|t| t.rate);
+        totals
     }
 
     pub fn is_unpaid(&self) -> bool {
@@ -486,6 +520,78 @@ mod tests {
         // 11.5 gr rounds to 12 gr per line: 24 gr, not round(23) on the sum.
         assert_eq!(vat, Money(24));
         assert_eq!(line(900, 5).gross(), Money(5535));
+    }
+
+    fn document_with(lines: Vec<Line>) -> Document {
+        Document {
+            lines,
+            ..Document::unpaid_proforma_for_tests(1, None, jiff::civil::date(2026, 11, 20))
+        }
+    }
+
+    fn at_rate(unit: i64, quantity: u32, vat_percent: u32) -> Line {
+        Line {
+            vat_percent,
+            ..line(unit, quantity)
+        }
+    }
+
+    fn rate_row(rate: u32, net: i64, vat: i64, gross: i64) -> RateTotals {
+        RateTotals {
+            rate,
+            net: Money(net),
+            vat: Money(vat),
+            gross: Money(gross),
+        }
+    }
+
+    #[test]
+    fn one_grosz_carries_no_vat() {
+        // 0,01 zł × 23 % = 0,23 gr, rounded to 0.
+        let doc = document_with(vec![line(1, 1)]);
+        assert_eq!(doc.totals_by_rate(), vec![rate_row(23, 1, 0, 1)]);
+        assert_eq!(doc.total_gross(), Money(1));
+    }
+
+    #[test]
+    fn vat_is_rounded_per_line_not_per_unit() {
+        // One line of 3 × 33,33 zł: net 99,99 zł, VAT 22,9977 zł → 23,00 zł.
+        let one_line = document_with(vec![line(3333, 3)]);
+        assert_eq!(
+            one_line.totals_by_rate(),
+            vec![rate_row(23, 9999, 2300, 12299)]
+        );
+        // Three lines of 33,33 zł: VAT 7,6659 zł → 7,67 zł each, 23,01 zł in all.
+        let three_lines = document_with(vec![line(3333, 1), line(3333, 1), line(3333, 1)]);
+        assert_eq!(
+            three_lines.totals_by_rate(),
+            vec![rate_row(23, 9999, 2301, 12300)]
+        );
+        assert_eq!(three_lines.total_vat(), Money(2301));
+    }
+
+    #[test]
+    fn each_vat_rate_has_its_own_row_and_the_rows_add_up() {
+        let doc = document_with(vec![
+            at_rate(4900, 1, 23), // 49,00 + 11,27 = 60,27
+            at_rate(10000, 1, 0), // 100,00 + 0,00
+            at_rate(4999, 1, 8),  // 49,99 + 3,9992 → 4,00 = 53,99
+            at_rate(1050, 2, 23), // 21,00 + 4,83 = 25,83
+        ]);
+        let rows = doc.totals_by_rate();
+        assert_eq!(
+            rows,
+            vec![
+                rate_row(0, 10000, 0, 10000),
+                rate_row(8, 4999, 400, 5399),
+                rate_row(23, 7000, 1610, 8610),
+            ]
+        );
+        let sum = |f: fn(&RateTotals) -> Money| rows.iter().map(f).sum::<Money>();
+        assert_eq!(sum(|r| r.net), doc.total_net());
+        assert_eq!(sum(|r| r.vat), doc.total_vat());
+        assert_eq!(sum(|r| r.gross), doc.total_gross());
+        assert_eq!(doc.total_gross(), Money(24009));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Pure types and rules of the panel: no I/O, the clock is always a parameter.
 
 pub mod account;
+pub mod bank;
 pub mod billing;
 pub mod credit;
 pub mod email;
@@ -9,6 +10,7 @@ pub mod login;
 pub mod money;
 pub mod nip;
 pub mod notifications;
+pub mod seller;
 pub mod service;
 pub mod time;
 pub mod top_up;

@@ -98,6 +98,7 @@ pub fn renewal_proforma_message(
     proforma: &Document,
 ) -> NewMessage {
     let link = format!("{base_url}/faktury/{}", proforma.id);
+    let pdf = format!("{link}.pdf");
     let due = proforma.due_on.map(format_date).unwrap_or_default();
     let subject = format!("Proforma {} do zapłaty", proforma.number);
     let items: Vec<&str> = proforma
@@ -110,7 +111,8 @@ pub fn renewal_proforma_message(
          wystawiliśmy proformę {number} na kwotę {total} brutto, płatną do {due}.\n\n\
          {items}\n\n\
          Tytuł przelewu: {number} {reference}\n\
-         Szczegóły i płatność: {link}\n\n\
+         Szczegóły i płatność: {link}\n\
+         Proforma w PDF: {pdf}\n\n\
          Po zaksięgowaniu wpłaty wystawimy fakturę VAT i przedłużymy usługę.\n",
         number = proforma.number,
         total = proforma.total_gross(),
@@ -124,7 +126,7 @@ pub fn renewal_proforma_message(
             p { "wystawiliśmy proformę " strong { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " brutto, płatną do " (due) "." }
             ul { @for item in &items { li { (item) } } }
             p { "Tytuł przelewu: " code { (proforma.number) " " (account.transfer_title()) } }
-            p { a href=(link) { "Zobacz proformę i zapłać" } }
+            p { a href=(link) { "Zobacz proformę i zapłać" } " · " a href=(pdf) { "Pobierz proformę (PDF)" } }
         },
     );
     NewMessage {
@@ -203,11 +205,13 @@ pub fn payment_received_message(
         return top_up_received_message(base_url, account, invoice);
     }
     let link = format!("{base_url}/faktury/{}", invoice.id);
+    let pdf = format!("{link}.pdf");
     let subject = format!("Dziękujemy za płatność — faktura {}", invoice.number);
     let text = format!(
         "Dzień dobry,\n\n\
          dziękujemy za wpłatę {total}. Wystawiliśmy fakturę VAT {number} z dnia {date}.\n\
-         Faktura: {link}\n",
+         Faktura: {link}\n\
+         Faktura w PDF: {pdf}\n",
         total = invoice.total_gross(),
         number = invoice.number,
         date = format_timestamp(invoice.issued_at),
@@ -217,7 +221,7 @@ pub fn payment_received_message(
         html! {
             p { "Dzień dobry," }
             p { "dziękujemy za wpłatę " strong { (invoice.total_gross()) } ". Wystawiliśmy fakturę VAT " strong { (invoice.number) } "." }
-            p { a href=(link) { "Zobacz fakturę" } }
+            p { a href=(link) { "Zobacz fakturę" } " · " a href=(pdf) { "Pobierz fakturę (PDF)" } }
         },
     );
     NewMessage {
@@ -236,6 +240,7 @@ pub fn top_up_received_message(
     confirmation: &Document,
 ) -> NewMessage {
     let link = format!("{base_url}/faktury/{}", confirmation.id);
+    let pdf = format!("{link}.pdf");
     let subject = format!(
         "Dziękujemy za wpłatę — potwierdzenie {}",
         confirmation.number
@@ -244,6 +249,7 @@ pub fn top_up_received_message(
         "Dzień dobry,\n\n\
          dziękujemy za wpłatę {total}. Kwota zasiliła saldo przedpłat Twojego konta.\n\
          Potwierdzenie wpłaty {number} z dnia {date}: {link}\n\
+         PDF: {pdf}\n\
          Fakturę VAT wystawimy, gdy saldo opłaci usługę.\n",
         total = confirmation.total_gross(),
         number = confirmation.number,
@@ -255,7 +261,7 @@ pub fn top_up_received_message(
             p { "Dzień dobry," }
             p { "dziękujemy za wpłatę " strong { (confirmation.total_gross()) } ". Kwota zasiliła saldo przedpłat Twojego konta." }
             p { "Potwierdzenie wpłaty " strong { (confirmation.number) } ". Fakturę VAT wystawimy, gdy saldo opłaci usługę." }
-            p { a href=(link) { "Zobacz potwierdzenie wpłaty" } }
+            p { a href=(link) { "Zobacz potwierdzenie wpłaty" } " · " a href=(pdf) { "Pobierz PDF" } }
         },
     );
     NewMessage {
@@ -275,6 +281,7 @@ pub fn credit_note_message(
     invoice: &Document,
 ) -> NewMessage {
     let link = format!("{base_url}/faktury/{}", credit_note.id);
+    let pdf = format!("{link}.pdf");
     let amount = crate::domain::Money(-credit_note.total_gross().0);
     let subject = format!("Wystawiliśmy fakturę korygującą {}", credit_note.number);
     let reason = credit_note.reason.as_deref().unwrap_or_default();
@@ -290,7 +297,8 @@ pub fn credit_note_message(
          wystawiliśmy fakturę korygującą {number} do faktury {invoice} na kwotę {amount} brutto.\n\
          Przyczyna korekty: {reason}\n\n\
          {destination}\n\
-         Faktura korygująca: {link}\n",
+         Faktura korygująca: {link}\n\
+         PDF: {pdf}\n",
         number = credit_note.number,
         invoice = invoice.number,
     );
@@ -302,7 +310,7 @@ pub fn credit_note_message(
                 (invoice.number) " na kwotę " strong { (amount) } " brutto." }
             p { "Przyczyna korekty: " (reason) }
             p { (destination) }
-            p { a href=(link) { "Zobacz fakturę korygującą" } }
+            p { a href=(link) { "Zobacz fakturę korygującą" } " · " a href=(pdf) { "Pobierz PDF" } }
         },
     );
     NewMessage {

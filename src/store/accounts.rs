@@ -91,6 +91,18 @@ impl Store {
         })
     }
 
+    /// A new name for the account (Dane abonenta): documents issued before keep their buyer.
+    pub fn rename_account(&self, account_id: u64, name: &str) -> Result<Account> {
+        self.write(|tx| {
+            let mut accounts = tx.open_table(ACCOUNTS)?;
+            let mut account: Account =
+                get(&accounts, account_id)?.ok_or(StoreError::NotFound("account"))?;
+            account.name = name.to_string();
+            put(&mut accounts, account_id, &account)?;
+            Ok(account)
+        })
+    }
+
     pub fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
         let tx = self.read()?;
         let Some(id) = tx

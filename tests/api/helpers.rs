@@ -79,6 +79,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         outbox_retention_days: 30,
         legacy_url: "https://stary-panel.example.com/".into(),
         bank_account: "PL 61 1090 1014 0000 0712 1981 2874".into(),
+        seller: panel::config::SellerArgs::default(),
         cookie_secure: None,
         trusted_proxies: options.trusted_proxies,
         max_connections: options.max_connections.unwrap_or(1024),

@@ -14,6 +14,7 @@ mod login;
 mod mail;
 mod operator;
 mod payments;
+mod pdf;
 mod phone;
 mod pulpit;
 mod security;

@@ -1,5 +1,6 @@
 //! Faktury: the account's documents and each one's page.
 
+use super::faktury_pdf::transfer_title;
 use super::uslugi::parse_id;
 use crate::domain::time::{format_date, format_timestamp, today};
 use crate::domain::words::amount_in_words;
@@ -24,7 +25,10 @@ fn documents_table(documents: &[Document], today: jiff::civil::Date) -> Markup {
                 } }
                 tbody { @for d in documents {
                     tr {
-                        td { a href={ "/faktury/" (d.id) } { (d.number) } }
+                        td {
+                            a href={ "/faktury/" (d.id) } { (d.number) } " "
+                            a.pdf href={ "/faktury/" (d.id) ".pdf" } download aria-label={ "Pobierz PDF " (d.number) } { "PDF" }
+                        }
                         td data-label="Rodzaj" { (d.kind.label()) }
                         td data-label="Data" { (format_timestamp(d.issued_at)) }
                         td data-label="Termin" { (d.due_on.map(format_date).unwrap_or_default()) }
@@ -145,6 +149,9 @@ pub async fn view_faktury_get(
 
 #[handler]
 pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
+    if let Some(id) = id.strip_suffix(".pdf") {
+        return super::faktury_pdf::faktura_pdf(&ctx, &auth, id).await;
+    }
     if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
@@ -154,16 +161,24 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
         .store
         .document_of_account(auth.account().id, id)?
         .ok_or(AppError::NotFound)?;
+    let pdf = format!("/faktury/{}.pdf", document.id);
     let today = today(ctx.now());
     let related = related_documents(&ctx, &auth, &document)?;
     let body = html! {
+        p.actions.no-print { a.button.secondary href=(pdf) download { "Pobierz PDF" } }
         section.block {
             dl.details {
                 div { dt { "Status" } dd #status-dokumentu { (document.status_label(today)) } }
                 (correction_details(&document, &related))
                 div { dt { "Data wystawienia" } dd { (format_timestamp(document.issued_at)) } }
+                div { dt { "Data sprzedaży" } dd { (format_date(crate::domain::time::today(document.issued_at))) } }
                 @if let Some(due) = document.due_on { div { dt { "Termin płatności" } dd { (format_date(due)) } } }
-                div { dt { "Nabywca" } dd {
+                div { dt { "Sprzedawca" } dd #sprzedawca {
+                    (ctx.state.seller.name) br;
+                    "NIP " (ctx.state.seller.nip) br;
+                    (ctx.state.seller.address)
+                } }
+                div { dt { "Nabywca" } dd #nabywca {
                     (document.buyer.name) br;
                     @if let Some(nip) = &document.buyer.nip { "NIP " (nip) br; }
                     (document.buyer.address.one_line())
@@ -193,8 +208,8 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 h2 { "Zapłać przelewem" }
                 dl.details {
                     div { dt { "Kwota" } dd { strong { (document.total_gross()) } } }
-                    div { dt { "Numer rachunku" } dd { code { (ctx.state.config.args.bank_account) } } }
-                    div { dt { "Tytuł przelewu" } dd { code { (document.number) " " (auth.account().transfer_title()) } } }
+                    div { dt { "Numer rachunku" } dd { code { (ctx.state.seller.bank_account) } } }
+                    div { dt { "Tytuł przelewu" } dd { code { (transfer_title(&document, auth.account())) } } }
                 }
                 @if document.top_up {
                     p.muted { "Po zaksięgowaniu wpłaty kwota zasili saldo przedpłat, a my wystawimy potwierdzenie wpłaty." }
@@ -206,7 +221,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 }
             }
         }
-        p { a href="/faktury" { "Wszystkie dokumenty" } }
+        p.no-print { a href="/faktury" { "Wszystkie dokumenty" } }
     };
     let title = format!("{} {}", document.kind.label(), document.number);
     Ok(ctx.page(&auth, &title, Nav::Faktury, body))

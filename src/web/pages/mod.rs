@@ -2,6 +2,7 @@
 
 mod demo;
 mod faktury;
+mod faktury_pdf;
 mod konto;
 mod logowanie;
 mod odnawianie;

@@ -96,7 +96,7 @@ fn platnosci_page(ctx: &Ctx, auth: &Auth, typed: &str, error: Option<&str>) -> W
                 div { dt { "Po terminie" } dd { (status.overdue) } }
                 div { dt { "Saldo przedpłat" } dd #saldo { (status.prepaid) } }
             }
-            p { "Przelewy kieruj na rachunek " code { (ctx.state.config.args.bank_account) }
+            p { "Przelewy kieruj na rachunek " code { (ctx.state.seller.bank_account) }
                 ", w tytule podając numer proformy i identyfikator konta " code { (auth.account().transfer_title()) } "." }
         }
         section.block #do-zaplaty-lista {

@@ -16,10 +16,9 @@ use poem::web::{Form, Path};
 use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 
-/// The host's bank account that transfers go to (one place to read it: seller settings may
-/// take it over).
-fn bank_account(ctx: &Ctx) -> &str {
-    &ctx.state.config.args.bank_account
+/// The host's bank account that transfers go to (the seller settings, validated at start).
+fn bank_account(ctx: &Ctx) -> &crate::domain::bank::BankAccount {
+    &ctx.state.seller.bank_account
 }
 
 /// An amount as a bank form takes it: `1234,50`, no spaces, no currency.
@@ -64,7 +63,7 @@ pub async fn view_zaplac_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
             h2 { "Przelew" }
             dl.details {
                 div { dt { "Kwota" } dd { strong #kwota { (total) } " " (copy_button(&plain_amount(total), "kwotę")) } }
-                div { dt { "Numer rachunku" } dd { code #rachunek { (bank_account(&ctx)) } " " (copy_button(bank_account(&ctx), "numer rachunku")) } }
+                div { dt { "Numer rachunku" } dd { code #rachunek { (bank_account(&ctx)) } " " (copy_button(bank_account(&ctx).nrb(), "numer rachunku")) } }
                 div { dt { "Tytuł przelewu" } dd { code #tytul { (title) } " " (copy_button(&title, "tytuł przelewu")) } }
                 @if let Some(due) = proforma.due_on { div { dt { "Termin płatności" } dd { (format_date(due)) } } }
             }
