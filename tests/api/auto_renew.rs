@@ -159,6 +159,7 @@ async fn auto_renew_without_enough_balance_issues_and_e_mails_one_proforma() {
     let report = app.run_auto_renew();
 
     assert_eq!((report.paid, report.emailed), (0, 1), "{report:?}");
+    assert!(report.queued_mail(), "the mailer is woken for the proforma");
     let proforma = app.renewal_of("inny@example.com", id);
     assert_eq!(proforma.total_gross(), Money(6027));
     assert_eq!(app.mail_about(&proforma.number), 1, "one proforma e-mail");
@@ -182,7 +183,17 @@ async fn auto_renew_run_twice_the_same_day_does_nothing_the_second_time() {
 
     let second = app.run_auto_renew();
 
-    assert_eq!((second.paid, second.emailed), (0, 0), "{second:?}");
+    assert_eq!(
+        second,
+        Report {
+            paid: 0,
+            emailed: 0,
+            skipped: 1,
+            failed: 0
+        },
+        "the e-mailed proforma awaits payment; the paid service is no longer due"
+    );
+    assert!(first.queued_mail() && !second.queued_mail());
     assert_eq!(
         app.documents_of(ABONENT).len() + app.documents_of("inny@example.com").len(),
         documents,

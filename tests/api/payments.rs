@@ -168,7 +168,10 @@ async fn odnow_then_zaplac_z_salda_issues_the_invoice_extends_the_service_and_se
         panel::domain::transfer::transfer_title(account)
     );
     assert!(page.contains(&title), "the transfer title: {title}");
-    assert!(page.contains("PL61 1090 1014 0000 0712 1981 2874"), "grouped as banks print it");
+    assert!(
+        page.contains("PL61 1090 1014 0000 0712 1981 2874"),
+        "grouped as banks print it"
+    );
     assert!(
         page.contains("data-copy-text=\"61109010140000071219812874\""),
         "Kopiuj gives the 26 digits a bank form takes"
