@@ -345,6 +345,12 @@ mod tests {
             credit_lines(&fv, &[], Some(Money(6028))),
             Err(CreditError::TooMuch { left: Money(6027) })
         );
+        let all_of_it = credit_lines(&fv, &[], Some(Money(6027))).unwrap_or_default();
+        assert_eq!(
+            credit_note(12, &fv, all_of_it).total_gross(),
+            Money(-6027),
+            "exactly what is left may be credited"
+        );
         assert_eq!(
             credit_lines(&fv, std::slice::from_ref(&note), Some(Money(1))),
             Err(CreditError::TooMuch { left: Money::ZERO })
