@@ -288,6 +288,22 @@ mod tests {
     }
 
     #[test]
+    fn the_leftover_grosz_goes_to_the_larger_remainder_even_of_the_smaller_rate() {
+        // 1,00 of 123,00 (23 %) + 54,00 (8 %): 0,6949 and 0,3051 → 0,69 and 0,30 leave one grosz,
+        // and 0,3051's remainder is the larger: 0,69 at 23 % and 0,31 at 8 %.
+        let fv = invoice(vec![line(10_000, 23), line(5_000, 8)]);
+        let lines = credit_lines(&fv, &[], Some(Money(100))).unwrap_or_default();
+        let gross_at = |rate: u32| -> Money {
+            lines
+                .iter()
+                .filter(|l| l.vat_percent == rate)
+                .map(Line::gross)
+                .sum()
+        };
+        assert_eq!((gross_at(23), gross_at(8)), (Money(-69), Money(-31)));
+    }
+
+    #[test]
     fn a_vat_one_line_cannot_carry_goes_on_a_second_small_line() {
         // 0,13 zł at 23 %: net 13 × 100 / 123 = 10,57 → 11 gr, VAT 2 gr; one line of net 11 gr
         // would have VAT round(2,53) = 3 gr, so the net is written as 10 + 1 gr (VAT 2 + 0).
