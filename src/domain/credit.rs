@@ -301,6 +301,9 @@ mod tests {
                 .sum()
         };
         assert_eq!((gross_at(23), gross_at(8)), (Money(-69), Money(-31)));
+        // One grosz cannot be split: the rate with the larger share takes it, the other none.
+        let one = credit_lines(&fv, &[], Some(Money(1))).unwrap_or_default();
+        assert_eq!(nets_and_vat(&one), [(23, Money(-1), Money::ZERO)]);
     }
 
     #[test]
