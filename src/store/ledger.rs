@@ -312,5 +312,18 @@ mod tests {
             store.ledger_of_account(account).map(|l| l.len()).ok(),
             Some(1)
         );
+        let grosz = store.write(|tx| post(tx, account, EntryKind::Deposit, Money(1), None, now));
+        assert!(grosz.is_ok());
+        let exact = store.pay_from_balance(account, document.id, "k2", now, &receipt);
+        assert!(
+            matches!(
+                exact,
+                Ok(BalancePayment::Paid {
+                    balance: Money::ZERO,
+                    ..
+                })
+            ),
+            "a balance of exactly the total pays it: {exact:?}"
+        );
     }
 }
