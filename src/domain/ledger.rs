@@ -154,6 +154,16 @@ mod tests {
             entry(CEILING, EntryKind::Deposit, 1),
             Err(LedgerError::Overflow)
         );
+        // The ceiling is a thousand times the largest amount: 100 000 000 000,00 zł.
+        let top = 10_000_000_000_000;
+        assert_eq!(
+            entry(top - 1, EntryKind::Deposit, 1).map(|e| e.balance_after),
+            Ok(Money(top))
+        );
+        assert_eq!(
+            entry(top, EntryKind::Deposit, 1),
+            Err(LedgerError::Overflow)
+        );
     }
 
     #[test]
