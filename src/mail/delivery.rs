@@ -35,6 +35,11 @@ pub struct Mailer {
     from: Mailbox,
 }
 
+/// The domain of the sender's address: the right part of every Message-ID.
+fn domain_of(from: &Mailbox) -> &str {
+    from.email.domain()
+}
+
 impl Mailer {
     /// `smtp://` uses STARTTLS (required), except to a relay on loopback, which may be plain;
     /// `smtps://` uses TLS from the first byte. Credentials come from the URL's user and password.
@@ -98,7 +103,8 @@ impl Mailer {
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&message.subject)
+            .subject(super::header_safe(&message.subject))
+            .message_id(Some(message.message_id_at(domain_of(&self.from))))
             .multipart(MultiPart::alternative_plain_html(
                 message.text.clone(),
                 message.html.clone(),

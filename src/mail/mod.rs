@@ -11,6 +11,14 @@ use crate::store::{LoginRequest, NewMessage, Receipt};
 use jiff::Timestamp;
 use maud::{Markup, html};
 
+/// Text for a header (a subject, a display name): control characters, CR and LF above all,
+/// become spaces, so user-controlled text cannot end the header and start another.
+pub fn header_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 fn wrap(title: &str, body: Markup) -> String {
     html! {
         (maud::DOCTYPE)

@@ -48,6 +48,27 @@ pub struct OutboxMessage {
     /// See `NewMessage::secret`; once delivered (or dead) `text` and `html` are empty.
     #[serde(default)]
     pub secret: bool,
+    /// The left part of the Message-ID, fixed when the row is written, so every attempt (also a
+    /// resend after a crash) carries the same Message-ID and the receiving side can tell a repeat.
+    #[serde(default)]
+    pub message_id: String,
+}
+
+impl OutboxMessage {
+    /// The Message-ID header of this row at `domain` (the sender's domain), with its brackets.
+    /// Rows written before Message-IDs were stored get one derived from the id and creation time.
+    pub fn message_id_at(&self, domain: &str) -> String {
+        let domain: String = domain.chars().filter(|c| !c.is_control()).collect();
+        if self.message_id.is_empty() {
+            format!(
+                "<outbox-{}.{}@{domain}>",
+                self.id,
+                self.created_at.as_second()
+            )
+        } else {
+            format!("<{}@{domain}>", self.message_id)
+        }
+    }
 }
 
 /// Transient failures are retried this many times in all before the message is dead.
@@ -62,6 +83,10 @@ pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp
         text: message.text,
         html: message.html,
         secret: message.secret,
+        message_id: format!(
+            "outbox-{id}.{}",
+            crate::random::hex(&crate::random::bytes::<8>())
+        ),
         created_at: now,
         delivery: Delivery::Pending {
             attempts: 0,
