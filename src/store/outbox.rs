@@ -231,3 +231,78 @@ impl Store {
         })
     }
 }
+
+/// Which messages the operator lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboxFilter {
+    All,
+    Pending,
+    Dead,
+}
+
+/// What `retry_dead_message` did.
+#[derive(Debug)]
+pub enum RetryOutcome {
+    /// Pending again, due at once, its tries counted from zero.
+    Requeued(OutboxMessage),
+    NotFound,
+    /// Only a dead message can be retried; this one is pending or was delivered.
+    NotDead(Delivery),
+    /// A dead login message: its code left the database when it died, and is expired anyway.
+    BodyGone,
+}
+
+impl Store {
+    /// Messages for the operator: pending ones in the order they fall due (from the due index),
+    /// otherwise the newest first, at most `limit`.
+    pub fn list_outbox(&self, filter: OutboxFilter, limit: usize) -> Result<Vec<OutboxMessage>> {
+        let tx = self.read()?;
+        let outbox = tx.open_table(OUTBOX)?;
+        let mut list = Vec::new();
+        if filter == OutboxFilter::Pending {
+            for entry in tx.open_table(OUTBOX_DUE)?.iter()?.take(limit) {
+                let (key, _) = entry?;
+                if let Some(message) = get(&outbox, key.value().1)? {
+                    list.push(message);
+                }
+            }
+            return Ok(list);
+        }
+        for row in outbox.iter()?.rev() {
+            if list.len() == limit {
+                break;
+            }
+            let message: OutboxMessage = decode(row?.1.value())?;
+            if filter == OutboxFilter::All || matches!(message.delivery, Delivery::Dead { .. }) {
+                list.push(message);
+            }
+        }
+        Ok(list)
+    }
+
+    /// Puts a dead message back in the queue, due at `now` with its tries reset; nothing changes
+    /// for any other message.
+    pub fn retry_dead_message(&self, id: u64, now: Timestamp) -> Result<RetryOutcome> {
+        self.write_unseen(|tx| {
+            let mut outbox = tx.open_table(OUTBOX)?;
+            let Some(mut message): Option<OutboxMessage> = get(&outbox, id)? else {
+                return Ok(RetryOutcome::NotFound);
+            };
+            let Delivery::Dead { error } = &message.delivery else {
+                return Ok(RetryOutcome::NotDead(message.delivery));
+            };
+            if message.secret {
+                return Ok(RetryOutcome::BodyGone);
+            }
+            message.delivery = Delivery::Pending {
+                attempts: 0,
+                last_error: Some(error.clone()),
+                due_at: now.as_second(),
+            };
+            put(&mut outbox, id, &message)?;
+            tx.open_table(OUTBOX_DUE)?
+                .insert((now.as_second(), id), ())?;
+            Ok(RetryOutcome::Requeued(message))
+        })
+    }
+}

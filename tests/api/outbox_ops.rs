@@ -82,3 +82,174 @@ async fn two_attempts_of_one_message_carry_the_same_message_id() {
     assert_eq!(message_id_of(&attempts[0]), expected);
     assert_eq!(message_id_of(&attempts[1]), expected);
 }
+
+/// The outbox once every message in it satisfies `until` (at least `count` messages).
+async fn outbox_when(
+    app: &TestApp,
+    count: usize,
+    until: impl Fn(&Delivery) -> bool,
+) -> Vec<OutboxMessage> {
+    for _ in 0..400 {
+        let all = app.state.store.outbox_messages(100).unwrap();
+        if all.len() >= count && all.iter().all(|m| until(&m.delivery)) {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let all: Vec<_> = app
+        .state
+        .store
+        .outbox_messages(100)
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.id, m.subject, m.delivery))
+        .collect();
+    panic!("the outbox did not settle: {all:?}");
+}
+
+fn is_pending(d: &Delivery) -> bool {
+    matches!(d, Delivery::Pending { attempts: 1.., .. })
+}
+
+fn is_sent(d: &Delivery) -> bool {
+    matches!(d, Delivery::Sent { .. })
+}
+
+#[tokio::test]
+async fn the_operator_lists_waiting_messages_without_their_bodies() {
+    let smtp = SmtpServer::start(vec![]).await;
+    smtp.stop().await;
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        smtp: Some(smtp.clone()),
+        ..Default::default()
+    })
+    .await;
+    app.request_code("abonent@example.com").await;
+    let rows = outbox_when(&app, 3, is_pending).await;
+    let login = rows
+        .iter()
+        .find(|m| m.subject.starts_with("Kod logowania"))
+        .unwrap();
+    let code: String = login
+        .text
+        .split("Kod logowania do Panelu klienta: ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(code.len(), 6);
+
+    let listed = app.admin_ok(&["outbox", "--pending"]).await;
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with(&format!("{}\t", login.id)))
+        .unwrap_or_else(|| panic!("the login message is not listed: {listed}"));
+    assert!(line.contains("abonent@example.com\tKod logowania do Panelu klienta\tpending\t1\t"));
+    assert!(
+        line.contains("onnection"),
+        "the last error names the refused connection: {line}"
+    );
+    assert!(!listed.contains(&code), "a login code is shown: {listed}");
+    assert!(
+        !listed.contains("/logowanie/link/"),
+        "a login link is shown"
+    );
+    assert_eq!(listed.lines().count(), 4, "a header and three messages");
+    assert_eq!(
+        app.admin_ok(&["outbox", "--dead"]).await.trim(),
+        "no messages"
+    );
+}
+
+#[tokio::test]
+async fn an_smtp_server_down_and_back_loses_nothing_and_sends_each_message_once() {
+    let smtp = SmtpServer::start(vec![]).await;
+    smtp.stop().await;
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        smtp: Some(smtp.clone()),
+        ..Default::default()
+    })
+    .await;
+    app.request_code("abonent@example.com").await;
+    let waiting = outbox_when(&app, 3, is_pending).await;
+    assert!(smtp.attempts.lock().unwrap().is_empty());
+
+    smtp.restart().await;
+    // A 4xx on the next try is transient too: retried, not dead.
+    smtp.failures
+        .lock()
+        .unwrap()
+        .push("421 4.7.0 Try again later");
+    for _ in 0..3 {
+        app.clock.advance(SignedDuration::from_secs(25));
+        app.state.wake_mailer();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let sent = outbox_when(&app, 3, is_sent).await;
+    assert_eq!(sent.len(), waiting.len());
+    let received: Vec<String> = smtp.messages().iter().map(|m| message_id_of(m)).collect();
+    assert_eq!(received.len(), 3, "each message once: {received:?}");
+    for row in &sent {
+        let id = format!("<{}@example.net>", row.message_id);
+        assert_eq!(received.iter().filter(|r| **r == id).count(), 1);
+    }
+    assert_eq!(login_attempts(&smtp).len(), 2, "refused with 421 once");
+}
+
+#[tokio::test]
+async fn a_permanent_failure_is_dead_and_outbox_retry_sends_it_again() {
+    let smtp = SmtpServer::start(vec![]).await;
+    smtp.refused
+        .lock()
+        .unwrap()
+        .push(("@".into(), "550 5.1.1 No such user"));
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        smtp: Some(smtp.clone()),
+        ..Default::default()
+    })
+    .await;
+    let dead = outbox_when(&app, 2, |d| matches!(d, Delivery::Dead { .. })).await;
+    let listed = app.admin_ok(&["outbox", "--dead"]).await;
+    assert!(listed.contains("No such user"), "{listed}");
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    smtp.refused.lock().unwrap().clear();
+
+    let retried = app
+        .admin_ok(&["outbox", "retry", &dead[0].id.to_string()])
+        .await;
+    assert!(retried.contains("queued again"), "{retried}");
+    let row = row_when(&app, dead[0].id, is_sent).await;
+    assert_eq!(smtp.messages().len(), 1, "only the retried one");
+    assert_eq!(
+        message_id_of(&smtp.messages()[0]),
+        format!("<{}@example.net>", row.message_id)
+    );
+    let still_dead = app.state.store.outbox_message(dead[1].id).unwrap().unwrap();
+    assert!(matches!(still_dead.delivery, Delivery::Dead { .. }));
+
+    for (id, says) in [
+        (dead[0].id.to_string(), "was delivered"),
+        ("999".to_string(), "no message 999"),
+    ] {
+        let refused = app.admin(&["outbox", "retry", &id]).await;
+        assert!(!refused.status.success());
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(stderr.contains("nothing changed"), "{stderr}");
+    }
+    assert_eq!(smtp.messages().len(), 1, "nothing sent again");
+    assert!(app.state.store.next_due().unwrap().is_none());
+}
+
+async fn row_when(app: &TestApp, id: u64, until: fn(&Delivery) -> bool) -> OutboxMessage {
+    for _ in 0..200 {
+        if let Some(row) = app.state.store.outbox_message(id).unwrap()
+            && until(&row.delivery)
+        {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("message {id} did not reach the expected state");
+}
