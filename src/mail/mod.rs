@@ -2,6 +2,7 @@
 //! and the worker that delivers the outbox after commit.
 
 mod delivery;
+pub mod template;
 
 pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};
 
