@@ -68,12 +68,13 @@ impl Mail {
         self.push(plain, html)
     }
 
-    /// Something to copy or type (a login code): large in HTML, on its own in the text.
-    pub fn big(self, value: &str) -> Mail {
+    /// Something to copy or type (a login code): large in HTML, "label: value" in the text.
+    pub fn big(self, label: &str, value: &str) -> Mail {
         let html = html! {
+            p { (label) ":" }
             p style="font-size: 2em; letter-spacing: 0.2em; font-weight: bold" { (value) }
         };
-        self.push(value.to_string(), html)
+        self.push(format!("{label}: {value}"), html)
     }
 
     pub fn list<S: AsRef<str>>(self, items: &[S]) -> Mail {
