@@ -87,11 +87,12 @@ impl Mail {
         self.push(plain, html)
     }
 
-    /// Links on one line in HTML; in the text each as "label: URL" on its own line.
+    /// Links on one line in HTML; in the text each label with its URL alone on the next line
+    /// (clickable in plain-text clients and the demo mailbox, however long).
     pub fn links(self, links: &[(&str, &str)]) -> Mail {
         let plain = links
             .iter()
-            .map(|(label, url)| format!("{label}: {url}"))
+            .map(|(label, url)| format!("{label}:\n{url}"))
             .collect::<Vec<_>>()
             .join("\n");
         let html = html! {
@@ -108,7 +109,7 @@ impl Mail {
         let html = html! {
             p { a href=(url) style="display: inline-block; padding: 0.6em 1.2em; background: #1d4ed8; color: #ffffff; text-decoration: none; border-radius: 4px; font-weight: bold" { (label) } }
         };
-        self.push(format!("{label}: {url}"), html)
+        self.push(format!("{label}:\n{url}"), html)
     }
 
     /// The finished message to `to`; `secret` as in `NewMessage::secret`.
