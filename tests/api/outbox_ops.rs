@@ -300,3 +300,62 @@ async fn row_when(app: &TestApp, id: u64, until: fn(&Delivery) -> bool) -> Outbo
     }
     panic!("message {id} did not reach the expected state");
 }
+
+#[tokio::test]
+async fn a_service_name_with_markup_arrives_escaped_in_the_html_of_its_e_mail() {
+    let app = crate::helpers::spawn_app().await;
+    app.admin_ok(&[
+        "create-account",
+        "--email",
+        "nowy@firma.pl",
+        "--name",
+        "Firma <b>Nowa</b>",
+    ])
+    .await;
+    let plan = app
+        .admin_ok(&[
+            "add-plan",
+            "--kind",
+            "domain",
+            "--name",
+            "Domena .eu",
+            "--price",
+            "39,00",
+        ])
+        .await;
+    let plan_id = plan.split_whitespace().nth(2).unwrap().to_string();
+    let expires = panel::domain::time::add_days(panel::domain::time::today(app.clock.now()), 10);
+    let name = "<script>alert(1)</script>.eu";
+    app.admin_ok(&[
+        "add-service",
+        "--account-of",
+        "nowy@firma.pl",
+        "--plan",
+        &plan_id,
+        "--name",
+        name,
+        "--expires",
+        &expires.to_string(),
+    ])
+    .await;
+    app.log_in("nowy@firma.pl").await;
+    let id = app.service_id("nowy@firma.pl", name);
+    app.renew_htmx(id).await;
+    let mail = app
+        .next_mail("nowy@firma.pl", "wystawiliśmy proformę")
+        .await;
+    let (text, html) = mail.split_once("Content-Type: text/html").unwrap();
+    assert!(
+        text.contains(name),
+        "the plain text shows the name as it is"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;.eu"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "{html}");
+    assert!(
+        html.contains("display: inline-block") && html.contains("Zobacz proformę i zapłać"),
+        "the proforma's action is the template's button"
+    );
+}
