@@ -359,3 +359,134 @@ async fn a_service_name_with_markup_arrives_escaped_in_the_html_of_its_e_mail() 
         "the proforma's action is the template's button"
     );
 }
+
+/// `panel serve` (the real binary) on `data_dir`, delivering through `smtp`.
+/// Waits until it answers on its admin socket (an admin command before that would open the
+/// database itself, and the starting panel would find it taken).
+async fn serve(data_dir: &std::path::Path, smtp: &SmtpServer) -> tokio::process::Child {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .arg("--smtp-url")
+        .arg(format!("smtp://127.0.0.1:{}", smtp.port))
+        .args(["--mail-from", "Panel klienta <panel@example.net>"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(data_dir.with_extension("log")).unwrap())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let socket = panel::admin::socket_path(data_dir);
+    for _ in 0..600 {
+        if tokio::net::UnixStream::connect(&socket).await.is_ok() {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the panel did not start");
+}
+
+async fn kill_9(child: &mut tokio::process::Child) {
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_panel_killed_while_delivering_delivers_every_message_after_restart_at_most_twice() {
+    const MESSAGES: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    {
+        let store = panel::store::Store::open(&data_dir).unwrap();
+        let now = panel::clock::Clock::default().now();
+        panel::demo::seed_if_empty(&store, now, "http://127.0.0.1").unwrap();
+        let user = panel::domain::Email::parse("abonent@example.com").unwrap();
+        for i in 0..MESSAGES {
+            let compose = |_: panel::store::LoginRequest<'_>| panel::store::NewMessage {
+                to: "abonent@example.com".into(),
+                subject: format!("Wiadomość {i}"),
+                text: format!("Treść {i}"),
+                html: format!("<p>Treść {i}</p>"),
+                secret: false,
+            };
+            store.request_login(&user, now, &compose).unwrap();
+        }
+    }
+    let smtp = SmtpServer::start(vec![]).await;
+    *smtp.reply_delay.lock().unwrap() = Duration::from_millis(100);
+
+    let mut panel = serve(&data_dir, &smtp).await;
+    for _ in 0..600 {
+        if smtp.messages().len() >= MESSAGES / 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Killed while the server holds a message it has not yet confirmed.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    kill_9(&mut panel).await;
+    let before_restart = smtp.messages().len();
+    assert!(
+        before_restart > 0 && before_restart < MESSAGES,
+        "killed half-way: {before_restart}"
+    );
+
+    *smtp.reply_delay.lock().unwrap() = Duration::ZERO;
+    let mut panel = serve(&data_dir, &smtp).await;
+    let pending = |listed: &str| listed.trim() == "no messages";
+    let mut settled = false;
+    let mut last = String::new();
+    for _ in 0..600 {
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+            .arg("admin")
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .args(["outbox", "--pending"])
+            .output()
+            .await
+            .unwrap();
+        last = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if output.status.success() && pending(&last) {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    kill_9(&mut panel).await;
+    assert!(
+        settled,
+        "messages still pending after the restart: {last}\n{}",
+        std::fs::read_to_string(data_dir.with_extension("log")).unwrap_or_default()
+    );
+
+    let store = panel::store::Store::open(&data_dir).unwrap();
+    let rows = store.outbox_messages(1000).unwrap();
+    let received: Vec<String> = smtp.messages().iter().map(|m| message_id_of(m)).collect();
+    let mut twice = 0;
+    for row in &rows {
+        if !row.subject.starts_with("Wiadomość ") {
+            continue;
+        }
+        assert!(matches!(row.delivery, Delivery::Sent { .. }), "{row:?}");
+        let id = format!("<{}@example.net>", row.message_id);
+        let copies = received.iter().filter(|r| **r == id).count();
+        assert!(
+            (1..=2).contains(&copies),
+            "{} arrived {copies} times",
+            row.subject
+        );
+        twice += usize::from(copies == 2);
+    }
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.subject.starts_with("Wiadomość "))
+            .count(),
+        MESSAGES
+    );
+    eprintln!("killed after {before_restart} of {MESSAGES} messages; {twice} arrived twice");
+    assert!(twice <= 1, "only the message in flight at the kill repeats");
+}

@@ -16,6 +16,9 @@ pub struct SmtpServer {
     pub attempts: Arc<Mutex<Vec<String>>>,
     /// Recipients answered at RCPT with this reply (e.g. "550 5.1.1 No such user").
     pub refused: Arc<Mutex<Vec<(String, &'static str)>>>,
+    /// How long the end of DATA waits before its reply (the message is already kept): a slow
+    /// server, so a client can die between handing a message over and hearing it was taken.
+    pub reply_delay: Arc<Mutex<std::time::Duration>>,
     /// The accept loop and the open sessions: aborted by `stop`.
     tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
@@ -107,6 +110,8 @@ impl SmtpServer {
                         Some(reply) => format!("{reply}\r\n"),
                         None => {
                             self.received.lock().unwrap().push(message);
+                            let delay = *self.reply_delay.lock().unwrap();
+                            tokio::time::sleep(delay).await;
                             "250 OK queued\r\n".into()
                         }
                     }
