@@ -38,7 +38,7 @@ fn wrap(title: &str, body: Markup) -> String {
 pub fn login_code_message(base_url: &str, request: LoginRequest<'_>) -> NewMessage {
     let link = format!("{base_url}/logowanie/link/{}", request.link_token);
     Mail::new("Kod logowania do Panelu klienta")
-        .big("Kod logowania do Panelu klienta", &request.code)
+        .big("Kod logowania do Panelu klienta", request.code)
         .para([text("Kod jest ważny 10 minut i można go użyć jeden raz.")])
         .button("Zaloguj się przez link", &link)
         .para([text(
