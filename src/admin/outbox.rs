@@ -34,14 +34,11 @@ pub fn list(store: &Store, pending: bool, dead: bool) -> Result<String, String> 
 
 /// One message as a tab-separated line; tabs and line breaks in its fields become spaces.
 fn line(message: &OutboxMessage) -> String {
-    let (state, tries, error, next) = match &message.delivery {
+    let (state, error, next) = match &message.delivery {
         Delivery::Pending {
-            attempts,
-            last_error,
-            due_at,
+            last_error, due_at, ..
         } => (
             "pending".to_string(),
-            attempts.to_string(),
             last_error.clone().unwrap_or_default(),
             Timestamp::from_second(*due_at)
                 .map(format_timestamp)
@@ -51,16 +48,15 @@ fn line(message: &OutboxMessage) -> String {
             format!("sent {}", format_timestamp(*at)),
             String::new(),
             String::new(),
-            String::new(),
         ),
-        Delivery::Dead { error } => ("dead".into(), String::new(), error.clone(), String::new()),
+        Delivery::Dead { error } => ("dead".into(), error.clone(), String::new()),
     };
     let fields = [
         message.id.to_string(),
         message.to.clone(),
         message.subject.clone(),
         state,
-        tries,
+        message.tries.to_string(),
         error,
         next,
     ];

@@ -371,6 +371,8 @@ mod header_tests {
             },
             secret: false,
             message_id: "outbox-7.abc".into(),
+            tries: 0,
+            done_at: None,
         };
         assert_eq!(mailer.send(&message).await, Ok(()));
         let sent = std::fs::read_dir(dir.path())

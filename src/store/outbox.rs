@@ -52,6 +52,12 @@ pub struct OutboxMessage {
     /// resend after a crash) carries the same Message-ID and the receiving side can tell a repeat.
     #[serde(default)]
     pub message_id: String,
+    /// Delivery attempts recorded, whatever their outcome (the operator's "tries").
+    #[serde(default)]
+    pub tries: u32,
+    /// When it was delivered or given up: the retention period counts from here.
+    #[serde(default)]
+    pub done_at: Option<Timestamp>,
 }
 
 impl OutboxMessage {
@@ -87,6 +93,8 @@ pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp
             "outbox-{id}.{}",
             crate::random::hex(&crate::random::bytes::<8>())
         ),
+        tries: 0,
+        done_at: None,
         created_at: now,
         delivery: Delivery::Pending {
             attempts: 0,
@@ -173,9 +181,13 @@ impl Store {
                     }
                 }
             };
-            if message.secret && !matches!(message.delivery, Delivery::Pending { .. }) {
-                message.text.clear();
-                message.html.clear();
+            message.tries += 1;
+            if !matches!(message.delivery, Delivery::Pending { .. }) {
+                message.done_at = Some(now);
+                if message.secret {
+                    message.text.clear();
+                    message.html.clear();
+                }
             }
             put(&mut outbox, id, &message)?;
             Ok(message.delivery.clone())
@@ -212,7 +224,8 @@ impl Store {
             let done_at = match message.delivery {
                 Delivery::Pending { .. } => continue,
                 Delivery::Sent { at } => at,
-                Delivery::Dead { .. } => message.created_at,
+                // Rows from before `done_at` was kept: their creation, as then.
+                Delivery::Dead { .. } => message.done_at.unwrap_or(message.created_at),
             };
             if done_at < before {
                 old.push(id.value());
@@ -299,10 +312,96 @@ impl Store {
                 last_error: Some(error.clone()),
                 due_at: now.as_second(),
             };
+            message.tries = 0;
+            message.done_at = None;
             put(&mut outbox, id, &message)?;
             tx.open_table(OUTBOX_DUE)?
                 .insert((now.as_second(), id), ())?;
             Ok(RetryOutcome::Requeued(message))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        (dir, store)
+    }
+
+    fn queue(store: &Store, subject: &str, at: Timestamp) -> u64 {
+        let message = NewMessage {
+            to: "klient@example.com".into(),
+            subject: subject.into(),
+            text: "treść".into(),
+            html: "<p>treść</p>".into(),
+            secret: false,
+        };
+        store
+            .write_unseen(|tx| enqueue(tx, message, at))
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    const DAY: SignedDuration = SignedDuration::from_hours(24);
+
+    #[test]
+    fn a_dead_message_is_kept_for_the_retention_period_from_when_it_died() {
+        let (_dir, store) = store();
+        let created = Timestamp::UNIX_EPOCH + DAY * 20_000;
+        let id = queue(&store, "stara", created);
+        let died = created + DAY * 40;
+        let dead = store.mark_delivery(id, Err(("550 No such user".into(), true)), died);
+        assert!(matches!(dead, Ok(Delivery::Dead { .. })));
+        assert_eq!(store.purge_delivered_messages(died - DAY).ok(), Some(0));
+        assert!(store.outbox_message(id).is_ok_and(|m| m.is_some()));
+        assert_eq!(
+            store
+                .purge_delivered_messages(died + SignedDuration::from_secs(1))
+                .ok(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_retried_dead_message_is_due_at_once_with_its_tries_reset_and_listed_as_pending() {
+        let (_dir, store) = store();
+        let now = Timestamp::UNIX_EPOCH + DAY * 20_000;
+        let sent = queue(&store, "doręczona", now);
+        let dead = queue(&store, "odrzucona", now);
+        let _ = store.mark_delivery(sent, Ok(()), now);
+        let _ = store.mark_delivery(dead, Err(("451 later".into(), false)), now);
+        let _ = store.mark_delivery(dead, Err(("550 no".into(), true)), now);
+        let listed = |filter| {
+            store
+                .list_outbox(filter, 10)
+                .unwrap_or_default()
+                .iter()
+                .map(|m| (m.id, m.tries))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(listed(OutboxFilter::Dead), vec![(dead, 2)]);
+        assert_eq!(listed(OutboxFilter::Pending), vec![]);
+        assert_eq!(listed(OutboxFilter::All), vec![(dead, 2), (sent, 1)]);
+
+        let later = now + DAY;
+        let retried = store.retry_dead_message(dead, later);
+        assert!(matches!(retried, Ok(RetryOutcome::Requeued(_))));
+        assert_eq!(listed(OutboxFilter::Pending), vec![(dead, 0)]);
+        assert_eq!(store.next_due().ok().flatten(), Some(later));
+        assert!(matches!(
+            store.retry_dead_message(dead, later),
+            Ok(RetryOutcome::NotDead(Delivery::Pending { .. }))
+        ));
+        assert!(matches!(
+            store.retry_dead_message(sent, later),
+            Ok(RetryOutcome::NotDead(Delivery::Sent { .. }))
+        ));
+        assert!(matches!(
+            store.retry_dead_message(999, later),
+            Ok(RetryOutcome::NotFound)
+        ));
     }
 }
