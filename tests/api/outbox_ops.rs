@@ -395,23 +395,7 @@ async fn kill_9(child: &mut tokio::process::Child) {
 async fn a_panel_killed_while_delivering_delivers_every_message_after_restart_at_most_twice() {
     const MESSAGES: usize = 30;
     let dir = tempfile::tempdir().unwrap();
-    let data_dir = dir.path().join("data");
-    {
-        let store = panel::store::Store::open(&data_dir).unwrap();
-        let now = panel::clock::Clock::default().now();
-        panel::demo::seed_if_empty(&store, now, "http://127.0.0.1").unwrap();
-        let user = panel::domain::Email::parse("abonent@example.com").unwrap();
-        for i in 0..MESSAGES {
-            let compose = |_: panel::store::LoginRequest<'_>| panel::store::NewMessage {
-                to: "abonent@example.com".into(),
-                subject: format!("Wiadomość {i}"),
-                text: format!("Treść {i}"),
-                html: format!("<p>Treść {i}</p>"),
-                secret: false,
-            };
-            store.request_login(&user, now, &compose).unwrap();
-        }
-    }
+    let data_dir = data_dir_with_messages(dir.path(), MESSAGES);
     let smtp = SmtpServer::start(vec![]).await;
     *smtp.reply_delay.lock().unwrap() = Duration::from_millis(100);
 
@@ -437,20 +421,9 @@ async fn a_panel_killed_while_delivering_delivers_every_message_after_restart_at
     let mut settled = false;
     let mut last = String::new();
     for _ in 0..600 {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
-            .arg("admin")
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .args(["outbox", "--pending"])
-            .output()
-            .await
-            .unwrap();
-        last = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        if output.status.success() && pending(&last) {
+        let (ok, said) = admin_on(&data_dir, &["outbox", "--pending"]).await;
+        last = said;
+        if ok && pending(&last) {
             settled = true;
             break;
         }
@@ -489,4 +462,105 @@ async fn a_panel_killed_while_delivering_delivers_every_message_after_restart_at
     );
     eprintln!("killed after {before_restart} of {MESSAGES} messages; {twice} arrived twice");
     assert!(twice <= 1, "only the message in flight at the kill repeats");
+}
+
+/// A data dir with the demo and `count` plain messages to abonent@example.com queued.
+fn data_dir_with_messages(dir: &std::path::Path, count: usize) -> std::path::PathBuf {
+    let data_dir = dir.join("data");
+    let store = panel::store::Store::open(&data_dir).unwrap();
+    let now = panel::clock::Clock::default().now();
+    panel::demo::seed_if_empty(&store, now, "http://127.0.0.1").unwrap();
+    let user = panel::domain::Email::parse("abonent@example.com").unwrap();
+    for i in 0..count {
+        let compose = |_: panel::store::LoginRequest<'_>| panel::store::NewMessage {
+            to: "abonent@example.com".into(),
+            subject: format!("Wiadomość {i}"),
+            text: format!("Treść {i}"),
+            html: format!("<p>Treść {i}</p>"),
+            secret: false,
+        };
+        store.request_login(&user, now, &compose).unwrap();
+    }
+    data_dir
+}
+
+/// `panel admin …` (the real binary) on `data_dir`: its exit status and output.
+async fn admin_on(data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+        .arg("admin")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+#[tokio::test]
+async fn a_dead_message_retried_while_the_panel_is_stopped_goes_out_when_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = data_dir_with_messages(dir.path(), 1);
+    let smtp = SmtpServer::start(vec![]).await;
+    smtp.refused
+        .lock()
+        .unwrap()
+        .push(("@".into(), "550 5.1.1 No such user"));
+    let mut panel = serve(&data_dir, &smtp).await;
+    let mut listed = String::new();
+    for _ in 0..300 {
+        listed = admin_on(&data_dir, &["outbox", "--dead"]).await.1;
+        if listed.contains("Wiadomość 0") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panel.start_kill().unwrap();
+    panel.wait().await.unwrap();
+    let line = listed
+        .lines()
+        .find(|l| l.contains("Wiadomość 0"))
+        .unwrap_or_else(|| panic!("not dead: {listed}"));
+    let id = line.split('\t').next().unwrap().to_string();
+
+    // Stopped: the command opens the database itself.
+    let (ok, said) = admin_on(&data_dir, &["outbox", "retry", &id]).await;
+    assert!(ok, "{said}");
+    let (_, pending) = admin_on(&data_dir, &["outbox", "--pending"]).await;
+    assert!(
+        pending.lines().any(|l| l.starts_with(&format!("{id}\t"))
+            && l.contains("\tpending\t0\t")
+            && l.contains("No such user")),
+        "{pending}"
+    );
+
+    let message_id = {
+        let store = panel::store::Store::open(&data_dir).unwrap();
+        let row = store.outbox_message(id.parse().unwrap()).unwrap().unwrap();
+        format!("<{}@example.net>", row.message_id)
+    };
+
+    smtp.refused.lock().unwrap().clear();
+    let delivered = || {
+        smtp.messages()
+            .iter()
+            .filter(|m| message_id_of(m) == message_id)
+            .count()
+    };
+    let mut panel = serve(&data_dir, &smtp).await;
+    for _ in 0..300 {
+        if delivered() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    panel.start_kill().unwrap();
+    panel.wait().await.unwrap();
+    assert_eq!(delivered(), 1, "the retried message, once");
 }
