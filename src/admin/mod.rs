@@ -15,7 +15,10 @@ use std::path::Path;
 
 mod catalogue;
 mod credit;
+mod outbox;
 mod socket;
+
+pub use outbox::OutboxAction;
 
 pub use socket::{bind_socket, serve_socket, socket_path};
 
@@ -143,6 +146,21 @@ pub enum AdminTask {
         #[arg(long)]
         expires: String,
     },
+    /// List the outbox (recipient, subject, tries, last error, next try; never the body), or
+    /// `outbox retry ID` to queue a dead message again.
+    Outbox {
+        /// Only messages waiting for delivery, in the order they fall due.
+        #[arg(long, conflicts_with = "dead")]
+        #[serde(default)]
+        pending: bool,
+        /// Only messages given up (a permanent failure, or too many transient ones).
+        #[arg(long)]
+        #[serde(default)]
+        dead: bool,
+        #[command(subcommand)]
+        #[serde(default)]
+        action: Option<OutboxAction>,
+    },
 }
 
 /// Carries out one task against the store.
@@ -239,6 +257,11 @@ pub fn execute(
             name,
             expires,
         } => catalogue::add_service(store, &account_of, plan, name, &expires, now),
+        AdminTask::Outbox {
+            action: Some(OutboxAction::Retry { id }),
+            ..
+        } => outbox::retry(store, id, now),
+        AdminTask::Outbox { pending, dead, .. } => outbox::list(store, pending, dead),
     }
 }
 

@@ -35,6 +35,11 @@ pub struct Mailer {
     from: Mailbox,
 }
 
+/// The domain of the sender's address: the right part of every Message-ID.
+fn domain_of(from: &Mailbox) -> &str {
+    from.email.domain()
+}
+
 impl Mailer {
     /// `smtp://` uses STARTTLS (required), except to a relay on loopback, which may be plain;
     /// `smtps://` uses TLS from the first byte. Credentials come from the URL's user and password.
@@ -98,7 +103,8 @@ impl Mailer {
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&message.subject)
+            .subject(super::header_safe(&message.subject))
+            .message_id(Some(message.message_id_at(domain_of(&self.from))))
             .multipart(MultiPart::alternative_plain_html(
                 message.text.clone(),
                 message.html.clone(),
@@ -338,5 +344,61 @@ mod tests {
         );
         let anonymous = url::Url::parse("smtp://127.0.0.1:25").ok();
         assert_eq!(anonymous.and_then(|u| credentials_of(&u)), None);
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+    use crate::store::Delivery;
+
+    #[tokio::test]
+    async fn a_subject_with_a_line_break_adds_no_header() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let mailer = Mailer::files(dir.path().to_path_buf(), "Panel <panel@example.net>")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let message = OutboxMessage {
+            id: 7,
+            to: "klient@example.com".into(),
+            subject: "Domena firma.pl\r\nBcc: x@y.example\r\n".into(),
+            text: "treść".into(),
+            html: "<p>treść</p>".into(),
+            created_at: Timestamp::UNIX_EPOCH,
+            delivery: Delivery::Pending {
+                attempts: 0,
+                last_error: None,
+                due_at: 0,
+            },
+            secret: false,
+            message_id: "outbox-7.abc".into(),
+            tries: 0,
+            done_at: None,
+        };
+        assert_eq!(mailer.send(&message).await, Ok(()));
+        let sent = std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .and_then(|e| std::fs::read_to_string(e.path()).ok())
+            .unwrap_or_default();
+        assert!(
+            sent.contains("Message-ID: <outbox-7.abc@example.net>"),
+            "{sent}"
+        );
+        assert!(
+            !sent
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{sent}"
+        );
+        let headers = sent.split("\r\n\r\n").next().unwrap_or_default();
+        assert_eq!(
+            headers
+                .lines()
+                .filter(|l| l.starts_with("Subject:"))
+                .count(),
+            1
+        );
     }
 }

@@ -20,7 +20,7 @@ pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Recei
 pub use codec::constant_time_eq;
 pub use credit::{ComposeCredit, CreditOutcome, Refund, RefundOutcome};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
-pub use outbox::{Delivery, NewMessage, OutboxMessage};
+pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
 pub use overview::Overview;
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};

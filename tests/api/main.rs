@@ -13,6 +13,7 @@ mod helpers;
 mod login;
 mod mail;
 mod operator;
+mod outbox_ops;
 mod payments;
 mod pdf;
 mod phone;

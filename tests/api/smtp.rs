@@ -1,5 +1,6 @@
 //! A small but real SMTP server on 127.0.0.1 for the tests: it speaks the protocol lettre uses,
-//! keeps what it receives, and can answer the first DATA commands with a chosen failure.
+//! keeps what it receives, and can answer the first DATA commands with a chosen failure, refuse
+//! chosen recipients, and be stopped and restarted on the same port.
 
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -11,6 +12,15 @@ pub struct SmtpServer {
     pub received: Arc<Mutex<Vec<String>>>,
     /// Replies used, one each, instead of accepting the first login-code messages (e.g. "451 …").
     pub failures: Arc<Mutex<Vec<&'static str>>>,
+    /// Every message that reached the end of DATA, also those answered with a failure.
+    pub attempts: Arc<Mutex<Vec<String>>>,
+    /// Recipients answered at RCPT with this reply (e.g. "550 5.1.1 No such user").
+    pub refused: Arc<Mutex<Vec<(String, &'static str)>>>,
+    /// How long the end of DATA waits before its reply (the message is already kept): a slow
+    /// server, so a client can die between handing a message over and hearing it was taken.
+    pub reply_delay: Arc<Mutex<std::time::Duration>>,
+    /// The accept loop and the open sessions: aborted by `stop`.
+    tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl SmtpServer {
@@ -18,20 +28,40 @@ impl SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let server = SmtpServer {
             port: listener.local_addr().unwrap().port(),
-            received: Arc::default(),
             failures: Arc::new(Mutex::new(failures)),
+            ..SmtpServer::default()
         };
-        let handle = server.clone();
-        tokio::spawn(async move {
+        server.serve(listener);
+        server
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let handle = self.clone();
+        let accept = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
                 let server = handle.clone();
-                tokio::spawn(async move { server.session(stream).await });
+                let session = tokio::spawn(async move { server.session(stream).await });
+                handle.tasks.lock().unwrap().push(session.abort_handle());
             }
         });
-        server
+        self.tasks.lock().unwrap().push(accept.abort_handle());
+    }
+
+    /// Closes the port and every open connection: clients get "connection refused".
+    pub async fn stop(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    /// Listens again on the same port.
+    pub async fn restart(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.serve(listener);
     }
 
     async fn session(&self, stream: tokio::net::TcpStream) {
@@ -46,7 +76,14 @@ impl SmtpServer {
                 .to_ascii_uppercase();
             let reply: String = match verb.as_str() {
                 "EHLO" => "250-localhost\r\n250-8BITMIME\r\n250 SIZE 10000000\r\n".into(),
-                "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => "250 OK\r\n".into(),
+                "RCPT" => {
+                    let refused = self.refused.lock().unwrap();
+                    refused
+                        .iter()
+                        .find(|(address, _)| line.contains(address.as_str()))
+                        .map_or_else(|| "250 OK\r\n".into(), |(_, reply)| format!("{reply}\r\n"))
+                }
+                "HELO" | "MAIL" | "RSET" | "NOOP" => "250 OK\r\n".into(),
                 "DATA" => {
                     let _ = write
                         .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
@@ -63,6 +100,7 @@ impl SmtpServer {
                         );
                         message.push('\n');
                     }
+                    self.attempts.lock().unwrap().push(message.clone());
                     let failure = {
                         let mut failures = self.failures.lock().unwrap();
                         (!failures.is_empty() && message.contains("Subject: Kod logowania"))
@@ -72,6 +110,8 @@ impl SmtpServer {
                         Some(reply) => format!("{reply}\r\n"),
                         None => {
                             self.received.lock().unwrap().push(message);
+                            let delay = *self.reply_delay.lock().unwrap();
+                            tokio::time::sleep(delay).await;
                             "250 OK queued\r\n".into()
                         }
                     }
