@@ -54,6 +54,7 @@ impl Store {
             put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
             tx.open_table(SERVICES_BY_ACCOUNT)?
                 .insert((service.account_id, service.id), ())?;
+            super::lifecycle::reindex(tx, &service)?;
             Ok(service.clone())
         })
     }
