@@ -9,7 +9,7 @@ use super::schema::{ACCOUNTS, LEDGER, PLANS, SERVICES};
 use super::{Result, Store, StoreError};
 use crate::domain::billing::renewal_line;
 use crate::domain::lifecycle::{Settings, due_reminders};
-use crate::domain::time::{add_days, today};
+use crate::domain::time::{add_days, days_between, today};
 use crate::domain::{Account, Money, Plan, Service};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -17,7 +17,9 @@ use jiff::civil::Date;
 /// What a reminder says, beside the service and the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reminder {
-    /// Days left to expiry: one of the thresholds, 0 on the expiry day.
+    /// The threshold this reminder is for (0: the expiry day).
+    pub threshold: u32,
+    /// Days left to expiry (below the threshold when a run came late).
     pub days_left: u32,
     /// The gross price of a renewal for the service's chosen period (`None`: the plan cannot
     /// bill it).
@@ -71,7 +73,8 @@ impl Store {
                     .filter(|p| service.auto_renew && balance >= *p)
                     .map(|_| add_days(service.expires_on, -i64::from(auto_renew_days)).max(day));
                 let reminder = Reminder {
-                    days_left: threshold,
+                    threshold,
+                    days_left: u32::try_from(days_between(day, service.expires_on)).unwrap_or(0),
                     price,
                     auto_renew_on,
                 };
