@@ -38,7 +38,10 @@ async fn all_delivered_reminders(app: &TestApp) -> usize {
             .iter()
             .all(|m| !matches!(m.delivery, Delivery::Pending { .. }))
         {
-            return all.iter().filter(|m| m.subject.contains(" wygasa ")).count();
+            return all
+                .iter()
+                .filter(|m| m.subject.contains(" wygasa "))
+                .count();
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
@@ -114,7 +117,11 @@ async fn sent_mail_is_purged_after_the_retention_period() {
     assert_eq!(store.outbox_messages(100).unwrap().len(), 3 + reminders);
     app.clock.advance(SignedDuration::from_hours(24 * 31));
     let purged = panel::jobs::purge_delivered_mail(store, app.clock.now(), 30).unwrap();
-    assert_eq!(purged, 3 + reminders, "two receipts, one login code and the reminders");
+    assert_eq!(
+        purged,
+        3 + reminders,
+        "two receipts, one login code and the reminders"
+    );
     assert!(store.outbox_messages(100).unwrap().is_empty());
 }
 

@@ -395,3 +395,58 @@ async fn the_demo_sends_its_due_reminders_within_seconds_and_a_restart_sends_non
     run_demo_until(&path, || restarted.elapsed() > Duration::from_secs(3)).await;
     assert_eq!(demo_reminders(&path), first);
 }
+
+#[tokio::test]
+async fn the_pulpit_and_the_service_page_show_the_next_step_with_its_date() {
+    let app = crate::helpers::spawn_app().await;
+    let owner = "abonent@example.com";
+    app.log_in(owner).await;
+    let id = app.service_id(owner, "przykladowa-firma.com");
+    let service = app
+        .state
+        .store
+        .service_of_account(app.account_id(owner), id)
+        .unwrap()
+        .unwrap();
+    let suspend_on = panel::domain::time::format_date(add_days(service.expires_on, 30));
+    let delete_on = panel::domain::time::format_date(add_days(service.expires_on, 60));
+    let pulpit = app.pulpit().await;
+    assert!(
+        pulpit.contains(&format!("Następny krok: Zawieszenie {suspend_on}.")),
+        "{pulpit}"
+    );
+    let page = app
+        .get(&format!("/uslugi/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("Zawieszenie {suspend_on}")),
+        "{page}"
+    );
+
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 21));
+    let report = lifecycle::run_once(
+        &app.state.store,
+        app.clock.now(),
+        &Settings::default(),
+        BASE_URL,
+    )
+    .unwrap();
+    assert!(report.suspended <= 1, "the scheduler may have been first");
+    app.log_in(owner).await;
+    let page = app
+        .get(&format!("/uslugi/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Zawieszona"), "{page}");
+    assert!(page.contains(&format!("Usunięcie {delete_on}")), "{page}");
+    let section = app.get("/domeny").await.text().await.unwrap();
+    assert!(
+        section.contains(&format!("Usunięcie {delete_on}")),
+        "{section}"
+    );
+}
