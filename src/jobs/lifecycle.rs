@@ -24,8 +24,8 @@ impl Report {
     }
 }
 
-/// Takes the steps due on the day of `now`, reading only the due range of the index; safe to run
-/// again.
+/// Takes the steps due on the day of `now`, reading only the due range of the index, in batches
+/// of services per transaction (a failed batch is redone service by service); safe to run again.
 pub fn run_once(
     store: &Store,
     now: Timestamp,
@@ -36,18 +36,34 @@ pub fn run_once(
         mail::step_message(base_url, to, account, service, step)
     };
     let mut report = Report::default();
-    for service_id in store.due_services(today(now))? {
-        match store.advance_service(service_id, now, settings, &compose) {
-            Ok(Some(Step::Warn { .. })) => report.warned += 1,
-            Ok(Some(Step::Suspend { .. })) => report.suspended += 1,
-            Ok(Some(Step::Delete)) => report.deleted += 1,
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(service_id, error = %e, "lifecycle step failed");
-                report.failed += 1;
+    let mut tally = |step: Option<Step>| match step {
+        Some(Step::Warn { .. }) => report.warned += 1,
+        Some(Step::Suspend { .. }) => report.suspended += 1,
+        Some(Step::Delete) => report.deleted += 1,
+        None => {}
+    };
+    let mut failed = 0;
+    for batch in store
+        .due_services(today(now))?
+        .chunks(super::reminders::BATCH)
+    {
+        match store.advance_services(batch, now, settings, &compose) {
+            Ok(steps) => steps.into_iter().for_each(&mut tally),
+            // One service's failure must not hold back the others: each on its own.
+            Err(_) => {
+                for service_id in batch {
+                    match store.advance_service(*service_id, now, settings, &compose) {
+                        Ok(step) => tally(step),
+                        Err(e) => {
+                            tracing::error!(service_id, error = %e, "lifecycle step failed");
+                            failed += 1;
+                        }
+                    }
+                }
             }
         }
     }
+    report.failed = failed;
     report.tasks_done = store.complete_pending_tasks()?;
     Ok(report)
 }

@@ -4,8 +4,11 @@
 use crate::domain::lifecycle::Settings;
 use crate::domain::time::today;
 use crate::mail;
-use crate::store::{NewMessage, Reminder, Result, Store};
+use crate::store::{NewMessage, Reminded, Reminder, Result, Store};
 use jiff::Timestamp;
+
+/// Services handled per write transaction: one commit (one fsync) per batch, not per service.
+pub const BATCH: usize = 256;
 
 /// What one run did, in counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,8 +21,8 @@ pub struct Report {
     pub failed: usize,
 }
 
-/// Sends the reminders due on the day of `now`. Each service is its own transaction; safe to run
-/// again, and concurrently with another run.
+/// Sends the reminders due on the day of `now`, in batches of `BATCH` services per transaction (a
+/// batch that fails is redone service by service); safe to run again, and concurrently.
 pub fn run_once(
     store: &Store,
     now: Timestamp,
@@ -31,17 +34,34 @@ pub fn run_once(
         mail::reminder_message(base_url, to, account, service, reminder)
     };
     let mut report = Report::default();
-    for service_id in store.due_services(today(now))? {
-        match store.remind_service(service_id, now, settings, auto_renew_days, &compose) {
-            Ok(done) => {
-                report.sent += usize::from(done.sent.is_some());
-                report.skipped += done.skipped;
-            }
-            Err(e) => {
-                tracing::error!(service_id, error = %e, "reminder failed");
-                report.failed += 1;
+    let mut tally = |done: Reminded| {
+        report.sent += usize::from(done.sent.is_some());
+        report.skipped += done.skipped;
+    };
+    let mut failed = 0;
+    for batch in store.due_services(today(now))?.chunks(BATCH) {
+        match store.remind_services(batch, now, settings, auto_renew_days, &compose) {
+            Ok(done) => done.into_iter().for_each(&mut tally),
+            // One service's failure must not hold back the others: each on its own.
+            Err(_) => {
+                for service_id in batch {
+                    match store.remind_service(
+                        *service_id,
+                        now,
+                        settings,
+                        auto_renew_days,
+                        &compose,
+                    ) {
+                        Ok(done) => tally(done),
+                        Err(e) => {
+                            tracing::error!(service_id, error = %e, "reminder failed");
+                            failed += 1;
+                        }
+                    }
+                }
             }
         }
     }
+    report.failed = failed;
     Ok(report)
 }

@@ -188,35 +188,22 @@ impl Store {
         settings: &Settings,
         compose: ComposeStep<'_>,
     ) -> Result<Option<Step>> {
+        self.write(|tx| advance(tx, service_id, now, settings, compose))
+    }
+
+    /// `advance_service` for several services in one transaction: all or nothing.
+    pub fn advance_services(
+        &self,
+        service_ids: &[u64],
+        now: Timestamp,
+        settings: &Settings,
+        compose: ComposeStep<'_>,
+    ) -> Result<Vec<Option<Step>>> {
         self.write(|tx| {
-            let day = today(now);
-            let Some(mut service) = get::<Service>(&tx.open_table(SERVICES)?, service_id)? else {
-                set_due(tx, service_id, None)?;
-                return Ok(None);
-            };
-            let warned = marked(tx, &service, WARNING_MARKER)?;
-            let step = due_step(&service, settings, day, warned);
-            if let Some(step) = step {
-                let account: Account = get(&tx.open_table(ACCOUNTS)?, service.account_id)?
-                    .ok_or(StoreError::NotFound("account"))?;
-                match step {
-                    Step::Warn { .. } => mark(tx, &service, WARNING_MARKER, true)?,
-                    Step::Suspend { .. } => {
-                        service.lifecycle = Lifecycle::Suspended;
-                        add_task(tx, service.id, TaskAction::Suspend, now)?;
-                    }
-                    Step::Delete => {
-                        service.lifecycle = Lifecycle::Deleted;
-                        add_task(tx, service.id, TaskAction::Delete, now)?;
-                    }
-                }
-                put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
-                for to in billing_recipients(tx, &account)? {
-                    enqueue(tx, compose(&to, &account, &service, step), now)?;
-                }
-            }
-            rekey_after_run(tx, &service, settings, day)?;
-            Ok(step)
+            service_ids
+                .iter()
+                .map(|id| advance(tx, *id, now, settings, compose))
+                .collect()
         })
     }
 
@@ -253,4 +240,41 @@ impl Store {
         }
         Ok(list)
     }
+}
+
+fn advance(
+    tx: &WriteTransaction,
+    service_id: u64,
+    now: Timestamp,
+    settings: &Settings,
+    compose: ComposeStep<'_>,
+) -> Result<Option<Step>> {
+    let day = today(now);
+    let Some(mut service) = get::<Service>(&tx.open_table(SERVICES)?, service_id)? else {
+        set_due(tx, service_id, None)?;
+        return Ok(None);
+    };
+    let warned = marked(tx, &service, WARNING_MARKER)?;
+    let step = due_step(&service, settings, day, warned);
+    if let Some(step) = step {
+        let account: Account = get(&tx.open_table(ACCOUNTS)?, service.account_id)?
+            .ok_or(StoreError::NotFound("account"))?;
+        match step {
+            Step::Warn { .. } => mark(tx, &service, WARNING_MARKER, true)?,
+            Step::Suspend { .. } => {
+                service.lifecycle = Lifecycle::Suspended;
+                add_task(tx, service.id, TaskAction::Suspend, now)?;
+            }
+            Step::Delete => {
+                service.lifecycle = Lifecycle::Deleted;
+                add_task(tx, service.id, TaskAction::Delete, now)?;
+            }
+        }
+        put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
+        for to in billing_recipients(tx, &account)? {
+            enqueue(tx, compose(&to, &account, &service, step), now)?;
+        }
+    }
+    rekey_after_run(tx, &service, settings, day)?;
+    Ok(step)
 }

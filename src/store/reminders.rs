@@ -13,6 +13,7 @@ use crate::domain::time::{add_days, days_between, today};
 use crate::domain::{Account, Money, Plan, Service};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use redb::WriteTransaction;
 
 /// What a reminder says, beside the service and the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,43 +52,70 @@ impl Store {
         auto_renew_days: u32,
         compose: ComposeReminder<'_>,
     ) -> Result<Reminded> {
+        self.write_unseen(|tx| remind(tx, service_id, now, settings, auto_renew_days, compose))
+    }
+
+    /// `remind_service` for several services in one transaction (one commit for a whole batch of a
+    /// run): all or nothing, so a caller whose batch failed retries its services one by one.
+    pub fn remind_services(
+        &self,
+        service_ids: &[u64],
+        now: Timestamp,
+        settings: &Settings,
+        auto_renew_days: u32,
+        compose: ComposeReminder<'_>,
+    ) -> Result<Vec<Reminded>> {
         self.write_unseen(|tx| {
-            let day = today(now);
-            let Some(service) = get::<Service>(&tx.open_table(SERVICES)?, service_id)? else {
-                return Ok(Reminded::default());
-            };
-            let handled = markers(tx, &service)?;
-            let due = due_reminders(&service, settings, day, |t| handled.contains(&t));
-            for threshold in &due.skip {
-                mark(tx, &service, *threshold, false)?;
-            }
-            if let Some(threshold) = due.send {
-                let account: Account = get(&tx.open_table(ACCOUNTS)?, service.account_id)?
-                    .ok_or(StoreError::NotFound("account"))?;
-                let plan: Option<Plan> = get(&tx.open_table(PLANS)?, service.plan_id)?;
-                let price = plan
-                    .and_then(|p| renewal_line(&service, &p, p.renewal_months(&service)))
-                    .map(|line| line.gross());
-                let balance = balance_in(&tx.open_table(LEDGER)?, account.id)?;
-                let auto_renew_on = price
-                    .filter(|p| service.auto_renew && balance >= *p)
-                    .map(|_| add_days(service.expires_on, -i64::from(auto_renew_days)).max(day));
-                let reminder = Reminder {
-                    threshold,
-                    days_left: u32::try_from(days_between(day, service.expires_on)).unwrap_or(0),
-                    price,
-                    auto_renew_on,
-                };
-                for to in billing_recipients(tx, &account)? {
-                    enqueue(tx, compose(&to, &account, &service, reminder), now)?;
-                }
-                mark(tx, &service, threshold, true)?;
-            }
-            rekey_after_run(tx, &service, settings, day)?;
-            Ok(Reminded {
-                sent: due.send,
-                skipped: due.skip.len(),
-            })
+            service_ids
+                .iter()
+                .map(|id| remind(tx, *id, now, settings, auto_renew_days, compose))
+                .collect()
         })
     }
+}
+
+fn remind(
+    tx: &WriteTransaction,
+    service_id: u64,
+    now: Timestamp,
+    settings: &Settings,
+    auto_renew_days: u32,
+    compose: ComposeReminder<'_>,
+) -> Result<Reminded> {
+    let day = today(now);
+    let Some(service) = get::<Service>(&tx.open_table(SERVICES)?, service_id)? else {
+        return Ok(Reminded::default());
+    };
+    let handled = markers(tx, &service)?;
+    let due = due_reminders(&service, settings, day, |t| handled.contains(&t));
+    for threshold in &due.skip {
+        mark(tx, &service, *threshold, false)?;
+    }
+    if let Some(threshold) = due.send {
+        let account: Account = get(&tx.open_table(ACCOUNTS)?, service.account_id)?
+            .ok_or(StoreError::NotFound("account"))?;
+        let plan: Option<Plan> = get(&tx.open_table(PLANS)?, service.plan_id)?;
+        let price = plan
+            .and_then(|p| renewal_line(&service, &p, p.renewal_months(&service)))
+            .map(|line| line.gross());
+        let balance = balance_in(&tx.open_table(LEDGER)?, account.id)?;
+        let auto_renew_on = price
+            .filter(|p| service.auto_renew && balance >= *p)
+            .map(|_| add_days(service.expires_on, -i64::from(auto_renew_days)).max(day));
+        let reminder = Reminder {
+            threshold,
+            days_left: u32::try_from(days_between(day, service.expires_on)).unwrap_or(0),
+            price,
+            auto_renew_on,
+        };
+        for to in billing_recipients(tx, &account)? {
+            enqueue(tx, compose(&to, &account, &service, reminder), now)?;
+        }
+        mark(tx, &service, threshold, true)?;
+    }
+    rekey_after_run(tx, &service, settings, day)?;
+    Ok(Reminded {
+        sent: due.send,
+        skipped: due.skip.len(),
+    })
 }

@@ -450,3 +450,52 @@ async fn the_pulpit_and_the_service_page_show_the_next_step_with_its_date() {
         "{section}"
     );
 }
+
+/// Not a test: `BENCH_SERVICES=1000000 cargo test --test api bench_due_scan -- --ignored
+/// --nocapture` fills a data dir with services expiring over two years and times one run of the
+/// reminders and of the lifecycle on a day in the steady state (the services entering the renewal
+/// window that day are due).
+#[test]
+#[ignore]
+fn bench_due_scan() {
+    let total: u64 = std::env::var("BENCH_SERVICES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let today = date(2027, 1, 1);
+    let f = fixture(add_days(today, 400));
+    let template = f.service();
+    let started = std::time::Instant::now();
+    let chunk = 50_000;
+    for start in (0..total).step_by(chunk) {
+        let services = (start..(start + chunk as u64).min(total))
+            .map(|i| Service {
+                name: format!("domena-{i}.pl"),
+                // Two years of expiry dates, from the first one entering the window today.
+                expires_on: add_days(today, 30 + (i % 730) as i64),
+                ..template.clone()
+            })
+            .collect();
+        f.store.import_services(services).unwrap();
+    }
+    let filled = started.elapsed();
+    let size = std::fs::metadata(f._dir.path().join("panel.redb"))
+        .unwrap()
+        .len();
+    let scan = std::time::Instant::now();
+    let due = f.store.due_services(today).unwrap().len();
+    let scanned = scan.elapsed();
+    let run = std::time::Instant::now();
+    let sent = f.remind(today, &Settings::default());
+    let reminded = run.elapsed();
+    let stepped = f.step(today);
+    let ran = run.elapsed();
+    let again = std::time::Instant::now();
+    let second = f.remind(today, &Settings::default());
+    let rerun = again.elapsed();
+    println!(
+        "{total} services: filled in {filled:?}, data file {} MB; due today {due}: index scan {scanned:?}; \
+         reminders run {reminded:?}, with the lifecycle run {ran:?} ({sent:?}, {stepped:?}); the same day again {rerun:?} ({second:?})",
+        size / 1_000_000
+    );
+}
