@@ -181,6 +181,49 @@ fn each_reminder_goes_once_on_its_day_to_the_billing_roles_with_the_price_and_li
 }
 
 #[test]
+fn with_auto_renew_on_and_a_balance_that_covers_it_the_reminder_says_when_it_will_renew() {
+    let expires = date(2027, 1, 31);
+    let f = fixture(expires);
+    let saved = f
+        .store
+        .set_renewal_settings(f.account, f.service, true, 12)
+        .unwrap();
+    assert!(matches!(saved, panel::store::SettingsOutcome::Saved(_)));
+    f.remind(add_days(expires, -30), &Settings::default());
+    let uncovered = f.store.outbox_messages(1).unwrap().remove(0);
+    assert!(uncovered.text.contains("Odnów ją"), "{}", uncovered.text);
+    let line = panel::domain::Line {
+        description: "Doładowanie".into(),
+        service_id: None,
+        quantity: 1,
+        unit_net: Money(100),
+        vat_percent: 0,
+        period_months: 1,
+    };
+    let day = noon(add_days(expires, -20));
+    let proforma = f
+        .store
+        .issue_proforma(f.account, vec![line], expires, day)
+        .unwrap();
+    let receipt = |account: &Account, receipt: panel::store::Receipt<'_>| {
+        panel::mail::receipt_message(BASE_URL, account, receipt)
+    };
+    f.store
+        .record_payment(&proforma.number, Some(Money(10_100)), None, day, &receipt)
+        .unwrap();
+    f.remind(add_days(expires, -14), &Settings::default());
+    let covered = f.store.outbox_messages(1).unwrap().remove(0);
+    assert!(covered.subject.contains("wygasa za 14 dni"));
+    assert!(
+        covered
+            .text
+            .contains("Odnowimy ją automatycznie 17.01.2027 z salda przedpłat"),
+        "{}",
+        covered.text
+    );
+}
+
+#[test]
 fn two_concurrent_runs_send_each_reminder_once() {
     let expires = date(2027, 1, 31);
     let f = fixture(expires);
