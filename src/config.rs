@@ -100,6 +100,60 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=30)
     )]
     pub auto_renew_days: u32,
+    #[command(flatten)]
+    pub lifecycle: LifecycleArgs,
+}
+
+/// When reminders go and how long an expired service lives on.
+#[derive(Args, Debug, Clone)]
+pub struct LifecycleArgs {
+    /// Days before expiry that a reminder is e-mailed (each 1 to 30; the expiry day always is).
+    #[arg(
+        long,
+        env = "PANEL_REMINDER_DAYS",
+        value_delimiter = ',',
+        default_value = "30,14,7,1",
+        value_parser = clap::value_parser!(u32).range(1..=30)
+    )]
+    pub reminder_days: Vec<u32>,
+    /// Grace after expiry before suspension, per kind: `domain=30,hosting=14`; kinds not named
+    /// keep their default (30 days for domains, 14 for the rest).
+    #[arg(long, env = "PANEL_GRACE_DAYS", default_value = "", value_parser = parse_grace_days)]
+    pub grace_days: GraceDays,
+    /// Days a suspended service is kept before it is deleted.
+    #[arg(long, env = "PANEL_RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraceDays(pub Vec<(crate::domain::ServiceKind, u32)>);
+
+fn parse_grace_days(input: &str) -> Result<GraceDays, String> {
+    crate::domain::lifecycle::parse_grace_days(input).map(GraceDays)
+}
+
+impl Default for LifecycleArgs {
+    fn default() -> Self {
+        let defaults = crate::domain::lifecycle::Settings::default();
+        LifecycleArgs {
+            reminder_days: defaults.reminder_days,
+            grace_days: GraceDays(defaults.grace_days),
+            retention_days: defaults.retention_days,
+        }
+    }
+}
+
+impl LifecycleArgs {
+    pub fn settings(&self) -> crate::domain::lifecycle::Settings {
+        let mut reminder_days = self.reminder_days.clone();
+        reminder_days.sort_unstable_by(|a, b| b.cmp(a));
+        reminder_days.dedup();
+        crate::domain::lifecycle::Settings {
+            reminder_days,
+            grace_days: self.grace_days.0.clone(),
+            retention_days: self.retention_days,
+        }
+    }
 }
 
 /// The seller printed on every document; checked at start-up (the NIP's checksum). The defaults

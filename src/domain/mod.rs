@@ -6,6 +6,7 @@ pub mod billing;
 pub mod credit;
 pub mod email;
 pub mod ledger;
+pub mod lifecycle;
 pub mod login;
 pub mod money;
 pub mod nip;

@@ -194,6 +194,25 @@ pub fn proforma_notice(document: &Document, today: Date) -> Notice {
     }
 }
 
+/// Adds the next lifecycle step and its date („Zawieszenie 12.12.2026”) to the box of each
+/// expired or suspended service.
+pub fn add_next_steps(
+    boxes: &mut [Notice],
+    services: &[Service],
+    settings: &super::lifecycle::Settings,
+    today: Date,
+) {
+    for service in services {
+        let Some(step) = super::lifecycle::next_step_label(service, settings, today) else {
+            continue;
+        };
+        let key = format!("usluga-{}", service.id);
+        for notice in boxes.iter_mut().filter(|n| n.key == key) {
+            notice.body = format!("{} Następny krok: {step}.", notice.body);
+        }
+    }
+}
+
 /// Offers Zapłać z salda beside Zapłać in each box whose proforma the prepaid `balance` covers
 /// (never for a top-up: it is paid by transfer, into the balance).
 pub fn offer_balance(boxes: &mut [Notice], documents: &[Document], balance: Money) {

@@ -123,6 +123,8 @@ pub enum Lifecycle {
     Pending,
     /// Paid at least once; what the customer sees then follows from the expiry date.
     Live,
+    /// Expired past its grace period: the lifecycle job suspended it; a renewal brings it back.
+    Suspended,
     Deleted,
 }
 
@@ -185,6 +187,7 @@ impl Service {
         match self.lifecycle {
             Lifecycle::Pending => return ServiceStatus::Pending,
             Lifecycle::Deleted => return ServiceStatus::Deleted,
+            Lifecycle::Suspended => return ServiceStatus::Suspended,
             Lifecycle::Live => {}
         }
         let days_left = days_between(today, self.expires_on);

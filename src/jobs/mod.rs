@@ -1,5 +1,8 @@
 //! Periodic housekeeping. Each job is a `run_once(…, now)` function; the loop is a few lines.
 
+pub mod lifecycle;
+pub mod reminders;
+
 use crate::billing::auto_renew;
 use crate::state::AppState;
 use crate::store::{Result, Store};
@@ -12,6 +15,30 @@ pub fn run_once(store: &Store, now: Timestamp) -> Result<usize> {
     store.purge_expired_logins(now)
 }
 
+/// The reminders and the lifecycle steps due at `now`; the mailer is woken when they queued mail.
+/// Cheap when nothing is due: each reads only the due range of the services' index.
+async fn run_due_jobs(state: &AppState, now: Timestamp) {
+    let settings = state.config.args.lifecycle.settings();
+    let auto_renew_days = state.config.args.auto_renew_days;
+    let base_url = state.base_url.clone();
+    let reminders = state.store.blocking(move |s| {
+        let sent = reminders::run_once(s, now, &settings, auto_renew_days, &base_url)?;
+        let stepped = lifecycle::run_once(s, now, &settings, &base_url)?;
+        Ok((sent, stepped))
+    });
+    match reminders.await {
+        Ok((sent, stepped)) => {
+            if sent.sent + sent.skipped + sent.failed > 0 || stepped != Default::default() {
+                tracing::info!(?sent, ?stepped, "reminders and lifecycle ran");
+            }
+            if sent.sent > 0 || stepped.queued_mail() {
+                state.wake_mailer();
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "reminders or lifecycle failed"),
+    }
+}
+
 /// `forget_idle` is the in-memory sweep the caller wants on the same tick (the web's rate
 /// limiters); taking it as a function keeps the jobs ignorant of the web.
 pub async fn run_forever(state: Arc<AppState>, forget_idle: impl Fn() + Send + 'static) {
@@ -21,6 +48,7 @@ pub async fn run_forever(state: Arc<AppState>, forget_idle: impl Fn() + Send + '
         tick.tick().await;
         let now = state.clock.now();
         auto_renew_once_a_day(&state, now, &mut auto_renewed_on).await;
+        run_due_jobs(&state, now).await;
         match state.store.blocking(move |s| run_once(s, now)).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(removed = n, "purged expired logins"),

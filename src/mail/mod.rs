@@ -2,9 +2,11 @@
 //! and the worker that delivers the outbox after commit.
 
 mod delivery;
+mod reminders;
 pub mod template;
 
 pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};
+pub use reminders::{reminder_message, step_message};
 
 use crate::domain::time::{format_date, format_timestamp};
 use crate::domain::{Account, Document, Money, User};

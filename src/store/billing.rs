@@ -534,7 +534,7 @@ pub(super) fn settle(
     };
     put(&mut tx.open_table(DOCUMENTS)?, proforma.id, &proforma)?;
     insert_document(tx, &invoice)?;
-    extend_services(tx, &proforma)?;
+    extend_services(tx, &proforma, now)?;
     enqueue(tx, compose(account, Receipt::Document(&invoice)), now)?;
     Ok((proforma, invoice))
 }
@@ -601,7 +601,7 @@ fn paid_today_without_reference(
     Ok(false)
 }
 
-fn extend_services(tx: &WriteTransaction, proforma: &Document) -> Result<()> {
+fn extend_services(tx: &WriteTransaction, proforma: &Document, now: Timestamp) -> Result<()> {
     let mut services = tx.open_table(SERVICES)?;
     let mut open = tx.open_table(OPEN_RENEWALS)?;
     for line in &proforma.lines {
@@ -617,8 +617,17 @@ fn extend_services(tx: &WriteTransaction, proforma: &Document) -> Result<()> {
                 service.name, line.period_months
             ))
         })?;
+        if service.lifecycle == Lifecycle::Suspended {
+            super::lifecycle::add_task(
+                tx,
+                service.id,
+                super::lifecycle::TaskAction::Reactivate,
+                now,
+            )?;
+        }
         service.lifecycle = Lifecycle::Live;
         put(&mut services, service.id, &service)?;
+        super::lifecycle::reindex(tx, &service)?;
         if open.get(service_id)?.map(|v| v.value()) == Some(proforma.id) {
             open.remove(service_id)?;
         }

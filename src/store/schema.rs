@@ -54,6 +54,17 @@ pub const OUTBOX: Rows = TableDefinition::new("outbox");
 /// (due unix second, message id) for messages still to deliver.
 pub const OUTBOX_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("outbox_due");
 
+/// (YYYYMMDD of the service's next lifecycle event, service id): all a due-scan reads.
+pub const SERVICES_DUE: TableDefinition<(u32, u64), ()> = TableDefinition::new("services_due");
+/// service id → its day in `SERVICES_DUE`, to move the key.
+pub const SERVICE_DUE_ON: TableDefinition<u64, u32> = TableDefinition::new("service_due_on");
+/// (service id, expiry YYYYMMDD, threshold in days or the warning's marker) → 1 sent, 0 skipped.
+pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
+    TableDefinition::new("reminders_sent");
+/// Provisioning tasks (suspend, delete, reactivate) for the host's driver.
+pub const TASKS: Rows = TableDefinition::new("tasks");
+pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -64,6 +75,7 @@ const MIGRATIONS: &[Migration] = &[
     create_tables_v1,
     create_login_failures_v2,
     balance_ledger_v3,
+    lifecycle_index_v4,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -186,6 +198,26 @@ fn balance_ledger_v3(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// The due index and its companions; every existing service gets its key.
+fn lifecycle_index_v4(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(REMINDERS_SENT)?;
+    tx.open_table(TASKS)?;
+    tx.open_table(TASKS_PENDING)?;
+    let mut services = Vec::new();
+    for row in tx.open_table(SERVICES)?.iter()? {
+        let (_, bytes) = row?;
+        services.push(super::codec::decode::<crate::domain::Service>(
+            bytes.value(),
+        )?);
+    }
+    for service in &services {
+        super::lifecycle::reindex(tx, service)?;
+    }
+    tx.open_table(SERVICES_DUE)?;
+    tx.open_table(SERVICE_DUE_ON)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,7 +259,7 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 3
+                known: 4
             })
         ));
     }
@@ -255,7 +287,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(3));
+        assert_eq!(version.ok().flatten(), Some(4));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;

@@ -54,7 +54,29 @@ impl Store {
             put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
             tx.open_table(SERVICES_BY_ACCOUNT)?
                 .insert((service.account_id, service.id), ())?;
+            super::lifecycle::reindex(tx, &service)?;
             Ok(service.clone())
+        })
+    }
+
+    /// Adds many services in one transaction (an import from the host's previous panel, or a
+    /// benchmark's data); ids are assigned here, in order.
+    pub fn import_services(&self, services: Vec<Service>) -> Result<usize> {
+        self.write(|tx| {
+            let mut table = tx.open_table(SERVICES)?;
+            let mut by_account = tx.open_table(SERVICES_BY_ACCOUNT)?;
+            let mut imported = Vec::with_capacity(services.len());
+            for mut service in services {
+                service.id = next_in_sequence(tx, "service")?;
+                put(&mut table, service.id, &service)?;
+                by_account.insert((service.account_id, service.id), ())?;
+                imported.push(service);
+            }
+            drop((table, by_account));
+            for service in &imported {
+                super::lifecycle::reindex(tx, service)?;
+            }
+            Ok(imported.len())
         })
     }
 

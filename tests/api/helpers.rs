@@ -84,6 +84,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         trusted_proxies: options.trusted_proxies,
         max_connections: options.max_connections.unwrap_or(1024),
         auto_renew_days: 14,
+        lifecycle: Default::default(),
     };
     let mut config = Config::new(args);
     config.login_limits = options.limits;

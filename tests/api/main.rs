@@ -18,6 +18,7 @@ mod payments;
 mod pdf;
 mod phone;
 mod pulpit;
+mod reminders;
 mod security;
 mod sessions;
 mod smtp;

@@ -33,7 +33,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         (live_region(&ctx, &auth, &overview, today))
         section.block aria-labelledby="uslugi-naglowek" {
             h2 #uslugi-naglowek { "Status usług" }
-            (services_table(&overview.services, today))
+            (services_table(&overview.services, today, &ctx.state.config.args.lifecycle.settings()))
         }
         (modules(&ctx, &overview, today, auth.user().role.may_see_billing()))
     };
@@ -63,6 +63,8 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
         &[]
     };
     let mut boxes = notices(&overview.services, documents, &overview.mailboxes, today);
+    let lifecycle = ctx.state.config.args.lifecycle.settings();
+    crate::domain::notifications::add_next_steps(&mut boxes, &overview.services, &lifecycle, today);
     offer_balance(&mut boxes, documents, overview.balance);
     if !role.may_handle_billing() {
         for notice in &mut boxes {

@@ -40,6 +40,9 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 div { dt { "Rodzaj" } dd { (service.kind.label()) } }
                 div { dt { "Status" } dd #status { (status_badge(service.status(today))) } }
                 div { dt { "Opłacona do" } dd #wazna-do { (format_date(service.expires_on)) } }
+                @if let Some(step) = crate::domain::lifecycle::next_step_label(service, &ctx.state.config.args.lifecycle.settings(), today) {
+                    div { dt { "Następny krok" } dd #nastepny-krok { (step) } }
+                }
                 @if let Some(plan) = &plan {
                     div { dt { "Plan" } dd { (plan.name) } }
                     @if auth.user().role.may_see_billing() {
@@ -189,6 +192,12 @@ pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .find(|s| s.id == id)
         .ok_or(AppError::NotFound)?;
     let mut notice = service_notice(service, Some(&proforma), today).ok_or(AppError::NotFound)?;
+    crate::domain::notifications::add_next_steps(
+        std::slice::from_mut(&mut notice),
+        std::slice::from_ref(service),
+        &ctx.state.config.args.lifecycle.settings(),
+        today,
+    );
     offer_balance(
         std::slice::from_mut(&mut notice),
         &overview.documents,

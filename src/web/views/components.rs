@@ -80,7 +80,12 @@ pub fn notice_box(csrf: &str, notice: &Notice) -> Markup {
     }
 }
 
-pub fn services_table(services: &[Service], today: Date) -> Markup {
+/// `settings`: the lifecycle's, for the next step beside an expired or suspended service.
+pub fn services_table(
+    services: &[Service],
+    today: Date,
+    settings: &crate::domain::lifecycle::Settings,
+) -> Markup {
     html! {
         @if services.is_empty() {
             p.muted { "Brak usług tego rodzaju na koncie." }
@@ -93,7 +98,12 @@ pub fn services_table(services: &[Service], today: Date) -> Markup {
                             tr {
                                 td { (service.name) }
                                 td data-label="Rodzaj" { (service.kind.label()) }
-                                td data-label="Status" { (status_badge(service.status(today))) }
+                                td data-label="Status" {
+                                    (status_badge(service.status(today)))
+                                    @if let Some(step) = crate::domain::lifecycle::next_step_label(service, settings, today) {
+                                        " " small.muted { (step) }
+                                    }
+                                }
                                 td data-label="Ważna do" { (format_date(service.expires_on)) }
                                 td { a href={ "/uslugi/" (service.id) } { "Zobacz" } }
                             }

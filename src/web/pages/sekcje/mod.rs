@@ -37,7 +37,7 @@ async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response>
         .filter(|s| s.kind == kind)
         .collect();
     let body = html! {
-        section.block { (services_table(&services, today(ctx.now()))) }
+        section.block { (services_table(&services, today(ctx.now()), &ctx.state.config.args.lifecycle.settings())) }
         p { a href="/sklep" { "Zamów w Sklepie" } }
     };
     let nav = if kind == ServiceKind::Domain {
