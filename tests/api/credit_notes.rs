@@ -548,6 +548,50 @@ async fn a_transfer_matching_no_proforma_goes_to_the_balance_once_per_reference(
     assert!(stderr(&repeated).contains("--duplicate"));
     assert_eq!(balance(&app), before + Money(7877));
     assert!(open_proforma(&app).is_unpaid());
+    // Another transfer, with its own reference, is another deposit.
+    let other = app
+        .admin_ok(&[
+            "record-payment",
+            "--title",
+            &title,
+            "--amount",
+            "1,23",
+            "--reference",
+            "BANK-78",
+        ])
+        .await;
+    assert!(other.contains("went to the prepaid balance"), "{other}");
+    assert_eq!(balance(&app), before + Money(8000));
+}
+
+#[tokio::test]
+async fn a_short_transfer_for_a_named_proforma_retried_the_same_day_is_held_back() {
+    let app = spawn_app().await;
+    let proforma = open_proforma(&app);
+    let title = format!(
+        "{} {}",
+        proforma.number,
+        transfer_title(app.account_id(ABONENT))
+    );
+    let before = balance(&app);
+    let short = ["record-payment", "--title", &title, "--amount", "5,00"];
+    app.admin_ok(&short).await;
+    assert_eq!(
+        balance(&app),
+        before + Money(500),
+        "too little: on the balance"
+    );
+    let repeated = app.admin(&short).await;
+    assert!(
+        !repeated.status.success(),
+        "the same command again looks like a retry"
+    );
+    assert!(
+        stderr(&repeated).contains("--duplicate"),
+        "{}",
+        stderr(&repeated)
+    );
+    assert_eq!(balance(&app), before + Money(500));
 }
 
 #[tokio::test]
