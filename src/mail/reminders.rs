@@ -1,27 +1,15 @@
 //! E-mails of a service's lifecycle: reminders before expiry, the warning before suspension, the
 //! suspension and the deletion. One recipient each; links are built from the base URL.
 
-use super::wrap;
+use super::template::{Mail, strong, text};
 use crate::domain::lifecycle::Step;
 use crate::domain::time::{days_word, format_date};
 use crate::domain::{Account, Service};
 use crate::store::{NewMessage, Reminder};
-use maud::html;
 
-/// The service as a subject names it, without anything that could break a header line.
+/// The service as a subject names it (the template strips anything that could break a header).
 fn what(service: &Service) -> String {
-    let name: String = service.name.chars().filter(|c| !c.is_control()).collect();
-    format!("{} {name}", service.kind.label())
-}
-
-fn message(to: &str, subject: String, text: String, html: String) -> NewMessage {
-    NewMessage {
-        to: to.to_string(),
-        subject,
-        text,
-        html,
-        secret: false,
-    }
+    format!("{} {}", service.kind.label(), service.name)
 }
 
 pub fn reminder_message(
@@ -50,23 +38,18 @@ pub fn reminder_message(
         ),
         None => "Odnów ją, aby działała bez przerwy.".to_string(),
     };
-    let text = format!(
-        "Dzień dobry,\n\n\
-         usługa {what} jest opłacona do {expires} (wygasa {when}). {price}\n\
-         {next}\n\n\
-         Odnów: {page}\n\
-         Usługa: {page}\n"
-    );
-    let html = wrap(
-        &subject,
-        html! {
-            p { "Dzień dobry," }
-            p { "usługa " strong { (what) } " jest opłacona do " strong { (expires) } " (wygasa " (when) "). " (price) }
-            p { (next) }
-            p { a href=(page) { "Odnów" } " · " a href=(page) { "Zobacz usługę" } }
-        },
-    );
-    message(to, subject, text, html)
+    Mail::new(subject)
+        .para([
+            text("usługa "),
+            strong(what),
+            text(" jest opłacona do "),
+            strong(expires),
+            text(format!(" (wygasa {when}). {price}")),
+        ])
+        .para([text(next)])
+        .button("Odnów", &page)
+        .links(&[("Zobacz usługę", &page)])
+        .to(to, false)
 }
 
 pub fn step_message(
@@ -103,21 +86,12 @@ pub fn step_message(
             ),
         ),
     };
-    let renewable = !matches!(step, Step::Delete);
-    let text = if renewable {
-        format!("Dzień dobry,\n\n{body}\n\nOdnów: {page}\nUsługa: {page}\n")
-    } else {
-        format!("Dzień dobry,\n\n{body}\n")
+    let mail = Mail::new(subject).para([text(body)]);
+    let mail = match step {
+        Step::Delete => mail,
+        Step::Warn { .. } | Step::Suspend { .. } => mail
+            .button("Odnów", &page)
+            .links(&[("Zobacz usługę", &page)]),
     };
-    let html = wrap(
-        &subject,
-        html! {
-            p { "Dzień dobry," }
-            p { (body) }
-            @if renewable {
-                p { a href=(page) { "Odnów" } " · " a href=(page) { "Zobacz usługę" } }
-            }
-        },
-    );
-    message(to, subject, text, html)
+    mail.to(to, false)
 }
