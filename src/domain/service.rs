@@ -7,8 +7,6 @@ use serde::{Deserialize, Serialize};
 
 /// Renewal opens this many days before expiry, and the Pulpit starts warning.
 pub const RENEWAL_WINDOW_DAYS: i64 = 30;
-/// After expiry the service keeps working for this many days before it is suspended.
-pub const GRACE_DAYS: i64 = 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ServiceKind {
@@ -190,17 +188,17 @@ impl Service {
             Lifecycle::Suspended => return ServiceStatus::Suspended,
             Lifecycle::Live => {}
         }
+        // Past expiry a live service is in its grace period until the lifecycle job suspends it
+        // (the grace period is a setting per kind, so the date alone cannot tell).
         let days_left = days_between(today, self.expires_on);
         if days_left > RENEWAL_WINDOW_DAYS {
             ServiceStatus::Active
         } else if days_left >= 0 {
             ServiceStatus::Expiring { days_left }
-        } else if -days_left <= GRACE_DAYS {
+        } else {
             ServiceStatus::Expired {
                 days_ago: -days_left,
             }
-        } else {
-            ServiceStatus::Suspended
         }
     }
 
@@ -301,8 +299,14 @@ mod tests {
         );
         assert_eq!(
             domain_expiring(date(2026, 9, 1)).status(today),
-            ServiceStatus::Suspended
+            ServiceStatus::Expired { days_ago: 85 },
+            "in grace until the lifecycle job suspends it (grace is a setting per kind)"
         );
+        let suspended = Service {
+            lifecycle: Lifecycle::Suspended,
+            ..domain_expiring(date(2026, 9, 1))
+        };
+        assert_eq!(suspended.status(today), ServiceStatus::Suspended);
     }
 
     #[test]
@@ -325,7 +329,10 @@ mod tests {
             "15 days left"
         );
         assert!(due(date(2026, 11, 20), true, Lifecycle::Live), "in grace");
-        assert!(!due(date(2026, 9, 1), true, Lifecycle::Live), "suspended");
+        assert!(
+            !due(date(2026, 9, 1), true, Lifecycle::Suspended),
+            "suspended"
+        );
         assert!(!due(date(2026, 12, 1), false, Lifecycle::Live), "off");
         assert!(!due(date(2026, 12, 1), true, Lifecycle::Pending));
         assert!(!due(date(2026, 12, 1), true, Lifecycle::Deleted));
