@@ -185,13 +185,20 @@ async fn an_smtp_server_down_and_back_loses_nothing_and_sends_each_message_once(
         .lock()
         .unwrap()
         .push("421 4.7.0 Try again later");
-    for _ in 0..3 {
+    // Time passes until every retry has been due (how many tries the stopped server cost
+    // depends on how busy the machine was, and the backoff grows with them).
+    for _ in 0..400 {
         app.clock.advance(SignedDuration::from_secs(25));
         app.state.wake_mailer();
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        let rows = app.state.store.outbox_messages(100).unwrap();
+        if rows.len() >= 3 && rows.iter().all(|m| is_sent(&m.delivery)) {
+            break;
+        }
     }
     let sent = outbox_when(&app, 3, is_sent).await;
-    assert_eq!(sent.len(), waiting.len());
+    // Nothing that waited is lost (the demo's reminders may have joined them meanwhile).
+    assert!(waiting.iter().all(|w| sent.iter().any(|m| m.id == w.id)));
     let received: Vec<String> = smtp.messages().iter().map(|m| message_id_of(m)).collect();
     // The login code, two receipts of the demo's history and the demo's expiry reminders.
     assert_eq!(
