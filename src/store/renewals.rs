@@ -329,6 +329,47 @@ mod tests {
     }
 
     #[test]
+    fn a_free_service_renews_itself_with_nothing_on_the_balance() -> Result<()> {
+        let f = fixture()?;
+        let plan = f.store.add_plan(Plan {
+            id: 0,
+            kind: ServiceKind::Domain,
+            name: "Domena w pakiecie".into(),
+            price_net: Money::ZERO,
+            vat_percent: 23,
+            period_months: 12,
+            periods: vec![],
+        })?;
+        let free = f.store.add_service(Service {
+            id: 0,
+            account_id: f.account,
+            kind: ServiceKind::Domain,
+            name: "gratis.pl".into(),
+            plan_id: plan.id,
+            lifecycle: Lifecycle::Live,
+            expires_on: date(2026, 12, 5),
+            auto_renew: true,
+            renewal_months: None,
+            details: ServiceDetails::None,
+            created_at: Timestamp::UNIX_EPOCH,
+        })?;
+        // The same store and account, with the free service as the one run() renews.
+        let g = Fixture {
+            _dir: tempfile::tempdir().map_err(|e| StoreError::Task(e.to_string()))?,
+            store: f.store.clone(),
+            account: f.account,
+            service: free.id,
+        };
+        let now = noon(date(2026, 11, 21))?;
+        let AutoRenewal::Paid { invoice } = run(&g, now)? else {
+            unreachable!("a free renewal needs no balance")
+        };
+        assert_eq!(invoice.total_gross(), Money::ZERO);
+        assert_eq!(f.store.balance_of(f.account)?, Money::ZERO);
+        Ok(())
+    }
+
+    #[test]
     fn an_uncovered_renewal_is_e_mailed_once_and_paid_once_the_balance_covers_it() -> Result<()> {
         let f = fixture()?;
         top_up(&f, Money(100))?;
