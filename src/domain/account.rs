@@ -29,20 +29,19 @@ pub struct Account {
     pub contact_email: Email,
     #[serde(default)]
     pub phone: String,
-    /// The transfer title stored at creation; `transfer_title()` is what is shown and matched.
-    pub transfer_reference: String,
     pub created_at: Timestamp,
 }
 
 impl Account {
-    pub fn transfer_reference_for(id: u64) -> String {
-        super::transfer::transfer_title(id)
-    }
-
     /// The title the account's transfers carry (`KL-000012-5`), derived from the id, so accounts
     /// stored before the check digit existed get it too.
     pub fn transfer_title(&self) -> String {
         super::transfer::transfer_title(self.id)
+    }
+
+    /// What a transfer paying `document_number` says: `PF/2026/11/0004 KL-000012-5`.
+    pub fn transfer_title_for(&self, document_number: &str) -> String {
+        format!("{document_number} {}", self.transfer_title())
     }
 }
 

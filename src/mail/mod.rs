@@ -97,7 +97,7 @@ pub fn renewal_proforma_message(
         .list(&items)
         .para([
             text("Tytuł przelewu: "),
-            code(format!("{} {}", proforma.number, account.transfer_title())),
+            code(account.transfer_title_for(&proforma.number)),
         ])
         .button("Zobacz proformę i zapłać", &link)
         .links(&[("Proforma w PDF", &pdf)])

@@ -67,7 +67,6 @@ impl Store {
                 address: new.address.clone(),
                 contact_email: new.owner_email.clone(),
                 phone: new.phone.clone(),
-                transfer_reference: Account::transfer_reference_for(id),
                 created_at: now,
             };
             let owner = insert_user(tx, id, &new.owner_email, &new.owner_name, Role::Owner, now)?;

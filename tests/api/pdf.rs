@@ -106,7 +106,7 @@ async fn an_unpaid_proforma_pdf_asks_for_a_transfer_to_the_hosts_account() {
     app.log_in(ABONENT).await;
     let proforma = first_of(&app, ABONENT, DocumentKind::Proforma, true);
     let text = pdf_text(&app, &proforma).await;
-    let reference = panel::domain::Account::transfer_reference_for(app.account_id(ABONENT));
+    let reference = panel::domain::transfer::transfer_title(app.account_id(ABONENT));
     for expected in [
         "Proforma".to_string(),
         proforma.number.clone(),

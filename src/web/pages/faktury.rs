@@ -1,6 +1,5 @@
 //! Faktury: the account's documents and each one's page.
 
-use super::faktury_pdf::transfer_title;
 use super::uslugi::parse_id;
 use crate::domain::time::{format_date, format_timestamp, today};
 use crate::domain::words::amount_in_words;
@@ -155,12 +154,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
-    let id = parse_id(&id)?;
-    let document = ctx
-        .state
-        .store
-        .document_of_account(auth.account().id, id)?
-        .ok_or(AppError::NotFound)?;
+    let document = own_document(&ctx, &auth, &id)?;
     let pdf = format!("/faktury/{}.pdf", document.id);
     let today = today(ctx.now());
     let related = related_documents(&ctx, &auth, &document)?;
@@ -209,7 +203,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 dl.details {
                     div { dt { "Kwota" } dd { strong { (document.total_gross()) } } }
                     div { dt { "Numer rachunku" } dd { code { (ctx.state.seller.bank_account) } } }
-                    div { dt { "Tytuł przelewu" } dd { code { (transfer_title(&document, auth.account())) } } }
+                    div { dt { "Tytuł przelewu" } dd { code { (auth.account().transfer_title_for(&document.number)) } } }
                 }
                 @if document.top_up {
                     p.muted { "Po zaksięgowaniu wpłaty kwota zasili saldo przedpłat, a my wystawimy potwierdzenie wpłaty." }
@@ -225,6 +219,16 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     };
     let title = format!("{} {}", document.kind.label(), document.number);
     Ok(ctx.page(&auth, &title, Nav::Faktury, body))
+}
+
+/// The document behind `/faktury/{id}…`, only of the user's own account: another account's is
+/// a 404, like a missing one.
+pub(super) fn own_document(ctx: &Ctx, auth: &Auth, raw_id: &str) -> WebResult<Document> {
+    let id = parse_id(raw_id)?;
+    ctx.state
+        .store
+        .document_of_account(auth.account().id, id)?
+        .ok_or(AppError::NotFound)
 }
 
 /// For a credit note, the invoice it corrects; for an invoice, its credit notes.

@@ -1,7 +1,6 @@
 //! `/faktury/{id}.pdf`: a document as a PDF download, scoped and role-checked as its page.
 
-use super::uslugi::parse_id;
-use crate::domain::{Account, Document};
+use super::faktury::own_document;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use poem::Response;
@@ -15,24 +14,13 @@ static RENDERS: LazyLock<Semaphore> = LazyLock::new(|| {
     Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
 });
 
-/// What the buyer writes in the transfer for this document (one place, so a new scheme of
-/// transfer titles changes one line).
-pub fn transfer_title(document: &Document, account: &Account) -> String {
-    format!("{} {}", document.number, account.transfer_title())
-}
-
 /// Called by the detail page's handler for an id ending in `.pdf` (poem matches `:id` whole).
 pub async fn faktura_pdf(ctx: &Ctx, auth: &Auth, raw_id: &str) -> WebResult<Response> {
     if !auth.user().role.may_see_billing() {
         return Err(AppError::Forbidden);
     }
-    let id = parse_id(raw_id)?;
-    let document = ctx
-        .state
-        .store
-        .document_of_account(auth.account().id, id)?
-        .ok_or(AppError::NotFound)?;
-    let title = transfer_title(&document, auth.account());
+    let document = own_document(ctx, auth, raw_id)?;
+    let title = auth.account().transfer_title_for(&document.number);
     let corrects = match document.corrects {
         Some(invoice) => ctx
             .state

@@ -1,10 +1,11 @@
 //! Zapłać: the payment page of a proforma (bank transfer details with copy buttons, and Zapłać z
 //! salda when the prepaid balance covers it), and Zapłać z salda itself.
 
+use super::faktury::own_document;
 use super::uslugi::parse_id;
 use crate::domain::notifications::payment_status;
 use crate::domain::time::{format_date, today};
-use crate::domain::{Document, DocumentKind, DocumentStatus, Money};
+use crate::domain::{DocumentKind, DocumentStatus, Money};
 use crate::mail;
 use crate::store::BalancePayment;
 use crate::web::context::{Auth, Ctx, redirect};
@@ -35,15 +36,6 @@ fn copy_button(text: &str, what: &str) -> Markup {
     }
 }
 
-/// The document behind `/faktury/{id}/…`, only of the user's own account.
-fn own_document(ctx: &Ctx, auth: &Auth, id: &str) -> WebResult<Document> {
-    let id = parse_id(id)?;
-    ctx.state
-        .store
-        .document_of_account(auth.account().id, id)?
-        .ok_or(AppError::NotFound)
-}
-
 #[handler]
 pub async fn view_zaplac_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
     auth.require_billing()?;
@@ -57,7 +49,7 @@ pub async fn view_zaplac_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
     }
     let balance = ctx.state.store.balance_of(auth.account().id)?;
     let total = proforma.total_gross();
-    let title = format!("{} {}", proforma.number, auth.account().transfer_title());
+    let title = auth.account().transfer_title_for(&proforma.number);
     let body = html! {
         section.block #przelew {
             h2 { "Przelew" }

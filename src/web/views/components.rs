@@ -24,37 +24,41 @@ pub fn status_badge(status: ServiceStatus) -> Markup {
     html! { span class={ "badge badge--" (status.tone()) } { (status.label()) (detail) } }
 }
 
-/// The Odnów form: a plain POST without JavaScript; with htmx it swaps the box `target` in place.
-pub fn renew_form(csrf: &str, service_id: u64, target: Option<&str>) -> Markup {
-    let action = format!("/uslugi/{service_id}/odnow");
+/// A one-button form: a plain POST without JavaScript; with htmx it swaps the box `target` in
+/// place, the button disabled while the request runs.
+fn action_form(
+    action: &str,
+    csrf: &str,
+    target: Option<&str>,
+    fields: Markup,
+    label: &str,
+) -> Markup {
     html! {
         form.inline method="post" action=(action)
-            hx-post=[target.map(|_| action.clone())]
+            hx-post=[target.map(|_| action)]
             hx-target=[target.map(|t| format!("#{t}"))]
             hx-swap=[target.map(|_| "outerHTML")]
             hx-disabled-elt=[target.map(|_| "find button")] {
             (csrf_field(csrf))
-            button.button type="submit" { "Odnów" }
+            (fields)
+            button.button type="submit" { (label) }
         }
     }
 }
 
-/// Zapłać z salda: a plain POST that ends on the new invoice; with htmx (a box on the Pulpit) it
-/// swaps the box `target` away. The idempotency key is new on every render, so a double click,
-/// a retry or a resent form is one payment.
+/// The Odnów form.
+pub fn renew_form(csrf: &str, service_id: u64, target: Option<&str>) -> Markup {
+    let action = format!("/uslugi/{service_id}/odnow");
+    action_form(&action, csrf, target, html! {}, "Odnów")
+}
+
+/// Zapłać z salda: without JavaScript it ends on the new invoice; from a Pulpit box htmx swaps
+/// the box away. The idempotency key is new on every render, so a double click, a retry or a
+/// resent form is one payment.
 pub fn pay_from_balance_form(csrf: &str, document_id: u64, target: Option<&str>) -> Markup {
     let action = format!("/faktury/{document_id}/zaplac-z-salda");
-    html! {
-        form.inline method="post" action=(action)
-            hx-post=[target.map(|_| action.clone())]
-            hx-target=[target.map(|t| format!("#{t}"))]
-            hx-swap=[target.map(|_| "outerHTML")]
-            hx-disabled-elt=[target.map(|_| "find button")] {
-            (csrf_field(csrf))
-            input type="hidden" name="klucz" value=(crate::random::token());
-            button.button type="submit" { "Zapłać z salda" }
-        }
-    }
+    let key = html! { input type="hidden" name="klucz" value=(crate::random::token()); };
+    action_form(&action, csrf, target, key, "Zapłać z salda")
 }
 
 /// One notification box with its buttons.
