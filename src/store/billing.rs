@@ -188,8 +188,11 @@ impl Store {
             let Some(service) = service.filter(|s| s.account_id == account_id) else {
                 return Ok(RenewOutcome::NotFound);
             };
-            let mut open = tx.open_table(OPEN_RENEWALS)?;
-            if let Some(existing_id) = open.get(service_id)?.map(|v| v.value()) {
+            let open = tx
+                .open_table(OPEN_RENEWALS)?
+                .get(service_id)?
+                .map(|v| v.value());
+            if let Some(existing_id) = open {
                 let existing: Option<Document> = get(&tx.open_table(DOCUMENTS)?, existing_id)?;
                 if let Some(existing) = existing.filter(Document::is_unpaid) {
                     return Ok(RenewOutcome::Existing(existing));
@@ -199,18 +202,12 @@ impl Store {
             if !service.may_be_renewed(today) {
                 return Ok(RenewOutcome::NotYet(service.renewal_opens_on()));
             }
-            let plan: Plan = get(&tx.open_table(PLANS)?, service.plan_id)?
-                .ok_or(StoreError::NotFound("plan"))?;
-            let Some(line) = renewal_line(&service, &plan, plan.renewal_months(&service)) else {
-                return Ok(RenewOutcome::Unbillable(plan));
-            };
             let account: Account = get(&tx.open_table(ACCOUNTS)?, account_id)?
                 .ok_or(StoreError::NotFound("account"))?;
-            let mut proforma = issue(tx, &account, DocumentKind::Proforma, vec![line], now)?;
-            proforma.due_on = Some(renewal_due_on(&service, today));
-            proforma.renews_service = Some(service.id);
-            insert_document(tx, &proforma)?;
-            open.insert(service_id, proforma.id)?;
+            let proforma = match issue_renewal(tx, &account, &service, now)? {
+                Ok(proforma) => proforma,
+                Err(plan) => return Ok(RenewOutcome::Unbillable(plan)),
+            };
             enqueue(tx, compose(&account, &proforma), now)?;
             Ok(RenewOutcome::Created(proforma))
         })
@@ -575,6 +572,28 @@ fn settle_top_up(
     insert_document(tx, &confirmation)?;
     enqueue(tx, compose(account, Receipt::Document(&confirmation)), now)?;
     Ok((proforma, confirmation))
+}
+
+/// Issues a service's renewal proforma (price and period from its plan and chosen period) and
+/// records it as the service's open renewal; the plan when it cannot bill that period.
+pub(super) fn issue_renewal(
+    tx: &WriteTransaction,
+    account: &Account,
+    service: &Service,
+    now: Timestamp,
+) -> Result<Result<Document, Plan>> {
+    let plan: Plan =
+        get(&tx.open_table(PLANS)?, service.plan_id)?.ok_or(StoreError::NotFound("plan"))?;
+    let Some(line) = renewal_line(service, &plan, plan.renewal_months(service)) else {
+        return Ok(Err(plan));
+    };
+    let mut proforma = issue(tx, account, DocumentKind::Proforma, vec![line], now)?;
+    proforma.due_on = Some(renewal_due_on(service, today(now)));
+    proforma.renews_service = Some(service.id);
+    insert_document(tx, &proforma)?;
+    tx.open_table(OPEN_RENEWALS)?
+        .insert(service.id, proforma.id)?;
+    Ok(Ok(proforma))
 }
 
 /// Whether `amount` was recorded for `proforma` without a reference on the day of `now`.

@@ -1,16 +1,15 @@
 //! Per-service renewal settings (auto-renew, period) and the auto-renew job's work on one
 //! service, each in one write transaction.
 
-use super::billing::{Compose, ComposeReceipt, insert_document, issue, settle};
+use super::billing::{Compose, ComposeReceipt, issue_renewal, settle};
 use super::codec::{decode, get, put};
 use super::ledger::{balance_in, post};
 use super::outbox::enqueue;
 use super::schema::{ACCOUNTS, DOCUMENTS, LEDGER, OPEN_RENEWALS, PLANS, SERVICES};
 use super::{Result, Store, StoreError};
-use crate::domain::billing::{renewal_due_on, renewal_line};
 use crate::domain::ledger::EntryKind;
 use crate::domain::time::today;
-use crate::domain::{Account, Document, DocumentKind, Money, Plan, Service};
+use crate::domain::{Account, Document, Money, Plan, Service};
 use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
 
@@ -114,8 +113,8 @@ impl Store {
             let (proforma, issued) = match open_renewal(tx, service.id)? {
                 Some(open) => (open, false),
                 None => match issue_renewal(tx, &account, &service, now)? {
-                    Some(new) => (new, true),
-                    None => return Ok(AutoRenewal::Unbillable),
+                    Ok(new) => (new, true),
+                    Err(_) => return Ok(AutoRenewal::Unbillable),
                 },
             };
             let total = proforma.total_gross();
@@ -153,28 +152,6 @@ fn open_renewal(tx: &WriteTransaction, service_id: u64) -> Result<Option<Documen
     };
     let document: Option<Document> = get(&tx.open_table(DOCUMENTS)?, id)?;
     Ok(document.filter(Document::is_unpaid))
-}
-
-/// Issues the service's renewal proforma for its chosen period (as Odnów does) and records it as
-/// the open one. `None` when the plan cannot bill the period.
-fn issue_renewal(
-    tx: &WriteTransaction,
-    account: &Account,
-    service: &Service,
-    now: Timestamp,
-) -> Result<Option<Document>> {
-    let plan: Plan =
-        get(&tx.open_table(PLANS)?, service.plan_id)?.ok_or(StoreError::NotFound("plan"))?;
-    let Some(line) = renewal_line(service, &plan, plan.renewal_months(service)) else {
-        return Ok(None);
-    };
-    let mut proforma = issue(tx, account, DocumentKind::Proforma, vec![line], now)?;
-    proforma.due_on = Some(renewal_due_on(service, today(now)));
-    proforma.renews_service = Some(service.id);
-    insert_document(tx, &proforma)?;
-    tx.open_table(OPEN_RENEWALS)?
-        .insert(service.id, proforma.id)?;
-    Ok(Some(proforma))
 }
 
 #[cfg(test)]
