@@ -63,13 +63,9 @@ impl Role {
         }
     }
 
-    /// Renewing, ordering and paying create documents that cost money.
-    pub fn may_handle_billing(self) -> bool {
-        matches!(self, Role::Owner | Role::Administrator | Role::Accounting)
-    }
-
-    pub fn may_see_billing(self) -> bool {
-        self.may_handle_billing()
+    /// Whether this role may perform `action` (the one permission check, `domain::access`).
+    pub fn may(self, action: super::access::Action) -> bool {
+        super::access::allows(self, action)
     }
 
     pub fn parse(input: &str) -> Option<Role> {

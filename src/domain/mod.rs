@@ -1,5 +1,6 @@
 //! Pure types and rules of the panel: no I/O, the clock is always a parameter.
 
+pub mod access;
 pub mod account;
 pub mod bank;
 pub mod billing;

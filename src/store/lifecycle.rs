@@ -111,7 +111,7 @@ pub(super) fn billing_recipients(tx: &WriteTransaction, account: &Account) -> Re
         let Some(user) = get::<User>(&users, key.value().1)? else {
             continue;
         };
-        if user.active && user.role.may_handle_billing() {
+        if user.active && user.role.may(crate::domain::access::Action::ViewBilling) {
             to.push(user.email.to_string());
         }
     }

@@ -5,6 +5,7 @@ use super::cookies;
 use super::error::AppError;
 use super::guard::CsrfToken;
 use super::views::layout::{self, Nav};
+use crate::domain::access::Action;
 use crate::domain::{Account, User};
 use crate::store::LiveSession;
 use maud::Markup;
@@ -160,9 +161,14 @@ impl Auth {
         &self.live.account
     }
 
-    /// Roles are enforced here, on the server, for every action that moves money.
-    pub fn require_billing(&self) -> Result<(), AppError> {
-        if self.user().role.may_handle_billing() {
+    /// Whether the user's role allows `action` (`domain::access::allows`, the one check).
+    pub fn may(&self, action: Action) -> bool {
+        self.user().role.may(action)
+    }
+
+    /// 403 unless the user's role allows `action`.
+    pub fn require(&self, action: Action) -> Result<(), AppError> {
+        if self.may(action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)

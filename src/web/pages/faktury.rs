@@ -1,6 +1,7 @@
 //! Faktury: the account's documents and each one's page.
 
 use super::uslugi::parse_id;
+use crate::domain::access::Action;
 use crate::domain::time::{format_date, format_timestamp, today};
 use crate::domain::words::amount_in_words;
 use crate::domain::{Document, DocumentKind};
@@ -107,7 +108,7 @@ pub async fn view_faktury_get(
     req: &Request,
     Query(filter): Query<DocumentFilter>,
 ) -> WebResult<Response> {
-    if !auth.user().role.may_see_billing() {
+    if !auth.may(Action::ViewBilling) {
         return Err(AppError::Forbidden);
     }
     let documents = ctx.state.store.documents_of_account(auth.account().id)?;
@@ -151,7 +152,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     if let Some(id) = id.strip_suffix(".pdf") {
         return super::faktury_pdf::faktura_pdf(&ctx, &auth, id).await;
     }
-    if !auth.user().role.may_see_billing() {
+    if !auth.may(Action::ViewBilling) {
         return Err(AppError::Forbidden);
     }
     let document = own_document(&ctx, &auth, &id)?;
@@ -210,7 +211,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
                 } @else {
                     p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
                 }
-                @if auth.user().role.may_handle_billing() {
+                @if auth.may(Action::HandleBilling) {
                     p { a.button href={ "/faktury/" (document.id) "/zaplac" } { "Zapłać" } }
                 }
             }

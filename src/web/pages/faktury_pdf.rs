@@ -1,6 +1,7 @@
 //! `/faktury/{id}.pdf`: a document as a PDF download, scoped and role-checked as its page.
 
 use super::faktury::own_document;
+use crate::domain::access::Action;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use poem::Response;
@@ -16,7 +17,7 @@ static RENDERS: LazyLock<Semaphore> = LazyLock::new(|| {
 
 /// Called by the detail page's handler for an id ending in `.pdf` (poem matches `:id` whole).
 pub async fn faktura_pdf(ctx: &Ctx, auth: &Auth, raw_id: &str) -> WebResult<Response> {
-    if !auth.user().role.may_see_billing() {
+    if !auth.may(Action::ViewBilling) {
         return Err(AppError::Forbidden);
     }
     let document = own_document(ctx, auth, raw_id)?;

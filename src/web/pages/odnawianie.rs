@@ -3,6 +3,7 @@
 //! Płatności) or, with htmx, the service's row swapped in place.
 
 use super::uslugi::parse_id;
+use crate::domain::access::Action;
 use crate::domain::billing::{months_label, renewal_line};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::format_date;
@@ -211,7 +212,7 @@ pub async fn view_odnawianie_post(
     Form(form): Form<RenewalForm>,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    auth.require_billing()?;
+    auth.require(Action::HandleBilling)?;
     let account_id = auth.account().id;
     let store = &ctx.state.store;
     let service = store

@@ -1,6 +1,7 @@
 //! Płatności: payment status, the prepaid balance with its history (the ledger), Doładuj saldo,
 //! the unpaid proformas and the history of payments.
 
+use crate::domain::access::Action;
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::notifications::payment_status;
 use crate::domain::time::{format_date, format_timestamp, today};
@@ -42,7 +43,7 @@ pub async fn view_doladuj_post(
     auth: Auth,
     Form(form): Form<TopUpForm>,
 ) -> WebResult<Response> {
-    auth.require_billing()?;
+    auth.require(Action::HandleBilling)?;
     let amount = match parse_top_up(&form.kwota) {
         Ok(amount) => amount,
         Err(message) => {
@@ -73,7 +74,7 @@ pub async fn view_doladuj_post(
 }
 
 fn platnosci_page(ctx: &Ctx, auth: &Auth, typed: &str, error: Option<&str>) -> WebResult<Response> {
-    if !auth.user().role.may_see_billing() {
+    if !auth.may(Action::ViewBilling) {
         return Err(AppError::Forbidden);
     }
     let account_id = auth.account().id;
@@ -88,7 +89,7 @@ fn platnosci_page(ctx: &Ctx, auth: &Auth, typed: &str, error: Option<&str>) -> W
         .map(|d| (d.id, d.number.as_str()))
         .collect();
     let unpaid: Vec<&Document> = documents.iter().filter(|d| d.is_unpaid()).collect();
-    let may_pay = auth.user().role.may_handle_billing();
+    let may_pay = auth.may(Action::HandleBilling);
     let body = html! {
         section.block {
             dl.figures {

@@ -1,6 +1,7 @@
 //! Pulpit: payment status, the live notification boxes, the services, and the permanent modules.
 
 use crate::domain::Document;
+use crate::domain::access;
 use crate::domain::notifications::{Action, PaymentStatus, notices, offer_balance, payment_status};
 use crate::domain::service::Lifecycle;
 use crate::domain::time::today;
@@ -35,7 +36,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             h2 #uslugi-naglowek { "Status usług" }
             (services_table(&overview.services, today, &ctx.state.config.args.lifecycle.settings()))
         }
-        (modules(&ctx, &overview, today, auth.user().role.may_see_billing()))
+        (modules(&ctx, &overview, today, auth.may(access::Action::ViewBilling)))
     };
     Ok(ctx.page(&auth, "Pulpit", Nav::Pulpit, body))
 }
@@ -54,7 +55,7 @@ pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
 /// The part of the Pulpit that refreshes itself: payment status and the boxes.
 fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
     let role = auth.user().role;
-    let may_see_billing = role.may_see_billing();
+    let may_see_billing = role.may(access::Action::ViewBilling);
     let status = payment_status(&overview.documents, overview.balance, today);
     // Roles without billing see the state of services, not documents or money buttons.
     let documents: &[Document] = if may_see_billing {
@@ -66,7 +67,7 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
     let lifecycle = ctx.state.config.args.lifecycle.settings();
     crate::domain::notifications::add_next_steps(&mut boxes, &overview.services, &lifecycle, today);
     offer_balance(&mut boxes, documents, overview.balance);
-    if !role.may_handle_billing() {
+    if !role.may(access::Action::HandleBilling) {
         for notice in &mut boxes {
             notice.actions.retain(|a| {
                 !matches!(

@@ -1,5 +1,6 @@
 //! A service (Zobacz) and its renewal (Odnów).
 
+use crate::domain::access::Action;
 use crate::domain::notifications::{offer_balance, payment_status, service_notice};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Document, Service, ServiceDetails};
@@ -45,7 +46,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 }
                 @if let Some(plan) = &plan {
                     div { dt { "Plan" } dd { (plan.name) } }
-                    @if auth.user().role.may_see_billing() {
+                    @if auth.may(Action::ViewBilling) {
                         div { dt { "Cena odnowienia" } dd { (plan.price_for(plan.renewal_months(service)).unwrap_or(plan.price_net)) " netto / " (crate::domain::billing::months_label(plan.renewal_months(service))) } }
                     }
                 }
@@ -70,7 +71,7 @@ fn renewal(
     open: Option<&Document>,
     today: jiff::civil::Date,
 ) -> Markup {
-    let sees_billing = auth.user().role.may_see_billing();
+    let sees_billing = auth.may(Action::ViewBilling);
     html! {
         @if open.is_some() && !sees_billing {
             // Amounts and documents belong to the billing roles: Techniczny learns only the state.
@@ -78,7 +79,7 @@ fn renewal(
         } @else if let Some(proforma) = open {
             p { "Proforma " a href={ "/faktury/" (proforma.id) } { (proforma.number) } " na kwotę " strong { (proforma.total_gross()) } " czeka na zapłatę." }
             p { a.button href={ "/faktury/" (proforma.id) "/zaplac" } { "Zapłać" } }
-        } @else if !auth.user().role.may_handle_billing() {
+        } @else if !auth.may(Action::HandleBilling) {
             p.muted { "Odnowienie może zlecić właściciel konta, administrator lub księgowość." }
         } @else if service.may_be_renewed(today) {
             p { "Odnowienie wystawi proformę na kolejny okres wg cennika planu." }
@@ -130,7 +131,7 @@ fn details(details: &ServiceDetails) -> Markup {
 #[handler]
 pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    auth.require_billing()?;
+    auth.require(Action::HandleBilling)?;
     let account_id = auth.account().id;
     let now = ctx.now();
     let base_url = ctx.state.base_url.clone();

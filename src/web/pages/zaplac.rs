@@ -3,6 +3,7 @@
 
 use super::faktury::own_document;
 use super::uslugi::parse_id;
+use crate::domain::access::Action;
 use crate::domain::notifications::payment_status;
 use crate::domain::time::{format_date, today};
 use crate::domain::{DocumentKind, DocumentStatus, Money};
@@ -38,7 +39,7 @@ fn copy_button(text: &str, what: &str) -> Markup {
 
 #[handler]
 pub async fn view_zaplac_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
-    auth.require_billing()?;
+    auth.require(Action::HandleBilling)?;
     let proforma = own_document(&ctx, &auth, &id)?;
     match proforma.status {
         DocumentStatus::Unpaid if proforma.kind == DocumentKind::Proforma => {}
@@ -104,7 +105,7 @@ pub async fn view_zaplac_z_salda_post(
     Form(form): Form<PayForm>,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    auth.require_billing()?;
+    auth.require(Action::HandleBilling)?;
     let page = format!("/faktury/{id}/zaplac");
     if !valid_key(&form.klucz) {
         return back(

@@ -1,0 +1,110 @@
+//! Who may do what: one function answers for every route (role × action), so a route cannot
+//! forget its check. The service scope (a user limited to chosen services) is applied on top by
+//! the account-scoped reads.
+
+use super::Role;
+
+/// Everything a route can do, as the permission check sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Pages anyone may open, logged in or not (login, health, assets).
+    Public,
+    /// The Pulpit and its live notifications.
+    ViewOverview,
+    /// Service pages and the service sections (state, expiry, details).
+    ViewServices,
+    /// Faktury, documents, their PDFs, Płatności.
+    ViewBilling,
+    /// Anything that creates or pays a document: Odnów, Zapłać, Doładuj saldo, auto-renew settings.
+    HandleBilling,
+    /// The list of the account's users.
+    ViewUsers,
+    /// Invite, change a role, remove a user.
+    ManageUsers,
+    /// Dane abonenta: read.
+    ViewAccountData,
+    /// Dane abonenta: change the invoice and contact data.
+    EditAccountData,
+    /// The catalogue of the shop.
+    ViewShop,
+    /// The cart and "Zamów" (an order creates a proforma).
+    Order,
+    /// One's own second factor and sessions.
+    OwnSecurity,
+    /// Settings of the whole account's security (require the second factor for everyone).
+    AccountSecurity,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::Public,
+        Action::ViewOverview,
+        Action::ViewServices,
+        Action::ViewBilling,
+        Action::HandleBilling,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAccountData,
+        Action::EditAccountData,
+        Action::ViewShop,
+        Action::Order,
+        Action::OwnSecurity,
+        Action::AccountSecurity,
+    ];
+}
+
+/// Whether `role` may perform `action`. Nothing else decides this.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        Public | ViewOverview | ViewServices | ViewUsers | ViewAccountData | ViewShop
+        | OwnSecurity => true,
+        ViewBilling | HandleBilling | Order => matches!(role, Owner | Administrator | Accounting),
+        ManageUsers | EditAccountData => matches!(role, Owner | Administrator),
+        AccountSecurity => role == Owner,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLES: [Role; 4] = [
+        Role::Owner,
+        Role::Administrator,
+        Role::Accounting,
+        Role::Technical,
+    ];
+
+    /// The whole matrix, written out: a change to `allows` must change this table too.
+    #[test]
+    fn the_permission_matrix() {
+        // Columns: Owner, Administrator, Accounting, Technical.
+        let table: &[(Action, [bool; 4])] = &[
+            (Action::Public, [true, true, true, true]),
+            (Action::ViewOverview, [true, true, true, true]),
+            (Action::ViewServices, [true, true, true, true]),
+            (Action::ViewBilling, [true, true, true, false]),
+            (Action::HandleBilling, [true, true, true, false]),
+            (Action::ViewUsers, [true, true, true, true]),
+            (Action::ManageUsers, [true, true, false, false]),
+            (Action::ViewAccountData, [true, true, true, true]),
+            (Action::EditAccountData, [true, true, false, false]),
+            (Action::ViewShop, [true, true, true, true]),
+            (Action::Order, [true, true, true, false]),
+            (Action::OwnSecurity, [true, true, true, true]),
+            (Action::AccountSecurity, [true, false, false, false]),
+        ];
+        assert_eq!(
+            table.len(),
+            Action::ALL.len(),
+            "every action is in the table"
+        );
+        for (action, expected) in table {
+            for (role, allowed) in ROLES.iter().zip(expected) {
+                assert_eq!(allows(*role, *action), *allowed, "{role:?} × {action:?}");
+            }
+        }
+    }
+}
