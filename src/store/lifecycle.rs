@@ -4,8 +4,8 @@
 use super::codec::{get, next_in_sequence, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{
-    ACCOUNTS, REMINDERS_SENT, SERVICE_DUE_ON, SERVICES, SERVICES_DUE, TASKS, TASKS_PENDING, USERS,
-    USERS_BY_ACCOUNT,
+    ACCOUNTS, LIVE_BY_EXPIRY, LIVE_EXPIRY_OF, REMINDERS_SENT, SERVICE_DUE_ON, SERVICES,
+    SERVICES_DUE, TASKS, TASKS_PENDING, USERS, USERS_BY_ACCOUNT,
 };
 use super::{Result, Store, StoreError};
 use crate::domain::lifecycle::{
@@ -45,7 +45,23 @@ fn set_due(tx: &WriteTransaction, service_id: u64, on: Option<Date>) -> Result<(
 /// Re-keys a service whose expiry or lifecycle changed, where the settings are unknown: at the
 /// earliest day anything can happen to it (a run then moves it on to its real next event).
 pub(super) fn reindex(tx: &WriteTransaction, service: &Service) -> Result<()> {
+    index_expiry(tx, service)?;
     set_due(tx, service.id, first_event_on(service))
+}
+
+/// Places a live service in `LIVE_BY_EXPIRY` under its expiry day; any other is taken out.
+pub(super) fn index_expiry(tx: &WriteTransaction, service: &Service) -> Result<()> {
+    let mut by_expiry = tx.open_table(LIVE_BY_EXPIRY)?;
+    let mut expiry_of = tx.open_table(LIVE_EXPIRY_OF)?;
+    if let Some(old) = expiry_of.remove(service.id)?.map(|v| v.value()) {
+        by_expiry.remove((old, service.id))?;
+    }
+    if service.lifecycle == Lifecycle::Live {
+        let key = day_key(service.expires_on);
+        by_expiry.insert((key, service.id), ())?;
+        expiry_of.insert(service.id, key)?;
+    }
+    Ok(())
 }
 
 /// Re-keys a service after a job run on `today`: today again while something is still due
@@ -271,6 +287,7 @@ fn advance(
             }
         }
         put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
+        index_expiry(tx, &service)?;
         for to in billing_recipients(tx, &account)? {
             enqueue(tx, compose(&to, &account, &service, step), now)?;
         }

@@ -2,13 +2,13 @@
 //! service, each in one write transaction.
 
 use super::billing::{Compose, ComposeReceipt, issue_renewal, settle};
-use super::codec::{decode, get, put};
+use super::codec::{get, put};
 use super::ledger::{balance_in, post};
 use super::outbox::enqueue;
-use super::schema::{ACCOUNTS, DOCUMENTS, LEDGER, OPEN_RENEWALS, PLANS, SERVICES};
+use super::schema::{ACCOUNTS, DOCUMENTS, LEDGER, LIVE_BY_EXPIRY, OPEN_RENEWALS, PLANS, SERVICES};
 use super::{Result, Store, StoreError};
 use crate::domain::ledger::EntryKind;
-use crate::domain::time::today;
+use crate::domain::time::{add_days, today};
 use crate::domain::{Account, Document, Money, Plan, Service};
 use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
@@ -74,17 +74,20 @@ impl Store {
         })
     }
 
-    /// Ids of the services the auto-renew job acts on today. A scan of every service: one read
-    /// transaction decoding a few hundred bytes per service, milliseconds for thousands, once a day.
+    /// Ids of the services the auto-renew job acts on today: read from the live services expiring
+    /// by `today + days_before` (which includes the expired ones not yet suspended), not a scan.
     pub fn auto_renew_candidates(&self, now: Timestamp, days_before: i64) -> Result<Vec<u64>> {
         let day = today(now);
+        let last = super::lifecycle::day_key(add_days(day, days_before.max(0)));
         let tx = self.read()?;
+        let services = tx.open_table(SERVICES)?;
         let mut ids = Vec::new();
-        for row in tx.open_table(SERVICES)?.iter()? {
-            let (_, bytes) = row?;
-            let service: Service = decode(bytes.value())?;
-            if service.auto_renew_due(day, days_before) {
-                ids.push(service.id);
+        for row in tx.open_table(LIVE_BY_EXPIRY)?.range(..=(last, u64::MAX))? {
+            let (key, _) = row?;
+            let id = key.value().1;
+            let service: Option<Service> = get(&services, id)?;
+            if service.is_some_and(|s| s.auto_renew_due(day, days_before)) {
+                ids.push(id);
             }
         }
         Ok(ids)
@@ -380,6 +383,46 @@ mod tests {
         assert!(f.store.auto_renew_candidates(now, 14)?.is_empty());
         assert!(matches!(run(&f, now)?, AutoRenewal::NotDue));
         assert!(f.store.documents_of_account(f.account)?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn candidates_come_from_the_live_services_by_expiry_until_suspension() -> Result<()> {
+        use crate::domain::lifecycle::Settings;
+        let f = fixture()?;
+        // Expiring on 5.12: not yet within 14 days on 20.11, within them on 21.11.
+        assert!(
+            f.store
+                .auto_renew_candidates(noon(date(2026, 11, 20))?, 14)?
+                .is_empty()
+        );
+        let within = f
+            .store
+            .auto_renew_candidates(noon(date(2026, 11, 21))?, 14)?;
+        assert_eq!(within, vec![f.service]);
+        // Expired and in its grace period (30 days for a domain): still tried every day.
+        let grace = noon(date(2026, 12, 20))?;
+        assert_eq!(f.store.auto_renew_candidates(grace, 14)?, vec![f.service]);
+        // Suspended on 4.01: out of the index, so the job no longer reads it.
+        let compose = |to: &str, _: &Account, _: &Service, _| NewMessage {
+            to: to.into(),
+            subject: String::new(),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        };
+        let suspended_on = noon(date(2027, 1, 4))?;
+        let step =
+            f.store
+                .advance_service(f.service, suspended_on, &Settings::default(), &compose)?;
+        assert!(matches!(
+            step,
+            Some(crate::domain::lifecycle::Step::Suspend { .. })
+        ));
+        let tx = f.store.read()?;
+        assert!(redb::ReadableTableMetadata::is_empty(
+            &tx.open_table(LIVE_BY_EXPIRY)?
+        )?);
         Ok(())
     }
 }

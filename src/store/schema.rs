@@ -64,6 +64,11 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
 /// Provisioning tasks (suspend, delete, reactivate) for the host's driver.
 pub const TASKS: Rows = TableDefinition::new("tasks");
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
+/// (YYYYMMDD of expiry, service id) of every live service (schema v5): auto-renew reads only the
+/// services expiring soon or expired and not yet suspended.
+pub const LIVE_BY_EXPIRY: TableDefinition<(u32, u64), ()> = TableDefinition::new("live_by_expiry");
+/// service id → its day in `LIVE_BY_EXPIRY`, to move the key.
+pub const LIVE_EXPIRY_OF: TableDefinition<u64, u32> = TableDefinition::new("live_expiry_of");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -76,6 +81,7 @@ const MIGRATIONS: &[Migration] = &[
     create_login_failures_v2,
     balance_ledger_v3,
     lifecycle_index_v4,
+    expiry_index_v5,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -218,6 +224,23 @@ fn lifecycle_index_v4(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// The live services by expiry day, for auto-renew; every existing service is placed.
+fn expiry_index_v5(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(LIVE_BY_EXPIRY)?;
+    tx.open_table(LIVE_EXPIRY_OF)?;
+    let mut services = Vec::new();
+    for row in tx.open_table(SERVICES)?.iter()? {
+        let (_, bytes) = row?;
+        services.push(super::codec::decode::<crate::domain::Service>(
+            bytes.value(),
+        )?);
+    }
+    for service in &services {
+        super::lifecycle::index_expiry(tx, service)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,10 +280,7 @@ mod tests {
         drop(reopened);
         assert!(matches!(
             Store::open(dir.path()),
-            Err(StoreError::TooNew {
-                found: 99,
-                known: 4
-            })
+            Err(StoreError::TooNew { found: 99, known }) if known == MIGRATIONS.len() as u64
         ));
     }
 
@@ -287,7 +307,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(4));
+        assert_eq!(version.ok().flatten(), Some(MIGRATIONS.len() as u64));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;
@@ -338,5 +358,39 @@ mod tests {
             stored.contains("Firma") && !stored.contains("prepaid_balance"),
             "{stored}"
         );
+    }
+
+    #[test]
+    fn a_version_4_database_gets_its_live_services_by_expiry() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        {
+            let db = Database::create(dir.path().join("panel.redb"))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let tx = db.begin_write().unwrap_or_else(|e| unreachable!("{e}"));
+            let rows = (|| -> Result<()> {
+                for migration in &MIGRATIONS[..4] {
+                    migration(&tx)?;
+                }
+                tx.open_table(META)?
+                    .insert(SCHEMA_VERSION_KEY, 4u64.to_be_bytes().as_slice())?;
+                let live = br#"{"id":1,"account_id":1,"kind":"Domain","name":"firma.pl","plan_id":1,"lifecycle":"Live","expires_on":"2026-12-05","auto_renew":true,"details":"None","created_at":"2026-01-01T00:00:00Z"}"#;
+                let suspended = br#"{"id":2,"account_id":1,"kind":"Domain","name":"stara.pl","plan_id":1,"lifecycle":"Suspended","expires_on":"2026-10-05","auto_renew":true,"details":"None","created_at":"2026-01-01T00:00:00Z"}"#;
+                let mut services = tx.open_table(SERVICES)?;
+                services.insert(1, live.as_slice())?;
+                services.insert(2, suspended.as_slice())?;
+                Ok(())
+            })();
+            assert!(rows.is_ok(), "{rows:?}");
+            tx.commit().unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let placed = store.read().and_then(|tx| {
+            let mut keys = Vec::new();
+            for row in tx.open_table(LIVE_BY_EXPIRY)?.iter()? {
+                keys.push(row?.0.value());
+            }
+            Ok(keys)
+        });
+        assert_eq!(placed.ok(), Some(vec![(20261205, 1)]));
     }
 }

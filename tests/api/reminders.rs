@@ -516,6 +516,7 @@ fn bench_due_scan() {
                 name: format!("domena-{i}.pl"),
                 // Two years of expiry dates, from the first one entering the window today.
                 expires_on: add_days(today, 30 + (i % 730) as i64),
+                auto_renew: i % 2 == 0,
                 ..template.clone()
             })
             .collect();
@@ -536,9 +537,17 @@ fn bench_due_scan() {
     let again = std::time::Instant::now();
     let second = f.remind(today, &Settings::default());
     let rerun = again.elapsed();
+    let renew = std::time::Instant::now();
+    let candidates = f
+        .store
+        .auto_renew_candidates(noon(today), 14)
+        .unwrap()
+        .len();
+    let renew_scan = renew.elapsed();
     println!(
         "{total} services: filled in {filled:?}, data file {} MB; due today {due}: index scan {scanned:?}; \
-         reminders run {reminded:?}, with the lifecycle run {ran:?} ({sent:?}, {stepped:?}); the same day again {rerun:?} ({second:?})",
+         reminders run {reminded:?}, with the lifecycle run {ran:?} ({sent:?}, {stepped:?}); the same day again {rerun:?} ({second:?}); \
+         auto-renew candidates {candidates} in {renew_scan:?}",
         size / 1_000_000
     );
 }
