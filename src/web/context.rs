@@ -114,26 +114,15 @@ pub struct Auth {
 
 impl<'a> FromRequest<'a> for Auth {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let htmx = req.header("hx-request") == Some("true");
         let state = req
             .data::<Arc<WebState>>()
             .cloned()
             .ok_or_else(|| AppError::Internal("state missing".into()))?;
-        let Some(token) = cookies::read(req, state.cookies.session).map(str::to_string) else {
-            return Err(AppError::NotLoggedIn {
-                htmx,
-                expired: false,
-            }
-            .into());
-        };
+        let live = super::access::live_session(req)?;
+        let token = cookies::read(req, state.cookies.session)
+            .map(str::to_string)
+            .unwrap_or_default();
         let now = state.clock.now();
-        let Some(live) = state.store.session(&token, now).map_err(AppError::from)? else {
-            return Err(AppError::NotLoggedIn {
-                htmx,
-                expired: true,
-            }
-            .into());
-        };
         // The Pulpit's own polling is not the customer's activity: an unattended tab must still
         // reach the idle timeout.
         let background = req.header("hx-trigger") == Some(crate::web::LIVE_REGION_ID);

@@ -1,5 +1,6 @@
 //! HTTP: the route table, the guards every request passes (security headers, CSRF), and the pages.
 
+pub mod access;
 mod assets;
 mod context;
 mod cookies;
@@ -42,6 +43,11 @@ impl Deref for WebState {
     fn deref(&self) -> &AppState {
         &self.shared
     }
+}
+
+/// Every route with its method and the action it performs: what the access check enforces.
+pub fn route_table() -> Vec<access::RouteAccess> {
+    pages::table().table().to_vec()
 }
 
 /// Handlers find both `Arc<WebState>` and the shared `Arc<AppState>` in the request data.

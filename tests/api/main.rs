@@ -2,6 +2,7 @@
 //! cookie-keeping HTTP client, a real SMTP server, and headless Chromium for what only a browser shows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod auto_renew;
 mod browser;
 mod credit_notes;

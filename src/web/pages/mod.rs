@@ -16,7 +16,9 @@ use super::assets::{view_asset_get, view_favicon_get};
 use crate::state::AppState;
 use poem::http::StatusCode;
 use poem::web::Data;
-use poem::{Route, get, handler, post};
+use crate::domain::access::Action;
+use crate::web::access::Routes;
+use poem::{Route, handler};
 use std::sync::Arc;
 
 /// 503 while the store cannot write (a flag the store keeps: no disk access here, it is polled).
@@ -29,49 +31,45 @@ fn view_health_get(state: Data<&Arc<AppState>>) -> (StatusCode, &'static str) {
     }
 }
 
+/// Every route with the action it performs (`domain::access`); see `web::access`.
+pub fn table() -> Routes {
+    use Action::*;
+    Routes::default()
+        .get("/", Public, pulpit::view_index_get)
+        .get("/health", Public, view_health_get)
+        .get("/assets/:name", Public, view_asset_get)
+        .get("/favicon.ico", Public, view_favicon_get)
+        .get("/logowanie", Public, logowanie::view_logowanie_get)
+        .post("/logowanie", Public, logowanie::view_logowanie_post)
+        .post("/logowanie/kod", Public, logowanie::view_logowanie_kod_post)
+        .get("/logowanie/link/:token", Public, logowanie::view_logowanie_link_get)
+        .post("/logowanie/link/:token", Public, logowanie::view_logowanie_link_post)
+        .post("/wyloguj", Public, logowanie::view_wyloguj_post)
+        .get("/pulpit", ViewOverview, pulpit::view_pulpit_get)
+        .get("/pulpit/powiadomienia", ViewOverview, pulpit::view_powiadomienia_get)
+        .get("/uslugi/:id", ViewServices, uslugi::view_usluga_get)
+        .post("/uslugi/:id/odnow", HandleBilling, uslugi::view_odnow_post)
+        .post("/uslugi/:id/odnawianie", HandleBilling, odnawianie::view_odnawianie_post)
+        .get("/faktury", ViewBilling, faktury::view_faktury_get)
+        .get("/faktury/:id", ViewBilling, faktury::view_faktura_get)
+        .get("/faktury/:id/zaplac", HandleBilling, zaplac::view_zaplac_get)
+        .post("/faktury/:id/zaplac-z-salda", HandleBilling, zaplac::view_zaplac_z_salda_post)
+        .get("/platnosci", ViewBilling, platnosci::view_platnosci_get)
+        .post("/platnosci/doladuj", HandleBilling, platnosci::view_doladuj_post)
+        .get("/domeny", ViewServices, sekcje::view_domeny_get)
+        .get("/hosting", ViewServices, sekcje::view_hosting_get)
+        .get("/skrzynki", ViewServices, sekcje::view_skrzynki_get)
+        .get("/ssl", ViewServices, sekcje::view_ssl_get)
+        .get("/cloud", ViewServices, sekcje::view_cloud_get)
+        .get("/kreator-www", ViewServices, sekcje::view_kreator_get)
+        .get("/open-xchange", ViewServices, sekcje::view_open_xchange_get)
+        .get("/uzytkownicy", ViewUsers, konto::view_uzytkownicy_get)
+        .get("/dane-abonenta", ViewAccountData, konto::view_dane_abonenta_get)
+        .get("/sklep", ViewShop, konto::view_sklep_get)
+        .get("/demo/poczta", Public, demo::view_poczta_get)
+        .get("/demo/poczta/:id", Public, demo::view_poczta_wiadomosc_get)
+}
+
 pub fn routes() -> Route {
-    Route::new()
-        .at("/", get(pulpit::view_index_get))
-        .at("/health", get(view_health_get))
-        .at("/assets/:name", get(view_asset_get))
-        .at("/favicon.ico", get(view_favicon_get))
-        .at(
-            "/logowanie",
-            get(logowanie::view_logowanie_get).post(logowanie::view_logowanie_post),
-        )
-        .at("/logowanie/kod", post(logowanie::view_logowanie_kod_post))
-        .at(
-            "/logowanie/link/:token",
-            get(logowanie::view_logowanie_link_get).post(logowanie::view_logowanie_link_post),
-        )
-        .at("/wyloguj", post(logowanie::view_wyloguj_post))
-        .at("/pulpit", get(pulpit::view_pulpit_get))
-        .at("/pulpit/powiadomienia", get(pulpit::view_powiadomienia_get))
-        .at("/uslugi/:id", get(uslugi::view_usluga_get))
-        .at("/uslugi/:id/odnow", post(uslugi::view_odnow_post))
-        .at(
-            "/uslugi/:id/odnawianie",
-            post(odnawianie::view_odnawianie_post),
-        )
-        .at("/faktury", get(faktury::view_faktury_get))
-        .at("/faktury/:id", get(faktury::view_faktura_get))
-        .at("/faktury/:id/zaplac", get(zaplac::view_zaplac_get))
-        .at(
-            "/faktury/:id/zaplac-z-salda",
-            post(zaplac::view_zaplac_z_salda_post),
-        )
-        .at("/platnosci", get(platnosci::view_platnosci_get))
-        .at("/platnosci/doladuj", post(platnosci::view_doladuj_post))
-        .at("/domeny", get(sekcje::view_domeny_get))
-        .at("/hosting", get(sekcje::view_hosting_get))
-        .at("/skrzynki", get(sekcje::view_skrzynki_get))
-        .at("/ssl", get(sekcje::view_ssl_get))
-        .at("/cloud", get(sekcje::view_cloud_get))
-        .at("/kreator-www", get(sekcje::view_kreator_get))
-        .at("/open-xchange", get(sekcje::view_open_xchange_get))
-        .at("/uzytkownicy", get(konto::view_uzytkownicy_get))
-        .at("/dane-abonenta", get(konto::view_dane_abonenta_get))
-        .at("/sklep", get(konto::view_sklep_get))
-        .at("/demo/poczta", get(demo::view_poczta_get))
-        .at("/demo/poczta/:id", get(demo::view_poczta_wiadomosc_get))
+    table().into_route()
 }

@@ -1,0 +1,174 @@
+//! The permission matrix: every route of the panel, who may use it, and the server saying 403 to
+//! everyone else — before the handler runs, so nothing changes.
+
+use crate::helpers::spawn_app;
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+
+/// Nobody's object: a route that is allowed answers 404 for it, a forbidden one 403 first.
+const NOBODYS: &str = "999999";
+
+/// (method, path, who may use it: [Właściciel, Administrator, Księgowość, Techniczny]).
+/// `None`: public, also for visitors who are not logged in.
+const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
+    ("GET", "/", None),
+    ("GET", "/health", None),
+    ("GET", "/assets/:name", None),
+    ("GET", "/favicon.ico", None),
+    ("GET", "/logowanie", None),
+    ("POST", "/logowanie", None),
+    ("POST", "/logowanie/kod", None),
+    ("GET", "/logowanie/link/:token", None),
+    ("POST", "/logowanie/link/:token", None),
+    ("POST", "/wyloguj", None),
+    ("GET", "/demo/poczta", None),
+    ("GET", "/demo/poczta/:id", None),
+    ("GET", "/pulpit", Some([true, true, true, true])),
+    ("GET", "/pulpit/powiadomienia", Some([true, true, true, true])),
+    ("GET", "/uslugi/:id", Some([true, true, true, true])),
+    ("POST", "/uslugi/:id/odnow", Some([true, true, true, false])),
+    ("POST", "/uslugi/:id/odnawianie", Some([true, true, true, false])),
+    ("GET", "/faktury", Some([true, true, true, false])),
+    ("GET", "/faktury/:id", Some([true, true, true, false])),
+    ("GET", "/faktury/:id/zaplac", Some([true, true, true, false])),
+    ("POST", "/faktury/:id/zaplac-z-salda", Some([true, true, true, false])),
+    ("GET", "/platnosci", Some([true, true, true, false])),
+    ("POST", "/platnosci/doladuj", Some([true, true, true, false])),
+    ("GET", "/domeny", Some([true, true, true, true])),
+    ("GET", "/hosting", Some([true, true, true, true])),
+    ("GET", "/skrzynki", Some([true, true, true, true])),
+    ("GET", "/ssl", Some([true, true, true, true])),
+    ("GET", "/cloud", Some([true, true, true, true])),
+    ("GET", "/kreator-www", Some([true, true, true, true])),
+    ("GET", "/open-xchange", Some([true, true, true, true])),
+    ("GET", "/uzytkownicy", Some([true, true, true, true])),
+    ("GET", "/dane-abonenta", Some([true, true, true, true])),
+    ("GET", "/sklep", Some([true, true, true, true])),
+];
+
+const USERS: [&str; 4] = [
+    "abonent@example.com",
+    "admin@example.com",
+    "ksiegowosc@example.com",
+    "tech@example.com",
+];
+
+#[test]
+fn every_route_of_the_panel_is_in_the_matrix_and_the_matrix_names_no_other() {
+    let registered: BTreeSet<(String, String)> = panel::web::route_table()
+        .into_iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    let listed: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        registered.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "routes without a line in the permission matrix"
+    );
+    assert_eq!(
+        listed.difference(&registered).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "lines of the matrix without a route"
+    );
+    assert_eq!(registered.len(), MATRIX.len(), "no route twice in the matrix");
+}
+
+/// The path with its parameters filled: GETs see the account's own objects, POSTs name nobody's
+/// (an allowed POST then changes nothing either: 404).
+fn filled(app: &crate::helpers::TestApp, method: &str, path: &str) -> String {
+    let service = app
+        .service_id("abonent@example.com", "przykladowa-firma.pl")
+        .to_string();
+    let document = app.proformas_of("abonent@example.com")[0].id.to_string();
+    let (service, document) = if method == "GET" {
+        (service.as_str(), document.as_str())
+    } else {
+        (NOBODYS, NOBODYS)
+    };
+    path.replace(":id/zaplac", &format!("{document}/zaplac"))
+        .replace("/faktury/:id", &format!("/faktury/{document}"))
+        .replace("/uslugi/:id", &format!("/uslugi/{service}"))
+        .replace(":id", NOBODYS)
+        .replace(":token", "x")
+        .replace(":name", "htmx.min.js")
+}
+
+#[tokio::test]
+async fn each_role_reaches_exactly_the_routes_the_matrix_gives_it_and_gets_403_elsewhere() {
+    let app = spawn_app().await;
+    for (email, role) in [
+        ("admin@example.com", "administrator"),
+        ("tech@example.com", "techniczny"),
+    ] {
+        app.admin_ok(&[
+            "add-user",
+            "--account-of",
+            "abonent@example.com",
+            "--email",
+            email,
+            "--role",
+            role,
+        ])
+        .await;
+    }
+    let documents_before = app.documents_of("abonent@example.com").len();
+    for (column, user) in USERS.iter().enumerate() {
+        app.log_in(user).await;
+        for (method, path, who) in MATRIX {
+            let Some(who) = who else { continue };
+            let url = filled(&app, method, path);
+            let response = if *method == "GET" {
+                app.get(&url).await
+            } else {
+                let csrf = app.csrf().await;
+                app.post_form(&url, &[("csrf_token", &csrf)]).await
+            };
+            let status = response.status();
+            if who[column] {
+                assert_ne!(status, StatusCode::FORBIDDEN, "{user} {method} {url}");
+                let location = response.headers().get("location");
+                assert!(
+                    location.is_none_or(|l| !l.as_bytes().starts_with(b"/logowanie")),
+                    "{user} {method} {url} is sent to log in"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{user} {method} {url}");
+            }
+        }
+    }
+    assert_eq!(
+        app.documents_of("abonent@example.com").len(),
+        documents_before,
+        "no forbidden or nobody's action issued a document"
+    );
+}
+
+#[tokio::test]
+async fn a_visitor_is_sent_to_log_in_from_every_route_that_is_not_public() {
+    let app = spawn_app().await;
+    for (method, path, who) in MATRIX {
+        let url = filled(&app, method, path);
+        let response = if *method == "GET" {
+            app.get(&url).await
+        } else {
+            let csrf = app.csrf().await;
+            app.post_form(&url, &[("csrf_token", &csrf)]).await
+        };
+        let to_login = response.status() == StatusCode::SEE_OTHER
+            && response
+                .headers()
+                .get("location")
+                .is_some_and(|l| l.as_bytes().starts_with(b"/logowanie"));
+        if who.is_some() {
+            assert!(to_login, "{method} {url} answers {}", response.status());
+        } else {
+            assert_ne!(response.status(), StatusCode::FORBIDDEN, "{method} {url}");
+            if *method == "GET" && *path != "/" {
+                assert!(!to_login, "{method} {url} is public");
+            }
+        }
+    }
+}
