@@ -76,7 +76,9 @@ impl Routes {
     pub fn into_route(self) -> Route {
         self.paths
             .into_iter()
-            .fold(Route::new(), |route, (path, methods)| route.at(path, methods))
+            .fold(Route::new(), |route, (path, methods)| {
+                route.at(path, methods)
+            })
     }
 }
 

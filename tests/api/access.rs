@@ -24,16 +24,36 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ("GET", "/demo/poczta", None),
     ("GET", "/demo/poczta/:id", None),
     ("GET", "/pulpit", Some([true, true, true, true])),
-    ("GET", "/pulpit/powiadomienia", Some([true, true, true, true])),
+    (
+        "GET",
+        "/pulpit/powiadomienia",
+        Some([true, true, true, true]),
+    ),
     ("GET", "/uslugi/:id", Some([true, true, true, true])),
     ("POST", "/uslugi/:id/odnow", Some([true, true, true, false])),
-    ("POST", "/uslugi/:id/odnawianie", Some([true, true, true, false])),
+    (
+        "POST",
+        "/uslugi/:id/odnawianie",
+        Some([true, true, true, false]),
+    ),
     ("GET", "/faktury", Some([true, true, true, false])),
     ("GET", "/faktury/:id", Some([true, true, true, false])),
-    ("GET", "/faktury/:id/zaplac", Some([true, true, true, false])),
-    ("POST", "/faktury/:id/zaplac-z-salda", Some([true, true, true, false])),
+    (
+        "GET",
+        "/faktury/:id/zaplac",
+        Some([true, true, true, false]),
+    ),
+    (
+        "POST",
+        "/faktury/:id/zaplac-z-salda",
+        Some([true, true, true, false]),
+    ),
     ("GET", "/platnosci", Some([true, true, true, false])),
-    ("POST", "/platnosci/doladuj", Some([true, true, true, false])),
+    (
+        "POST",
+        "/platnosci/doladuj",
+        Some([true, true, true, false]),
+    ),
     ("GET", "/domeny", Some([true, true, true, true])),
     ("GET", "/hosting", Some([true, true, true, true])),
     ("GET", "/skrzynki", Some([true, true, true, true])),
@@ -73,7 +93,11 @@ fn every_route_of_the_panel_is_in_the_matrix_and_the_matrix_names_no_other() {
         Vec::<&(String, String)>::new(),
         "lines of the matrix without a route"
     );
-    assert_eq!(registered.len(), MATRIX.len(), "no route twice in the matrix");
+    assert_eq!(
+        registered.len(),
+        MATRIX.len(),
+        "no route twice in the matrix"
+    );
 }
 
 /// The path with its parameters filled: GETs see the account's own objects, POSTs name nobody's
@@ -171,4 +195,38 @@ async fn a_visitor_is_sent_to_log_in_from_every_route_that_is_not_public() {
             }
         }
     }
+}
+
+/// Not a test: `cargo test --release --test api bench_permission_check -- --ignored --nocapture`
+/// times the check every request to a page pays: the session from the store's cache and the
+/// role × action decision.
+#[tokio::test]
+#[ignore]
+async fn bench_permission_check() {
+    use panel::domain::access::{Action, allows};
+    let app = spawn_app().await;
+    app.log_in("ksiegowosc@example.com").await;
+    let token = app.session_cookie().await;
+    let now = app.clock.now();
+    let rounds = 1_000_000u32;
+    let started = std::time::Instant::now();
+    let mut allowed = 0u32;
+    for i in 0..rounds {
+        let action = Action::ALL[i as usize % Action::ALL.len()];
+        let live = app.state.store.session(&token, now).unwrap().unwrap();
+        allowed += u32::from(allows(live.user.role, std::hint::black_box(action)));
+    }
+    let per_check = started.elapsed() / rounds;
+    let decision = std::time::Instant::now();
+    for i in 0..rounds {
+        let action = Action::ALL[i as usize % Action::ALL.len()];
+        allowed += u32::from(allows(
+            std::hint::black_box(panel::domain::Role::Accounting),
+            action,
+        ));
+    }
+    let per_decision = decision.elapsed() / rounds;
+    println!(
+        "permission check (cached session + role × action): {per_check:?}; the decision alone: {per_decision:?} ({allowed} allowed)"
+    );
 }

@@ -13,11 +13,11 @@ mod uslugi;
 mod zaplac;
 
 use super::assets::{view_asset_get, view_favicon_get};
+use crate::domain::access::Action;
 use crate::state::AppState;
+use crate::web::access::Routes;
 use poem::http::StatusCode;
 use poem::web::Data;
-use crate::domain::access::Action;
-use crate::web::access::Routes;
 use poem::{Route, handler};
 use std::sync::Arc;
 
@@ -42,20 +42,48 @@ pub fn table() -> Routes {
         .get("/logowanie", Public, logowanie::view_logowanie_get)
         .post("/logowanie", Public, logowanie::view_logowanie_post)
         .post("/logowanie/kod", Public, logowanie::view_logowanie_kod_post)
-        .get("/logowanie/link/:token", Public, logowanie::view_logowanie_link_get)
-        .post("/logowanie/link/:token", Public, logowanie::view_logowanie_link_post)
+        .get(
+            "/logowanie/link/:token",
+            Public,
+            logowanie::view_logowanie_link_get,
+        )
+        .post(
+            "/logowanie/link/:token",
+            Public,
+            logowanie::view_logowanie_link_post,
+        )
         .post("/wyloguj", Public, logowanie::view_wyloguj_post)
         .get("/pulpit", ViewOverview, pulpit::view_pulpit_get)
-        .get("/pulpit/powiadomienia", ViewOverview, pulpit::view_powiadomienia_get)
+        .get(
+            "/pulpit/powiadomienia",
+            ViewOverview,
+            pulpit::view_powiadomienia_get,
+        )
         .get("/uslugi/:id", ViewServices, uslugi::view_usluga_get)
         .post("/uslugi/:id/odnow", HandleBilling, uslugi::view_odnow_post)
-        .post("/uslugi/:id/odnawianie", HandleBilling, odnawianie::view_odnawianie_post)
+        .post(
+            "/uslugi/:id/odnawianie",
+            HandleBilling,
+            odnawianie::view_odnawianie_post,
+        )
         .get("/faktury", ViewBilling, faktury::view_faktury_get)
         .get("/faktury/:id", ViewBilling, faktury::view_faktura_get)
-        .get("/faktury/:id/zaplac", HandleBilling, zaplac::view_zaplac_get)
-        .post("/faktury/:id/zaplac-z-salda", HandleBilling, zaplac::view_zaplac_z_salda_post)
+        .get(
+            "/faktury/:id/zaplac",
+            HandleBilling,
+            zaplac::view_zaplac_get,
+        )
+        .post(
+            "/faktury/:id/zaplac-z-salda",
+            HandleBilling,
+            zaplac::view_zaplac_z_salda_post,
+        )
         .get("/platnosci", ViewBilling, platnosci::view_platnosci_get)
-        .post("/platnosci/doladuj", HandleBilling, platnosci::view_doladuj_post)
+        .post(
+            "/platnosci/doladuj",
+            HandleBilling,
+            platnosci::view_doladuj_post,
+        )
         .get("/domeny", ViewServices, sekcje::view_domeny_get)
         .get("/hosting", ViewServices, sekcje::view_hosting_get)
         .get("/skrzynki", ViewServices, sekcje::view_skrzynki_get)
@@ -64,7 +92,11 @@ pub fn table() -> Routes {
         .get("/kreator-www", ViewServices, sekcje::view_kreator_get)
         .get("/open-xchange", ViewServices, sekcje::view_open_xchange_get)
         .get("/uzytkownicy", ViewUsers, konto::view_uzytkownicy_get)
-        .get("/dane-abonenta", ViewAccountData, konto::view_dane_abonenta_get)
+        .get(
+            "/dane-abonenta",
+            ViewAccountData,
+            konto::view_dane_abonenta_get,
+        )
         .get("/sklep", ViewShop, konto::view_sklep_get)
         .get("/demo/poczta", Public, demo::view_poczta_get)
         .get("/demo/poczta/:id", Public, demo::view_poczta_wiadomosc_get)
