@@ -64,6 +64,9 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
 /// Provisioning tasks (suspend, delete, reactivate) for the host's driver.
 pub const TASKS: Rows = TableDefinition::new("tasks");
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
+/// (account id, seq) → a change of Dane abonenta (who, when, field, old → new): append-only.
+pub const ACCOUNT_HISTORY: TableDefinition<(u64, u64), &[u8]> =
+    TableDefinition::new("account_history");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -76,6 +79,7 @@ const MIGRATIONS: &[Migration] = &[
     create_login_failures_v2,
     balance_ledger_v3,
     lifecycle_index_v4,
+    dane_abonenta_history_v5,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -218,6 +222,12 @@ fn lifecycle_index_v4(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// The history of Dane abonenta, read by its page.
+fn dane_abonenta_history_v5(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(ACCOUNT_HISTORY)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,8 +269,8 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 4
-            })
+                known
+            }) if known == MIGRATIONS.len() as u64
         ));
     }
 
@@ -287,7 +297,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(4));
+        assert_eq!(version.ok().flatten(), Some(MIGRATIONS.len() as u64));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;

@@ -1,5 +1,7 @@
 //! One module per section; the route table is here (the URLs are a contract, see PRODUCT.md).
 
+mod dane_abonenta;
+mod dane_abonenta_form;
 mod demo;
 mod faktury;
 mod faktury_pdf;
@@ -70,7 +72,10 @@ pub fn routes() -> Route {
         .at("/kreator-www", get(sekcje::view_kreator_get))
         .at("/open-xchange", get(sekcje::view_open_xchange_get))
         .at("/uzytkownicy", get(konto::view_uzytkownicy_get))
-        .at("/dane-abonenta", get(konto::view_dane_abonenta_get))
+        .at(
+            "/dane-abonenta",
+            get(dane_abonenta::view_dane_abonenta_get).post(dane_abonenta::view_dane_abonenta_post),
+        )
         .at("/sklep", get(konto::view_sklep_get))
         .at("/demo/poczta", get(demo::view_poczta_get))
         .at("/demo/poczta/:id", get(demo::view_poczta_wiadomosc_get))
