@@ -93,6 +93,10 @@ impl Store {
         })
     }
 
+    pub fn account(&self, account_id: u64) -> Result<Option<Account>> {
+        get(&self.read()?.open_table(ACCOUNTS)?, account_id)
+    }
+
     /// The account's latest `limit` changes, newest first.
     pub fn account_history(&self, account_id: u64, limit: usize) -> Result<Vec<AccountChange>> {
         let tx = self.read()?;

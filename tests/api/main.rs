@@ -5,6 +5,7 @@
 mod auto_renew;
 mod browser;
 mod credit_notes;
+mod dane_abonenta;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;
