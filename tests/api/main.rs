@@ -4,6 +4,7 @@
 
 mod auto_renew;
 mod browser;
+mod browser_dane;
 mod credit_notes;
 mod dane_abonenta;
 mod hardening_http;
