@@ -30,12 +30,12 @@ fn field(
     }
 }
 
-fn country_select(name: &str, chosen: &str, errors: &FieldErrors) -> Markup {
+fn country_select(name: &str, label: &str, chosen: &str, errors: &FieldErrors) -> Markup {
     let id = format!("pole-{name}");
     let error = errors.of(name);
     html! {
         div.field {
-            label for=(id) { "Kraj" }
+            label for=(id) { (label) }
             select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] {
                 @for (code, country) in COUNTRIES {
                     option value=(code) selected[code.eq_ignore_ascii_case(chosen)] { (country) }
@@ -80,7 +80,7 @@ pub fn form(csrf: &str, form: &AccountForm, errors: &FieldErrors) -> Markup {
                 (field("ulica", "Ulica i numer", &form.ulica, errors, ("text", "street-address")))
                 (field("kod", "Kod pocztowy", &form.kod, errors, ("text", "postal-code")))
                 (field("miasto", "Miejscowość", &form.miasto, errors, ("text", "address-level2")))
-                (country_select("kraj", &form.kraj, errors))
+                (country_select("kraj", "Kraj", &form.kraj, errors))
             }
             fieldset {
                 legend { "Dane kontaktowe" }
@@ -94,7 +94,7 @@ pub fn form(csrf: &str, form: &AccountForm, errors: &FieldErrors) -> Markup {
                 (field("k_ulica", "Ulica i numer (korespondencja)", &form.k_ulica, errors, ("text", "off")))
                 (field("k_kod", "Kod pocztowy (korespondencja)", &form.k_kod, errors, ("text", "off")))
                 (field("k_miasto", "Miejscowość (korespondencja)", &form.k_miasto, errors, ("text", "off")))
-                (country_select("k_kraj", &form.k_kraj, errors))
+                (country_select("k_kraj", "Kraj (korespondencja)", &form.k_kraj, errors))
             }
             button.button type="submit" { "Zapisz zmiany" }
         }
