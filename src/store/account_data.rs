@@ -112,3 +112,96 @@ impl Store {
         Ok(rows)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::account_data::AccountForm;
+    use crate::store::NewAccount;
+
+    fn mail(_: &Account, changes: &[Change], to: &Email) -> NewMessage {
+        NewMessage {
+            to: to.to_string(),
+            subject: format!("{} changes", changes.len()),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        }
+    }
+
+    fn store_with_account() -> (tempfile::TempDir, Store, Account) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let new = NewAccount {
+            name: "Firma".into(),
+            nip: Some("5260250274".into()),
+            address: Default::default(),
+            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
+            owner_name: "Jan".into(),
+            phone: String::new(),
+        };
+        let (account, _) = store
+            .create_account(new, Timestamp::UNIX_EPOCH)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        (dir, store, account)
+    }
+
+    fn form(name: &str) -> AccountData {
+        let form = AccountForm {
+            rodzaj: "firma".into(),
+            nazwa: name.into(),
+            nip: "5260250274".into(),
+            ulica: "ul. Długa 1".into(),
+            kod: "00-950".into(),
+            miasto: "Warszawa".into(),
+            email: "jan@firma.pl".into(),
+            ..AccountForm::default()
+        };
+        form.parse().unwrap_or_else(|e| unreachable!("{e:?}"))
+    }
+
+    #[test]
+    fn history_is_newest_first_and_a_replayed_form_records_and_mails_nothing_more() {
+        let (_dir, store, account) = store_with_account();
+        let by = Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}"));
+        let send = |name: &str, key: &str| {
+            let data = form(name);
+            let change = DataChange {
+                account_id: account.id,
+                by: &by,
+                data: &data,
+                key: Some(key),
+                now: Timestamp::UNIX_EPOCH,
+            };
+            store
+                .change_account_data(change, &mail)
+                .unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let first = send("Firma Druga", "klucz-pierwszy-0001");
+        assert!(!first.replayed);
+        let mails = store.outbox_messages(100).map(|m| m.len()).ok();
+        let again = send("Firma Druga", "klucz-pierwszy-0001");
+        assert!(again.replayed);
+        assert_eq!(again.changes, first.changes);
+        assert_eq!(store.outbox_messages(100).map(|m| m.len()).ok(), mails);
+        send("Firma Trzecia", "klucz-drugi-00002");
+
+        let history = store
+            .account_history(account.id, 100)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let names: Vec<(&str, &str)> = history
+            .iter()
+            .filter(|c| c.change.field == "Nazwa")
+            .map(|c| (c.change.old.as_str(), c.change.new.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("Firma Druga", "Firma Trzecia"), ("Firma", "Firma Druga")]
+        );
+        let latest = store
+            .account_history(account.id, 1)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(latest.len(), 1);
+        assert_eq!(latest[0].change.new, "Firma Trzecia");
+    }
+}

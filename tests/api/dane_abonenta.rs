@@ -277,11 +277,19 @@ async fn the_history_shows_who_changed_what_and_when_from_old_to_new_and_the_con
     }
 }
 
+/// The value of the hidden field `name` of a page's form.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker).unwrap() + marker.len();
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
 #[tokio::test]
 async fn sending_the_same_form_twice_records_one_change() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
-    let form = with(company(), "klucz", &"k".repeat(40));
+    let key = hidden(&app.dane_abonenta().await, "klucz");
+    let form = with(company(), "klucz", &key);
     assert_eq!(
         app.send_data(&form, false).await.status(),
         StatusCode::SEE_OTHER
@@ -301,6 +309,21 @@ async fn sending_the_same_form_twice_records_one_change() {
         history.iter().filter(|c| c.change.field == "Nazwa").count(),
         1
     );
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let response = app
+        .client
+        .post(app.url("/dane-abonenta"))
+        .form(&company())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.stored_account(ABONENT).name, OLD_NAME);
 }
 
 #[tokio::test]

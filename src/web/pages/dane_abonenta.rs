@@ -91,6 +91,9 @@ pub async fn view_dane_abonenta_post(
             })
         })
         .await?;
+    if !outcome.replayed && !outcome.changes.is_empty() {
+        ctx.state.wake_mailer();
+    }
     let message = saved_message(&outcome);
     if !ctx.htmx {
         return Ok(ctx.redirect_with_flash(ACTION, &message));
