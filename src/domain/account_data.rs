@@ -175,37 +175,19 @@ impl AccountForm {
             .map(Some),
             _ => Some(None),
         };
-        match (
-            kind,
-            name,
-            nip,
-            regon,
-            address,
-            contact_email,
-            phone,
-            correspondence,
-        ) {
-            (
-                Some(kind),
-                Some(name),
-                Some(nip),
-                Some(regon),
-                Some(address),
-                Some(contact_email),
-                Some(phone),
-                Some(correspondence),
-            ) if errors.is_empty() => Ok(AccountData {
-                kind,
-                name,
-                nip,
-                regon,
-                address,
-                contact_email,
-                phone,
-                correspondence,
-            }),
-            _ => Err(errors),
-        }
+        let data = (|| {
+            Some(AccountData {
+                kind: kind?,
+                name: name?,
+                nip: nip?,
+                regon: regon?,
+                address: address?,
+                contact_email: contact_email?,
+                phone: phone?,
+                correspondence: correspondence?,
+            })
+        })();
+        data.filter(|_| errors.is_empty()).ok_or(errors)
     }
 }
 
