@@ -8,7 +8,7 @@ use super::dane_abonenta_form::{self, ACTION};
 use super::zaplac::valid_key;
 use crate::domain::Account;
 use crate::domain::access::Action;
-use crate::domain::account_data::{AccountForm, FieldErrors};
+use crate::domain::account_data::{AccountData, AccountForm, FieldErrors};
 use crate::domain::account_history::{AccountChange, Change};
 use crate::domain::phone::Phone;
 use crate::domain::time::format_timestamp;
@@ -70,9 +70,28 @@ pub async fn view_dane_abonenta_post(
             return Ok(respond(&ctx, &auth, StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
+    let key = valid_key(&form.klucz).then_some(form.klucz);
+    let outcome = save(&ctx, &auth, data, key).await?;
+    if !outcome.replayed && !outcome.changes.is_empty() {
+        ctx.state.wake_mailer();
+    }
+    let message = saved_message(&outcome);
+    if !ctx.htmx {
+        return Ok(ctx.redirect_with_flash(ACTION, &message));
+    }
+    let body = content(&ctx, &auth, &outcome.account, Shown::Saved(message))?;
+    Ok(respond(&ctx, &auth, StatusCode::OK, body))
+}
+
+/// Stores the change with its history and e-mails, in one transaction off the async threads.
+async fn save(
+    ctx: &Ctx,
+    auth: &Auth,
+    data: AccountData,
+    key: Option<String>,
+) -> WebResult<DataOutcome> {
     let by = auth.user().email.clone();
     let account_id = auth.account().id;
-    let key = valid_key(&form.klucz).then_some(form.klucz);
     let now = ctx.now();
     let base_url = ctx.state.base_url.clone();
     let outcome = ctx
@@ -91,15 +110,7 @@ pub async fn view_dane_abonenta_post(
             })
         })
         .await?;
-    if !outcome.replayed && !outcome.changes.is_empty() {
-        ctx.state.wake_mailer();
-    }
-    let message = saved_message(&outcome);
-    if !ctx.htmx {
-        return Ok(ctx.redirect_with_flash(ACTION, &message));
-    }
-    let body = content(&ctx, &auth, &outcome.account, Shown::Saved(message))?;
-    Ok(respond(&ctx, &auth, StatusCode::OK, body))
+    Ok(outcome)
 }
 
 fn saved_message(outcome: &DataOutcome) -> String {
