@@ -437,3 +437,35 @@ async fn with_htmx_the_content_comes_back_with_the_errors_or_the_saved_data() {
     assert_eq!(shown(&fragment, "nazwa"), "Nowa Firma S.A.");
     assert!(fragment.contains("Historia zmian") && fragment.contains(OLD_NAME));
 }
+
+#[tokio::test]
+async fn a_proforma_issued_after_the_change_carries_the_new_data_and_a_buyer_abroad_has_the_country()
+ {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let abroad = with(
+        with(with(company(), "kraj", "DE"), "kod", "10115"),
+        "miasto",
+        "Berlin",
+    );
+    assert_eq!(
+        app.send_data(&abroad, false).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = app.dane_abonenta().await;
+    assert_eq!(shown(&page, "adres"), "ul. Nowa 5, 10115 Berlin, Niemcy");
+
+    let service = app.service_id(ABONENT, "przykladowa-firma.pl");
+    assert_eq!(app.renew_htmx(service).await.status(), StatusCode::OK);
+    let proforma = app.renewal_of(ABONENT, service);
+    let pdf = app
+        .get(&format!("/faktury/{}.pdf", proforma.id))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let text = crate::pdf::pdftotext(&pdf).await;
+    for expected in ["Nowa Firma S.A.", "10115 Berlin", "Niemcy"] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+}
