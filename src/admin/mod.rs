@@ -183,6 +183,7 @@ pub fn execute(
                 street,
                 postal_code,
                 city,
+                country: Default::default(),
             };
             create_account(store, &email, name, nip, address, now)
         }

@@ -1,6 +1,7 @@
 //! Customer accounts (abonent) and the people who may use them.
 
 use super::Email;
+use super::country::Country;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -9,11 +10,35 @@ pub struct Address {
     pub street: String,
     pub postal_code: String,
     pub city: String,
+    /// Poland for addresses stored before the country was asked.
+    #[serde(default)]
+    pub country: Country,
 }
 
 impl Address {
     pub fn one_line(&self) -> String {
-        format!("{}, {} {}", self.street, self.postal_code, self.city)
+        let line = format!("{}, {} {}", self.street, self.postal_code, self.city);
+        if self.country.is_poland() {
+            line
+        } else {
+            format!("{line}, {}", self.country.name())
+        }
+    }
+}
+
+/// Whom the invoices are for: a private person (osoba prywatna) or a company (firma).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountKind {
+    Person,
+    Company,
+}
+
+impl AccountKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountKind::Person => "Osoba prywatna",
+            AccountKind::Company => "Firma",
+        }
     }
 }
 
@@ -27,12 +52,30 @@ pub struct Account {
     #[serde(default)]
     pub address: Address,
     pub contact_email: Email,
+    /// E.164 when entered through Dane abonenta; older rows keep what was written.
     #[serde(default)]
     pub phone: String,
     pub created_at: Timestamp,
+    /// Chosen in Dane abonenta; before that, see `Account::kind`.
+    #[serde(default)]
+    pub kind: Option<AccountKind>,
+    #[serde(default)]
+    pub regon: Option<String>,
+    /// `None`: the same as the invoice address.
+    #[serde(default)]
+    pub correspondence: Option<Address>,
 }
 
 impl Account {
+    /// The chosen kind, or for accounts made before it was asked: a company when it has a NIP.
+    pub fn kind(&self) -> AccountKind {
+        self.kind.unwrap_or(if self.nip.is_some() {
+            AccountKind::Company
+        } else {
+            AccountKind::Person
+        })
+    }
+
     /// The title the account's transfers carry (`KL-000012-5`), derived from the id, so accounts
     /// stored before the check digit existed get it too.
     pub fn transfer_title(&self) -> String {

@@ -243,3 +243,45 @@ pub fn credit_note_message(
     .links(&[("Faktura korygująca", &link), ("PDF", &pdf)])
     .to(&account.contact_email, false)
 }
+
+/// After a change of Dane abonenta: what changed, by whom and when (to the contact address, and
+/// to the old one too when that is what changed).
+pub fn account_data_changed_message(
+    base_url: &str,
+    account: &Account,
+    changes: &[crate::domain::account_history::Change],
+    by: &crate::domain::Email,
+    at: Timestamp,
+    to: &crate::domain::Email,
+) -> NewMessage {
+    let link = format!("{base_url}/dane-abonenta");
+    let blank = |value: &str| {
+        if value.is_empty() {
+            "(brak)".to_string()
+        } else {
+            value.to_string()
+        }
+    };
+    let items: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{}: {} → {}", c.field, blank(&c.old), blank(&c.new)))
+        .collect();
+    Mail::new("Zmiana danych abonenta w Panelu klienta")
+        .para([
+            text("w danych abonenta konta "),
+            strong(account.name.clone()),
+            text(format!(
+                " zmieniono ({}, użytkownik {by}):",
+                format_timestamp(at)
+            )),
+        ])
+        .list(&items)
+        .para([text(
+            "Dokumenty wystawione wcześniej zachowują dane z dnia wystawienia.",
+        )])
+        .links(&[("Dane abonenta", &link)])
+        .para([text(
+            "Jeśli nikt z Twojej firmy nie zmieniał tych danych, skontaktuj się z nami.",
+        )])
+        .to(to, false)
+}

@@ -133,6 +133,12 @@ impl Sheet {
             )
             .trim()
             .to_string(),
+            // A buyer abroad: the country under the city (Poland goes without saying).
+            if buyer.address.country.is_poland() {
+                String::new()
+            } else {
+                buyer.address.country.name().to_string()
+            },
         ];
         Sheet {
             title: document.kind.label(),

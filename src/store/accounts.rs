@@ -68,6 +68,9 @@ impl Store {
                 contact_email: new.owner_email.clone(),
                 phone: new.phone.clone(),
                 created_at: now,
+                kind: None,
+                regon: None,
+                correspondence: None,
             };
             let owner = insert_user(tx, id, &new.owner_email, &new.owner_name, Role::Owner, now)?;
             put(&mut tx.open_table(ACCOUNTS)?, id, &account)?;

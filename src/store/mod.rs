@@ -1,6 +1,7 @@
 //! The only code that touches redb. Tables are declared here; one file per aggregate holds its
 //! functions. Every action runs in one write transaction: rows, indexes, outbox and idempotency.
 
+mod account_data;
 mod accounts;
 mod billing;
 mod cache;
@@ -17,6 +18,7 @@ mod schema;
 mod services;
 mod transfer;
 
+pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use codec::constant_time_eq;

@@ -69,6 +69,9 @@ pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_
 pub const LIVE_BY_EXPIRY: TableDefinition<(u32, u64), ()> = TableDefinition::new("live_by_expiry");
 /// service id → its day in `LIVE_BY_EXPIRY`, to move the key.
 pub const LIVE_EXPIRY_OF: TableDefinition<u64, u32> = TableDefinition::new("live_expiry_of");
+/// (account id, seq) → a change of Dane abonenta (who, when, field, old → new): append-only.
+pub const ACCOUNT_HISTORY: TableDefinition<(u64, u64), &[u8]> =
+    TableDefinition::new("account_history");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -82,6 +85,7 @@ const MIGRATIONS: &[Migration] = &[
     balance_ledger_v3,
     lifecycle_index_v4,
     expiry_index_v5,
+    account_history_v6,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -238,6 +242,12 @@ fn expiry_index_v5(tx: &WriteTransaction) -> Result<()> {
     for service in &services {
         super::lifecycle::index_expiry(tx, service)?;
     }
+    Ok(())
+}
+
+/// The history of Dane abonenta, read by its page.
+fn account_history_v6(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(ACCOUNT_HISTORY)?;
     Ok(())
 }
 

@@ -63,6 +63,7 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ("GET", "/open-xchange", Some([true, true, true, true])),
     ("GET", "/uzytkownicy", Some([true, true, true, true])),
     ("GET", "/dane-abonenta", Some([true, true, true, true])),
+    ("POST", "/dane-abonenta", Some([true, true, false, false])),
     ("GET", "/sklep", Some([true, true, true, true])),
 ];
 

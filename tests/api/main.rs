@@ -5,7 +5,9 @@
 mod access;
 mod auto_renew;
 mod browser;
+mod browser_dane;
 mod credit_notes;
+mod dane_abonenta;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;

@@ -16,7 +16,7 @@ const TECH: &str = "technik@example.com";
 const SELLER_NIP: &str = "1234563218";
 
 /// The text of a PDF, as poppler reads it.
-async fn pdftotext(pdf: &[u8]) -> String {
+pub(crate) async fn pdftotext(pdf: &[u8]) -> String {
     let mut reader = tokio::process::Command::new("pdftotext")
         .args(["-layout", "-", "-"])
         .stdin(Stdio::piped())

@@ -33,30 +33,6 @@ pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
 }
 
 #[handler]
-pub async fn view_dane_abonenta_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let a = auth.account();
-    let body = html! {
-        section.block {
-            h2 { "Dane właściwe" }
-            dl.details {
-                div { dt { "Nazwa" } dd { (a.name) } }
-                @if let Some(nip) = &a.nip { div { dt { "NIP" } dd { (nip) } } }
-                div { dt { "Adres" } dd { (a.address.one_line()) } }
-            }
-        }
-        section.block {
-            h2 { "Dane kontaktowe" }
-            dl.details {
-                div { dt { "E-mail" } dd { (a.contact_email) } }
-                div { dt { "Telefon" } dd { (a.phone) } }
-                div { dt { "Identyfikator do przelewów" } dd { code { (a.transfer_title()) } } }
-            }
-        }
-    };
-    Ok(ctx.page(&auth, "Dane abonenta", Nav::DaneAbonenta, body))
-}
-
-#[handler]
 pub async fn view_sklep_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let plans = ctx.state.store.plans()?;
     let body = html! {

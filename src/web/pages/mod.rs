@@ -1,5 +1,7 @@
 //! One module per section; the route table is here (the URLs are a contract, see PRODUCT.md).
 
+mod dane_abonenta;
+mod dane_abonenta_form;
 mod demo;
 mod faktury;
 mod faktury_pdf;
@@ -95,7 +97,12 @@ pub fn table() -> Routes {
         .get(
             "/dane-abonenta",
             ViewAccountData,
-            konto::view_dane_abonenta_get,
+            dane_abonenta::view_dane_abonenta_get,
+        )
+        .post(
+            "/dane-abonenta",
+            EditAccountData,
+            dane_abonenta::view_dane_abonenta_post,
         )
         .get("/sklep", ViewShop, konto::view_sklep_get)
         .get("/demo/poczta", Public, demo::view_poczta_get)
