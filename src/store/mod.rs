@@ -15,6 +15,7 @@ mod reminders;
 mod renewals;
 mod schema;
 mod services;
+mod shop;
 mod transfer;
 
 pub use accounts::NewAccount;
@@ -28,6 +29,7 @@ pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
+pub use shop::{CartChange, OrderOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -65,6 +65,14 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
 pub const TASKS: Rows = TableDefinition::new("tasks");
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
 
+/// user id → the user's cart in the shop (schema v5).
+pub const CARTS: Rows = TableDefinition::new("carts");
+/// Orders from the shop (schema v5).
+pub const ORDERS: Rows = TableDefinition::new("orders");
+/// proforma id → the order it bills: its payment creates the order's services (schema v5).
+pub const ORDERS_BY_PROFORMA: TableDefinition<u64, u64> =
+    TableDefinition::new("orders_by_proforma");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -76,6 +84,7 @@ const MIGRATIONS: &[Migration] = &[
     create_login_failures_v2,
     balance_ledger_v3,
     lifecycle_index_v4,
+    sklep_orders_v5,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -218,6 +227,14 @@ fn lifecycle_index_v4(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// The shop's carts and orders.
+fn sklep_orders_v5(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(CARTS)?;
+    tx.open_table(ORDERS)?;
+    tx.open_table(ORDERS_BY_PROFORMA)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,7 +276,7 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 4
+                known: 5
             })
         ));
     }
@@ -287,7 +304,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(4));
+        assert_eq!(version.ok().flatten(), Some(5));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;

@@ -9,6 +9,8 @@ mod odnawianie;
 mod platnosci;
 mod pulpit;
 mod sekcje;
+mod sklep;
+mod sklep_koszyk;
 mod uslugi;
 mod zaplac;
 
@@ -71,7 +73,17 @@ pub fn routes() -> Route {
         .at("/open-xchange", get(sekcje::view_open_xchange_get))
         .at("/uzytkownicy", get(konto::view_uzytkownicy_get))
         .at("/dane-abonenta", get(konto::view_dane_abonenta_get))
-        .at("/sklep", get(konto::view_sklep_get))
+        .at("/sklep", get(sklep::view_sklep_get))
+        .at("/sklep/koszyk", post(sklep::view_koszyk_post))
+        .at(
+            "/sklep/koszyk/:id/okres",
+            post(sklep_koszyk::view_koszyk_okres_post),
+        )
+        .at(
+            "/sklep/koszyk/:id/usun",
+            post(sklep_koszyk::view_koszyk_usun_post),
+        )
+        .at("/sklep/zamow", post(sklep_koszyk::view_zamow_post))
         .at("/demo/poczta", get(demo::view_poczta_get))
         .at("/demo/poczta/:id", get(demo::view_poczta_wiadomosc_get))
 }
