@@ -97,7 +97,10 @@ pub fn set_hidden(store: &Store, id: u64, hidden: bool) -> Result<String, String
         .map_err(store_error)?
         .ok_or(format!("no plan {id}"))?;
     Ok(if hidden {
-        format!("plan {} ({}) is no longer offered in the shop", plan.id, plan.name)
+        format!(
+            "plan {} ({}) is no longer offered in the shop",
+            plan.id, plan.name
+        )
     } else {
         format!("plan {} ({}) is offered in the shop", plan.id, plan.name)
     })

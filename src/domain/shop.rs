@@ -21,7 +21,9 @@ pub enum DomainNameError {
     Empty,
     #[error("Podaj pełną nazwę domeny z końcówką, np. twojafirma.pl.")]
     NoTld,
-    #[error("Nazwa domeny nie może zawierać spacji ani pustych członów (dwóch kropek obok siebie).")]
+    #[error(
+        "Nazwa domeny nie może zawierać spacji ani pustych członów (dwóch kropek obok siebie)."
+    )]
     EmptyLabel,
     #[error("Człon „{0}” jest za długi: może mieć najwyżej 63 znaki.")]
     LabelTooLong(String),
@@ -58,7 +60,10 @@ impl DomainName {
             if label.len() > MAX_LABEL {
                 return Err(DomainNameError::LabelTooLong(typed_label.to_string()));
             }
-            if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
                 return Err(DomainNameError::Characters);
             }
         }

@@ -246,7 +246,11 @@ pub fn credit_note_message(
 
 /// The proforma of an order from the Sklep: what was ordered, how to pay, and that the services
 /// start once it is paid.
-pub fn order_proforma_message(base_url: &str, account: &Account, proforma: &Document) -> NewMessage {
+pub fn order_proforma_message(
+    base_url: &str,
+    account: &Account,
+    proforma: &Document,
+) -> NewMessage {
     let link = format!("{base_url}/faktury/{}/zaplac", proforma.id);
     let pdf = format!("{base_url}/faktury/{}.pdf", proforma.id);
     let due = proforma.due_on.map(format_date).unwrap_or_default();

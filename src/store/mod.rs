@@ -28,8 +28,8 @@ pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome
 pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
-pub use transfer::{Matched, TransferOutcome};
 pub use shop::{CartChange, OrderOutcome};
+pub use transfer::{Matched, TransferOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

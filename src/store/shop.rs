@@ -13,9 +13,7 @@ use crate::domain::billing::PAYMENT_TERM_DAYS;
 use crate::domain::service::Lifecycle;
 use crate::domain::shop::{Cart, CartItem, Order};
 use crate::domain::time::{add_days, checked_add_months, today};
-use crate::domain::{
-    Account, Document, DocumentKind, Plan, Service, ServiceDetails, ServiceKind,
-};
+use crate::domain::{Account, Document, DocumentKind, Plan, Service, ServiceDetails, ServiceKind};
 use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
 
@@ -107,6 +105,8 @@ fn domain_free(tx: &WriteTransaction, plan: &Plan, name: &str, cart: &[CartItem]
             return Ok(false);
         }
     }
+    // redb refuses to open a table twice in one transaction.
+    drop(plans);
     Ok(!domain_taken(tx, name)?)
 }
 
@@ -246,7 +246,11 @@ impl Store {
 /// Creates the services of the order `proforma` bills, Live from the payment day for the period
 /// ordered, and marks the order fulfilled: once, however often the proforma is settled. Runs in
 /// the settling transaction (`billing::settle`).
-pub(super) fn fulfil_order(tx: &WriteTransaction, proforma: &Document, now: Timestamp) -> Result<()> {
+pub(super) fn fulfil_order(
+    tx: &WriteTransaction,
+    proforma: &Document,
+    now: Timestamp,
+) -> Result<()> {
     let order_id = tx
         .open_table(ORDERS_BY_PROFORMA)?
         .get(proforma.id)?
@@ -288,4 +292,72 @@ pub(super) fn fulfil_order(tx: &WriteTransaction, proforma: &Document, now: Time
     order.fulfilled_at = Some(now);
     put(&mut tx.open_table(ORDERS)?, order.id, &order)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Email, Money};
+    use crate::store::{NewAccount, NewMessage};
+
+    fn mail(_: &Account, _: &Document) -> NewMessage {
+        NewMessage {
+            to: "jan@firma.pl".into(),
+            subject: String::new(),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        }
+    }
+
+    /// A store with an account (its id, its owner's id) and a domain plan's id.
+    fn store_with_plan() -> (tempfile::TempDir, Store, (u64, u64), u64) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let new = NewAccount {
+            name: "Firma".into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
+            owner_name: "Jan".into(),
+            phone: String::new(),
+        };
+        let (account, user) = store
+            .create_account(new, Timestamp::UNIX_EPOCH)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let plan = store
+            .add_plan(Plan {
+                id: 0,
+                kind: ServiceKind::Domain,
+                name: "Domena .pl".into(),
+                price_net: Money(4900),
+                vat_percent: 23,
+                period_months: 12,
+                periods: vec![24],
+                prices: vec![],
+                hidden: false,
+            })
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        (dir, store, (account.id, user.id), plan.id)
+    }
+
+    #[test]
+    fn an_order_takes_its_domain_until_paid_and_is_fulfilled_once() -> Result<()> {
+        let (_dir, store, (account, user), plan) = store_with_plan();
+        let added = store.add_to_cart(user, plan, 24, "firma.pl".into())?;
+        assert!(matches!(added, CartChange::Done(_)), "{added:?}");
+        let twice = store.add_to_cart(user, plan, 12, "firma.pl".into())?;
+        assert!(matches!(twice, CartChange::DomainTaken));
+        let OrderOutcome::Placed(proforma) =
+            store.place_order(account, user, "k1", Timestamp::UNIX_EPOCH, &mail)?
+        else {
+            unreachable!("the cart has an item")
+        };
+        assert!(store.cart_of(user)?.items.is_empty());
+        let again = store.add_to_cart(user, plan, 12, "firma.pl".into())?;
+        assert!(matches!(again, CartChange::DomainTaken), "ordered, unpaid");
+        let order = store.order_of_proforma(proforma.id)?;
+        assert!(order.is_some_and(|o| o.fulfilled_at.is_none()));
+        Ok(())
+    }
 }

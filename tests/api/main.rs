@@ -21,4 +21,5 @@ mod pulpit;
 mod reminders;
 mod security;
 mod sessions;
+mod sklep;
 mod smtp;

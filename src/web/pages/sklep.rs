@@ -211,7 +211,11 @@ fn service_name(plan: &Plan, typed: &str) -> Result<String, String> {
 }
 
 #[handler]
-pub async fn view_koszyk_post(ctx: Ctx, auth: Auth, Form(sent): Form<AddForm>) -> WebResult<Response> {
+pub async fn view_koszyk_post(
+    ctx: Ctx,
+    auth: Auth,
+    Form(sent): Form<AddForm>,
+) -> WebResult<Response> {
     auth.require(Action::Order)?;
     let plan_id: u64 = sent.plan.trim().parse().map_err(|_| AppError::NotFound)?;
     let plan = ctx
@@ -235,8 +239,13 @@ pub async fn view_koszyk_post(ctx: Ctx, auth: Auth, Form(sent): Form<AddForm>) -
         return answer(&ctx, &auth, &plan, form);
     };
     let user_id = auth.user().id;
-    let shown = crate::domain::shop::CartItem { id: 0, plan_id, months, name: name.clone() }
-        .shown_name(plan.kind);
+    let shown = crate::domain::shop::CartItem {
+        id: 0,
+        plan_id,
+        months,
+        name: name.clone(),
+    }
+    .shown_name(plan.kind);
     let change = ctx
         .state
         .store

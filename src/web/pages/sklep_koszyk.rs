@@ -81,18 +81,19 @@ fn item_row(ctx: &Ctx, item: &CartItem, plans: &[Plan]) -> Markup {
     let period_action = format!("/sklep/koszyk/{}/okres", item.id);
     let remove_action = format!("/sklep/koszyk/{}/usun", item.id);
     let select_id = format!("koszyk-okres-{}", item.id);
+    let shown = plan.map_or_else(|| item.name.clone(), |p| item.shown_name(p.kind));
     html! {
         tr #{ "koszyk-" (item.id) } {
             td {
-                @if let Some(plan) = plan { (plan.name) " — " (item.shown_name(plan.kind)) }
-                @else { (item.name) " — " span.error { "już niedostępne, usuń z koszyka" } }
+                @if let Some(plan) = plan { (plan.name) " — " (shown) }
+                @else { (shown) " — " span.error { "już niedostępne, usuń z koszyka" } }
             }
             td data-label="Okres" {
                 @if let Some(plan) = plan {
                     form.inline method="post" action=(period_action) hx-post=(period_action)
                         hx-target="#koszyk" hx-swap="outerHTML" hx-trigger="change, submit" {
                         (csrf_field(&ctx.csrf))
-                        label.visually-hidden for=(select_id) { "Okres: " (item.shown_name(plan.kind)) }
+                        label.visually-hidden for=(select_id) { "Okres: " (shown) }
                         select #(select_id) name="okres" {
                             @for months in plan.offered_periods() {
                                 option value=(months) selected[months == item.months] {
@@ -112,7 +113,7 @@ fn item_row(ctx: &Ctx, item: &CartItem, plans: &[Plan]) -> Markup {
                 form.inline method="post" action=(remove_action) hx-post=(remove_action)
                     hx-target="#koszyk" hx-swap="outerHTML" {
                     (csrf_field(&ctx.csrf))
-                    button.button.secondary type="submit" { "Usuń" span.visually-hidden { " " (item.name) } }
+                    button.button.secondary type="submit" { "Usuń" span.visually-hidden { " " (shown) } }
                 }
             }
         }
@@ -191,7 +192,11 @@ pub struct OrderForm {
 }
 
 #[handler]
-pub async fn view_zamow_post(ctx: Ctx, auth: Auth, Form(form): Form<OrderForm>) -> WebResult<Response> {
+pub async fn view_zamow_post(
+    ctx: Ctx,
+    auth: Auth,
+    Form(form): Form<OrderForm>,
+) -> WebResult<Response> {
     auth.require(Action::Order)?;
     if !super::zaplac::valid_key(&form.klucz) {
         let message = "Formularz wygasł. Sprawdź koszyk i zamów jeszcze raz.";
@@ -204,9 +209,13 @@ pub async fn view_zamow_post(ctx: Ctx, auth: Auth, Form(form): Form<OrderForm>) 
         .state
         .store
         .blocking(move |s| {
-            s.place_order(account_id, user_id, &form.klucz, now, &|account, proforma| {
-                mail::order_proforma_message(&base_url, account, proforma)
-            })
+            s.place_order(
+                account_id,
+                user_id,
+                &form.klucz,
+                now,
+                &|account, proforma| mail::order_proforma_message(&base_url, account, proforma),
+            )
         })
         .await?;
     let proforma = match outcome {
