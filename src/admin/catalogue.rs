@@ -25,7 +25,10 @@ pub fn plans(store: &Store) -> Result<String, String> {
                 p.vat_percent,
                 p.offered_periods()
                     .into_iter()
-                    .map(months_label)
+                    .map(|m| match p.prices.iter().find(|(months, _)| *months == m) {
+                        Some((_, price)) => format!("{} ({price} net)", months_label(m)),
+                        None => months_label(m),
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
                 if p.hidden { "\thidden" } else { "" }

@@ -23,3 +23,4 @@ mod security;
 mod sessions;
 mod sklep;
 mod smtp;
+mod browser_sklep;
