@@ -24,9 +24,14 @@ async fn add_domain(client: &Client, app: &crate::helpers::TestApp, plan: &str, 
     click(client, &format!("#produkt-{id} button")).await;
 }
 
+/// The text of the element `css`, read in one step (htmx may replace the element meanwhile).
 async fn text_of(client: &Client, css: &str) -> String {
-    let element = client.find(Locator::Css(css)).await.unwrap();
-    element.text().await.unwrap()
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : '';";
+    let text = client
+        .execute(script, vec![serde_json::json!(css)])
+        .await
+        .unwrap();
+    text.as_str().unwrap_or_default().to_string()
 }
 
 #[tokio::test]
