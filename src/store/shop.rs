@@ -34,7 +34,7 @@ pub enum CartChange {
 #[derive(Debug)]
 pub enum OrderOutcome {
     /// The order's proforma (a replayed form gets the first one back).
-    Placed(Document),
+    Placed(Box<Document>),
     /// Nothing to order.
     Empty,
     /// An item can no longer be ordered (named by its position's description): nothing stored.
@@ -185,7 +185,7 @@ impl Store {
             let key = format!("zamow/{key}");
             if let Some(first) = replayed::<u64>(tx, account_id, &key)? {
                 return get::<Document>(&tx.open_table(DOCUMENTS)?, first)?
-                    .map(OrderOutcome::Placed)
+                    .map(|d| OrderOutcome::Placed(Box::new(d)))
                     .ok_or(StoreError::NotFound("proforma"));
             }
             let cart = cart_in(tx, user_id)?;
@@ -225,7 +225,7 @@ impl Store {
             save_cart(tx, user_id, &Cart::default())?;
             enqueue(tx, compose(&account, &proforma), now)?;
             remember(tx, account_id, &key, &proforma.id)?;
-            Ok(OrderOutcome::Placed(proforma))
+            Ok(OrderOutcome::Placed(Box::new(proforma)))
         })
     }
 

@@ -26,7 +26,8 @@ async fn add_domain(client: &Client, app: &crate::helpers::TestApp, plan: &str, 
 
 /// The text of the element `css`, read in one step (htmx may replace the element meanwhile).
 async fn text_of(client: &Client, css: &str) -> String {
-    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : '';";
+    let script =
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : '';";
     let text = client
         .execute(script, vec![serde_json::json!(css)])
         .await

@@ -4,6 +4,7 @@
 
 mod auto_renew;
 mod browser;
+mod browser_sklep;
 mod credit_notes;
 mod hardening_http;
 mod hardening_login;
@@ -23,4 +24,3 @@ mod security;
 mod sessions;
 mod sklep;
 mod smtp;
-mod browser_sklep;
