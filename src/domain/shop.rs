@@ -237,6 +237,17 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_stored_before_the_shop_still_reads() {
+        let old = r#"{"id":3,"kind":"Domain","name":"Domena .pl","price_net":4900,"vat_percent":23,"period_months":12,"periods":[24]}"#;
+        let plan: Result<Plan, _> = serde_json::from_str(old);
+        let Ok(plan) = plan else {
+            unreachable!("{plan:?}")
+        };
+        assert!(!plan.hidden && plan.prices.is_empty());
+        assert_eq!(plan.price_for(24), Some(Money(9800)));
+    }
+
+    #[test]
     fn a_tld_plan_takes_only_names_in_its_tld() {
         let pl = plan(ServiceKind::Domain, "Domena .pl");
         assert_eq!(plan_tld(&pl), Some(".pl"));

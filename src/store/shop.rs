@@ -11,7 +11,7 @@ use super::schema::{
 use super::{Result, Store, StoreError};
 use crate::domain::billing::PAYMENT_TERM_DAYS;
 use crate::domain::service::Lifecycle;
-use crate::domain::shop::{Cart, CartItem, Order};
+use crate::domain::shop::{Cart, CartItem, DomainName, Order};
 use crate::domain::time::{add_days, checked_add_months, today};
 use crate::domain::{Account, Document, DocumentKind, Plan, Service, ServiceDetails, ServiceKind};
 use jiff::Timestamp;
@@ -65,9 +65,13 @@ fn offered_plan(tx: &WriteTransaction, plan_id: u64, months: u32) -> Result<Opti
 fn domain_taken(tx: &WriteTransaction, ascii: &str) -> Result<bool> {
     for row in tx.open_table(SERVICES)?.iter()? {
         let service: Service = decode(row?.1.value())?;
-        if service.kind == ServiceKind::Domain
-            && service.lifecycle != Lifecycle::Deleted
-            && service.name.eq_ignore_ascii_case(ascii)
+        // A name the operator entered may be in Unicode or capitals: compare ASCII forms.
+        let held = || {
+            DomainName::parse(&service.name)
+                .map(|d| d.ascii() == ascii)
+                .unwrap_or_else(|_| service.name.eq_ignore_ascii_case(ascii))
+        };
+        if service.kind == ServiceKind::Domain && service.lifecycle != Lifecycle::Deleted && held()
         {
             return Ok(true);
         }

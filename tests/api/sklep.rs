@@ -475,12 +475,27 @@ async fn a_hidden_plan_is_not_offered_and_its_services_stay() {
         .filter(|s| s.plan_id == com.id)
         .count();
     assert!(held > 0);
+    app.add_to_cart("Domena .com", "w-koszyku.com", 12).await;
+    app.get("/sklep").await; // reads the flash naming it
     app.admin_ok(&["plan-hide", &com.id.to_string()]).await;
     let shop = app.get("/sklep").await.text().await.unwrap();
     assert!(!shop.contains("Domena .com"), "withdrawn from sale");
     assert!(shop.contains("Domena .pl"));
+    assert!(
+        shop.contains("już niedostępne, usuń z koszyka"),
+        "the cart says so"
+    );
     let refused = app.add_to_cart("Domena .com", "nowa.com", 12).await;
-    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert_eq!(location(&refused), "/sklep");
+    assert_eq!(app.cart_len(ABONENT), 1, "not added");
+    let proformas = app.proformas_of(ABONENT).len();
+    let (refused, _) = app.order().await;
+    assert_eq!(location(&refused), "/sklep#koszyk");
+    assert_eq!(
+        app.proformas_of(ABONENT).len(),
+        proformas,
+        "no order of a withdrawn plan"
+    );
     let kept = app
         .services_of(ABONENT)
         .iter()

@@ -218,12 +218,10 @@ pub async fn view_koszyk_post(
 ) -> WebResult<Response> {
     auth.require(Action::Order)?;
     let plan_id: u64 = sent.plan.trim().parse().map_err(|_| AppError::NotFound)?;
-    let plan = ctx
-        .state
-        .store
-        .plan(plan_id)?
-        .filter(|p| !p.hidden)
-        .ok_or(AppError::NotFound)?;
+    let plan = ctx.state.store.plan(plan_id)?.ok_or(AppError::NotFound)?;
+    if plan.hidden {
+        return withdrawn(&ctx);
+    }
     let mut form = ProductForm {
         plan_id,
         name: sent.nazwa.clone(),
@@ -266,6 +264,19 @@ pub async fn view_koszyk_post(
         }
     }
     answer(&ctx, &auth, &plan, form)
+}
+
+/// The plan was withdrawn from sale while the page was open: back to the shop, which no longer
+/// offers it (htmx is told to load it).
+fn withdrawn(ctx: &Ctx) -> WebResult<Response> {
+    let mut response = ctx.redirect_with_flash("/sklep", "Tego produktu nie ma już w ofercie.");
+    if ctx.htmx {
+        response.headers_mut().insert(
+            "HX-Redirect",
+            poem::http::HeaderValue::from_static("/sklep"),
+        );
+    }
+    Ok(response)
 }
 
 /// After "Dodaj do koszyka": with htmx the product (and the cart, out of band); without, back to
