@@ -204,6 +204,10 @@ async fn a_domain_and_hosting_ordered_and_paid_from_the_balance_are_live_once() 
     assert!(!pulpit.contains(&format!("Proforma {}", proforma.number)));
     let domeny = app.get("/domeny").await.text().await.unwrap();
     assert!(domeny.contains("nowa-firma.pl"));
+    for service in [new_domain, new_hosting] {
+        let page = app.get(&format!("/uslugi/{}", service.id)).await;
+        assert_eq!(page.status(), StatusCode::OK, "{}", service.name);
+    }
 
     // The operator reports the same payment once more: nothing more is created.
     app.admin(&["record-payment", "--proforma", &proforma.number])
