@@ -369,6 +369,8 @@ async fn an_idn_is_stored_in_punycode_and_shown_in_unicode() {
         proforma.contains("rejestracja zażółć.pl"),
         "the proforma line in Unicode"
     );
+    let pdf = app.get(&format!("/faktury/{id}.pdf")).await;
+    assert_eq!(pdf.status(), StatusCode::OK, "its PDF is made too");
 }
 
 #[tokio::test]
