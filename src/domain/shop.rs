@@ -1,5 +1,6 @@
 //! The shop: domain names as a customer types them, the cart and the order it becomes.
 
+use super::Money;
 use super::billing::{Line, Plan, months_label};
 use super::service::ServiceKind;
 use jiff::Timestamp;
@@ -119,6 +120,44 @@ pub fn domain_for_plan(plan: &Plan, input: &str) -> Result<DomainName, DomainNam
         Some(tld) if !name.has_tld(tld) => Err(DomainNameError::WrongTld(tld.to_string())),
         _ => Ok(name),
     }
+}
+
+/// The longest name a customer may give a non-domain service.
+const MAX_NAME_CHARS: usize = 100;
+
+/// Gross price of a plan for `months` (one unit), as on a proforma line.
+pub fn gross_price(plan: &Plan, months: u32) -> Option<Money> {
+    let unit_net = plan.price_for(months)?;
+    let line = Line {
+        description: String::new(),
+        service_id: None,
+        quantity: 1,
+        unit_net,
+        vat_percent: plan.vat_percent,
+        period_months: months,
+    };
+    Some(line.gross())
+}
+
+/// The service's name from the form: a domain's checked ASCII name, else the typed name or the
+/// plan's. The error belongs to the name field.
+pub fn service_name(plan: &Plan, typed: &str) -> Result<String, String> {
+    if plan.kind == ServiceKind::Domain {
+        return domain_for_plan(plan, typed)
+            .map(|d| d.ascii().to_string())
+            .map_err(|e| e.to_string());
+    }
+    let typed = typed.trim();
+    if typed.chars().any(char::is_control) || typed.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "Nazwa może mieć najwyżej {MAX_NAME_CHARS} znaków, bez znaków sterujących."
+        ));
+    }
+    Ok(if typed.is_empty() {
+        plan.name.clone()
+    } else {
+        typed.to_string()
+    })
 }
 
 /// One thing in the cart: a plan, its period and the service's name (a domain's ASCII name).
@@ -245,6 +284,23 @@ mod tests {
         };
         assert!(!plan.hidden && plan.prices.is_empty());
         assert_eq!(plan.price_for(24), Some(Money(9800)));
+    }
+
+    #[test]
+    fn a_service_is_named_by_its_domain_or_as_typed_or_after_its_plan() {
+        let pl = plan(ServiceKind::Domain, "Domena .pl");
+        assert_eq!(
+            service_name(&pl, "Zażółć.pl"),
+            Ok("xn--za-6ja4f8n1l.pl".into())
+        );
+        assert!(service_name(&pl, "").is_err());
+        let hosting = plan(ServiceKind::Hosting, "Hosting Pro");
+        assert_eq!(service_name(&hosting, "  "), Ok("Hosting Pro".into()));
+        assert_eq!(service_name(&hosting, " firma.pl "), Ok("firma.pl".into()));
+        assert!(service_name(&hosting, &"x".repeat(101)).is_err());
+        assert!(service_name(&hosting, "a\nb").is_err());
+        assert_eq!(gross_price(&hosting, 24), Some(Money(12054)));
+        assert_eq!(gross_price(&hosting, 6), None);
     }
 
     #[test]

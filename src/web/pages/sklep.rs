@@ -5,8 +5,8 @@
 use super::sklep_koszyk::{cart_badge, cart_section};
 use crate::domain::access::Action;
 use crate::domain::billing::months_label;
-use crate::domain::shop::{domain_for_plan, plan_tld};
-use crate::domain::{Line, Money, Plan, ServiceKind};
+use crate::domain::shop::{gross_price, plan_tld, service_name};
+use crate::domain::{Plan, ServiceKind};
 use crate::store::CartChange;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
@@ -18,8 +18,8 @@ use poem::web::Form;
 use poem::{IntoResponse, Response, handler};
 use serde::Deserialize;
 
-/// The longest name a customer may give a non-domain service.
-const MAX_NAME_CHARS: usize = 100;
+/// The account's domains, offered as names for a hosting plan.
+const DOMAINS_LIST: &str = "domeny-konta";
 
 /// The shop's sections, in the order of the navigation; the anchor is the section's path.
 fn shop_title(kind: ServiceKind) -> &'static str {
@@ -36,20 +36,6 @@ pub fn shop_link(kind: ServiceKind) -> String {
 
 fn anchor(kind: ServiceKind) -> &'static str {
     kind.section_path().trim_start_matches('/')
-}
-
-/// Gross price of a plan for `months` (one unit), as on a proforma line.
-pub(super) fn gross_price(plan: &Plan, months: u32) -> Option<Money> {
-    let unit_net = plan.price_for(months)?;
-    let line = Line {
-        description: String::new(),
-        service_id: None,
-        quantity: 1,
-        unit_net,
-        vat_percent: plan.vat_percent,
-        period_months: months,
-    };
-    Some(line.gross())
 }
 
 /// A product's form as typed, with what was wrong with it or what happened.
@@ -119,6 +105,7 @@ fn product(csrf: &str, plan: &Plan, may_order: bool, form: Option<&ProductForm>)
                         label for=(field("nazwa")) { (name_label(plan)) }
                         input #(field("nazwa")) type="text" name="nazwa" value=(typed) autocomplete="off"
                             placeholder=(placeholder(plan)) required[plan.kind == ServiceKind::Domain]
+                            list=[(plan.kind == ServiceKind::Hosting).then_some(DOMAINS_LIST)]
                             aria-invalid=[name_error.map(|_| "true")]
                             aria-describedby=[name_error.map(|_| field("nazwa-blad"))];
                         @if let Some(error) = name_error { p.error #(field("nazwa-blad")) role="alert" { (error) } }
@@ -170,8 +157,17 @@ fn shop_page(ctx: &Ctx, auth: &Auth, form: Option<&ProductForm>) -> WebResult<Re
     } else {
         Default::default()
     };
+    let domains: Vec<String> = ctx
+        .state
+        .store
+        .services_of_account(auth.account().id)?
+        .iter()
+        .filter(|s| s.kind == ServiceKind::Domain)
+        .map(crate::web::views::components::shown_name)
+        .collect();
     let body = html! {
         @if may_order {
+            datalist #(DOMAINS_LIST) { @for domain in &domains { option value=(domain) {} } }
             p { a href="#koszyk" { "Przejdź do koszyka " (cart_badge(&cart, false)) } }
             (catalogue(ctx, &plans, true, form))
             (cart_section(ctx, &cart, &plans, None, false))
@@ -187,27 +183,6 @@ fn shop_page(ctx: &Ctx, auth: &Auth, form: Option<&ProductForm>) -> WebResult<Re
 pub async fn view_sklep_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     auth.require(Action::ViewShop)?;
     shop_page(&ctx, &auth, None)
-}
-
-/// The service's name from the form: a domain's checked ASCII name, else the typed name or the
-/// plan's. The error belongs to the name field.
-fn service_name(plan: &Plan, typed: &str) -> Result<String, String> {
-    if plan.kind == ServiceKind::Domain {
-        return domain_for_plan(plan, typed)
-            .map(|d| d.ascii().to_string())
-            .map_err(|e| e.to_string());
-    }
-    let typed = typed.trim();
-    if typed.chars().any(char::is_control) || typed.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "Nazwa może mieć najwyżej {MAX_NAME_CHARS} znaków, bez znaków sterujących."
-        ));
-    }
-    Ok(if typed.is_empty() {
-        plan.name.clone()
-    } else {
-        typed.to_string()
-    })
 }
 
 #[handler]

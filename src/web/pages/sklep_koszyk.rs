@@ -1,11 +1,10 @@
 //! The cart of the Sklep (kept on the server per user): its items with their period, removal,
 //! the totals, and "Zamów", which makes one proforma and leads to its Zapłać page.
 
-use super::sklep::gross_price;
 use super::uslugi::parse_id;
 use crate::domain::access::Action;
 use crate::domain::billing::months_label;
-use crate::domain::shop::{Cart, CartItem};
+use crate::domain::shop::{Cart, CartItem, gross_price};
 use crate::domain::{Line, Money, Plan};
 use crate::mail;
 use crate::store::{CartChange, OrderOutcome};
