@@ -168,6 +168,7 @@ async fn a_domain_and_hosting_ordered_and_paid_from_the_balance_are_live_once() 
         "{pay_page}"
     );
     let pulpit = app.pulpit().await;
+    assert!(pulpit.contains("Zamówione usługi uruchomimy, gdy tylko zaksięgujemy wpłatę."));
     assert!(
         pulpit.contains(&format!("Proforma {}", proforma.number)),
         "awaiting payment"
