@@ -102,6 +102,15 @@ impl fmt::Display for DomainName {
     }
 }
 
+/// A service's stored name as the customer reads it: a domain in Unicode, anything else as is.
+pub fn shown_name(kind: ServiceKind, name: &str) -> String {
+    if kind == ServiceKind::Domain {
+        unicode_name(name)
+    } else {
+        name.to_string()
+    }
+}
+
 /// The TLD a domain plan is for, from its name: "Domena .pl" → ".pl". A plan without one
 /// registers any name.
 pub fn plan_tld(plan: &Plan) -> Option<&str> {
@@ -172,11 +181,7 @@ pub struct CartItem {
 impl CartItem {
     /// The name as the customer reads it (a domain in Unicode).
     pub fn shown_name(&self, kind: ServiceKind) -> String {
-        if kind == ServiceKind::Domain {
-            unicode_name(&self.name)
-        } else {
-            self.name.clone()
-        }
+        shown_name(kind, &self.name)
     }
 
     /// The proforma line of this item: `None` when the plan no longer offers its period.

@@ -334,7 +334,7 @@ async fn a_domain_ordered_and_unpaid_cannot_be_ordered_again_by_anyone() {
             .text()
             .await
             .unwrap()
-            .contains("jest już zarejestrowana lub zamówiona")
+            .contains("czeka na opłacenie zamówienia")
     );
     assert_eq!(app.cart_len(INNY), 0);
 }

@@ -5,7 +5,7 @@
 use super::sklep_koszyk::{cart_badge, cart_section};
 use crate::domain::access::Action;
 use crate::domain::billing::months_label;
-use crate::domain::shop::{gross_price, plan_tld, service_name};
+use crate::domain::shop::{gross_price, plan_tld, service_name, shown_name};
 use crate::domain::{Plan, ServiceKind};
 use crate::store::CartChange;
 use crate::web::context::{Auth, Ctx};
@@ -212,13 +212,7 @@ pub async fn view_koszyk_post(
         return answer(&ctx, &auth, &plan, form);
     };
     let user_id = auth.user().id;
-    let shown = crate::domain::shop::CartItem {
-        id: 0,
-        plan_id,
-        months,
-        name: name.clone(),
-    }
-    .shown_name(plan.kind);
+    let shown = shown_name(plan.kind, &name);
     let change = ctx
         .state
         .store
@@ -231,7 +225,7 @@ pub async fn view_koszyk_post(
         }
         CartChange::DomainTaken => {
             form.name_error = Some(format!(
-                "Domena {shown} jest już zarejestrowana lub zamówiona (także w Twoim koszyku). Wybierz inną nazwę."
+                "Domeny {shown} nie można zamówić: jest już zarejestrowana, czeka na opłacenie zamówienia albo jest w Twoim koszyku. Wybierz inną nazwę."
             ));
         }
         CartChange::NotOffered | CartChange::NotFound => {

@@ -63,11 +63,7 @@ pub fn pay_from_balance_form(csrf: &str, document_id: u64, target: Option<&str>)
 
 /// A service's name as the customer reads it: a domain (stored in ASCII) in Unicode.
 pub fn shown_name(service: &Service) -> String {
-    if service.kind == crate::domain::ServiceKind::Domain {
-        crate::domain::shop::unicode_name(&service.name)
-    } else {
-        service.name.clone()
-    }
+    crate::domain::shop::shown_name(service.kind, &service.name)
 }
 
 /// One notification box with its buttons.
