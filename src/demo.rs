@@ -18,6 +18,8 @@ fn plan(kind: ServiceKind, name: &str, zl: i64, months: u32, periods: &[u32]) ->
         vat_percent: DEFAULT_VAT_PERCENT,
         period_months: months,
         periods: periods.to_vec(),
+        prices: vec![],
+        hidden: false,
     }
 }
 

@@ -118,9 +118,10 @@ pub enum AdminTask {
         kind: String,
         #[arg(long)]
         name: String,
-        /// Net price of one period, e.g. 49,00
-        #[arg(long)]
-        price: String,
+        /// Net price of one period, e.g. 49,00; repeat with MONTHS=PRICE for an explicit price of a
+        /// longer period, e.g. --price 49,00 --price 24=80,00 (else it is billed pro rata).
+        #[arg(long, required = true)]
+        price: Vec<String>,
         /// Length of one period in months.
         #[arg(long, default_value_t = 12)]
         months: u32,
@@ -131,6 +132,10 @@ pub enum AdminTask {
         #[arg(long, default_value_t = crate::domain::billing::DEFAULT_VAT_PERCENT)]
         vat: u32,
     },
+    /// Withdraw a plan from sale: the shop stops offering it; services on it are not touched.
+    PlanHide { id: u64 },
+    /// Offer a withdrawn plan in the shop again.
+    PlanShow { id: u64 },
     /// Add an existing service to an account (e.g. when moving customers from another panel).
     AddService {
         /// E-mail of any user of the account.
@@ -252,6 +257,8 @@ pub fn execute(
             periods,
             vat,
         } => catalogue::add_plan(store, &kind, name, &price, months, periods.as_deref(), vat),
+        AdminTask::PlanHide { id } => catalogue::set_hidden(store, id, true),
+        AdminTask::PlanShow { id } => catalogue::set_hidden(store, id, false),
         AdminTask::AddService {
             account_of,
             plan,

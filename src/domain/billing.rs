@@ -33,6 +33,13 @@ pub struct Plan {
     /// `period_months` (e.g. 24 and 36 beside 12), each billed pro rata.
     #[serde(default)]
     pub periods: Vec<u32>,
+    /// Explicit net prices of some offered periods (months, price), e.g. 24 months cheaper than
+    /// twice 12; a period not listed is billed pro rata.
+    #[serde(default)]
+    pub prices: Vec<(u32, Money)>,
+    /// Withdrawn from sale: the shop no longer offers it; services on it renew as before.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// "1 miesiąc", "3 miesiące", "12 miesięcy", "24 miesiące": Polish plural forms.
@@ -56,6 +63,21 @@ pub enum PeriodsError {
     OutOfRange(u32),
     #[error("the period {period} is not a multiple of the plan's {base} months")]
     NotAMultiple { period: u32, base: u32 },
+    #[error("cannot read the price {0:?}: use MONTHS=PRICE, e.g. 24=180,00")]
+    UnreadablePrice(String),
+}
+
+/// Reads the operator's `24=180,00` (an explicit net price for a period) for a plan of `base`
+/// months: the period must be valid and a multiple of `base`.
+pub fn parse_period_price(base: u32, raw: &str) -> Result<(u32, Money), PeriodsError> {
+    let unreadable = || PeriodsError::UnreadablePrice(raw.to_string());
+    let (months, price) = raw.split_once('=').ok_or_else(unreadable)?;
+    let months = parse_periods(base, months)?
+        .first()
+        .copied()
+        .unwrap_or(base);
+    let price = Money::parse(price.trim()).ok_or_else(unreadable)?;
+    Ok((months, price))
 }
 
 /// Reads the operator's `12,24,36` for a plan of `base` months: every period valid and a
@@ -118,6 +140,9 @@ impl Plan {
     pub fn price_for(&self, months: u32) -> Option<Money> {
         if !self.offers(months) {
             return None;
+        }
+        if let Some((_, price)) = self.prices.iter().find(|(m, _)| *m == months) {
+            return Some(*price);
         }
         self.price_net.checked_times(months / self.period_months)
     }
@@ -452,6 +477,8 @@ mod tests {
                 vat_percent: 23,
                 period_months: months,
                 periods: vec![],
+                prices: vec![],
+                hidden: false,
             }
             .period_label()
         };
@@ -613,6 +640,8 @@ mod tests {
             vat_percent: 23,
             period_months: 12,
             periods: vec![],
+            prices: vec![],
+            hidden: false,
         };
         let Some(renewal) = renewal_line(&service, &plan, 12) else {
             unreachable!("a 12-month plan renews")
@@ -674,6 +703,8 @@ mod tests {
             vat_percent: 23,
             period_months: 12,
             periods: vec![],
+            prices: vec![],
+            hidden: false,
         };
         let today = jiff::civil::date(2026, 11, 20);
         let five = crate::domain::ServiceDetails::OpenXchange { licences: 5 };
@@ -695,6 +726,8 @@ mod tests {
             vat_percent: 23,
             period_months: 12,
             periods,
+            prices: vec![],
+            hidden: false,
         }
     }
 
@@ -790,6 +823,22 @@ mod tests {
             parse_periods(12, "dwa"),
             Err(PeriodsError::Unreadable("dwa".into()))
         );
+    }
+
+    #[test]
+    fn an_explicit_price_of_a_period_replaces_the_pro_rata_one() {
+        let plan = Plan {
+            prices: vec![(24, Money(8000))],
+            ..domain_plan(vec![24, 36])
+        };
+        assert_eq!(plan.price_for(12), Some(Money(4999)));
+        assert_eq!(plan.price_for(24), Some(Money(8000)));
+        assert_eq!(plan.price_for(36), Some(Money(14997)));
+        assert_eq!(parse_period_price(12, "24=80,00"), Ok((24, Money(8000))));
+        assert_eq!(parse_period_price(12, "12=40"), Ok((12, Money(4000))));
+        assert!(parse_period_price(12, "18=80,00").is_err());
+        assert!(parse_period_price(12, "24").is_err());
+        assert!(parse_period_price(12, "24=dużo").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod nip;
 pub mod notifications;
 pub mod seller;
 pub mod service;
+pub mod shop;
 pub mod time;
 pub mod top_up;
 pub mod transfer;

@@ -170,6 +170,11 @@ fn subject(document: &Document) -> String {
         .join(", ")
 }
 
+/// An order's proforma (from the Sklep): it neither renews a service nor tops up the balance.
+fn is_order(document: &Document) -> bool {
+    !document.top_up && document.lines.iter().all(|l| l.service_id.is_none())
+}
+
 /// Unpaid proformas that no service box already shows (orders, or renewals of removed services).
 /// The box names what the proforma is for: its number alone tells the customer nothing.
 pub fn proforma_notice(document: &Document, today: Date) -> Notice {
@@ -185,8 +190,13 @@ pub fn proforma_notice(document: &Document, today: Date) -> Notice {
             format!("Proforma {} za {subject} czeka na zapłatę", document.number)
         },
         body: format!(
-            "Kwota do zapłaty: {} (termin: {due}).",
-            document.total_gross()
+            "Kwota do zapłaty: {} (termin: {due}).{}",
+            document.total_gross(),
+            if is_order(document) {
+                " Zamówione usługi uruchomimy, gdy tylko zaksięgujemy wpłatę."
+            } else {
+                ""
+            }
         ),
         actions: vec![Action::Pay {
             document_id: document.id,

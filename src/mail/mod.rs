@@ -285,3 +285,39 @@ pub fn account_data_changed_message(
         )])
         .to(to, false)
 }
+
+/// The proforma of an order from the Sklep: what was ordered, how to pay, and that the services
+/// start once it is paid.
+pub fn order_proforma_message(
+    base_url: &str,
+    account: &Account,
+    proforma: &Document,
+) -> NewMessage {
+    let link = format!("{base_url}/faktury/{}/zaplac", proforma.id);
+    let pdf = format!("{base_url}/faktury/{}.pdf", proforma.id);
+    let due = proforma.due_on.map(format_date).unwrap_or_default();
+    let items: Vec<&str> = proforma
+        .lines
+        .iter()
+        .map(|l| l.description.as_str())
+        .collect();
+    Mail::new(format!("Zamówienie przyjęte: proforma {}", proforma.number))
+        .para([
+            text("dziękujemy za zamówienie. Wystawiliśmy proformę "),
+            strong(proforma.number.clone()),
+            text(" na kwotę "),
+            strong(proforma.total_gross().to_string()),
+            text(format!(" brutto, płatną do {due}.")),
+        ])
+        .list(&items)
+        .para([
+            text("Tytuł przelewu: "),
+            code(account.transfer_title_for(&proforma.number)),
+        ])
+        .button("Zapłać", &link)
+        .links(&[("Proforma w PDF", &pdf)])
+        .para([text(
+            "Zamówione usługi uruchomimy, gdy tylko zaksięgujemy wpłatę; wtedy też wystawimy fakturę VAT.",
+        )])
+        .to(&account.contact_email, false)
+}

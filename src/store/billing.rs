@@ -507,7 +507,7 @@ pub enum BalancePayment {
 }
 
 /// Settles a paid proforma: issues its VAT invoice with the next number, marks the proforma paid,
-/// extends its services and queues the receipt e-mail, all in the caller's transaction. The money
+/// extends its services (or creates those of the shop's order it bills) and queues the receipt e-mail, all in the caller's transaction. The money
 /// has been accounted for by the caller (ledger entries).
 pub(super) fn settle(
     tx: &WriteTransaction,
@@ -532,6 +532,7 @@ pub(super) fn settle(
     put(&mut tx.open_table(DOCUMENTS)?, proforma.id, &proforma)?;
     insert_document(tx, &invoice)?;
     extend_services(tx, &proforma, now)?;
+    super::shop::fulfil_order(tx, &proforma, now)?;
     enqueue(tx, compose(account, Receipt::Document(&invoice)), now)?;
     Ok((proforma, invoice))
 }

@@ -16,6 +16,7 @@ mod reminders;
 mod renewals;
 mod schema;
 mod services;
+mod shop;
 mod transfer;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
@@ -29,6 +30,7 @@ pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome
 pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
+pub use shop::{CartChange, OrderOutcome};
 pub use transfer::{Matched, TransferOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};

@@ -210,6 +210,8 @@ mod tests {
             vat_percent: 23,
             period_months: 12,
             periods: vec![24, 36],
+            prices: vec![],
+            hidden: false,
         })?;
         let service = store.add_service(Service {
             id: 0,
@@ -319,6 +321,8 @@ mod tests {
             vat_percent: 23,
             period_months: 12,
             periods: vec![],
+            prices: vec![],
+            hidden: false,
         })?;
         let free = f.store.add_service(Service {
             id: 0,

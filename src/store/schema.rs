@@ -73,6 +73,14 @@ pub const LIVE_EXPIRY_OF: TableDefinition<u64, u32> = TableDefinition::new("live
 pub const ACCOUNT_HISTORY: TableDefinition<(u64, u64), &[u8]> =
     TableDefinition::new("account_history");
 
+/// user id → the user's cart in the shop (schema v5).
+pub const CARTS: Rows = TableDefinition::new("carts");
+/// Orders from the shop (schema v5).
+pub const ORDERS: Rows = TableDefinition::new("orders");
+/// proforma id → the order it bills: its payment creates the order's services (schema v5).
+pub const ORDERS_BY_PROFORMA: TableDefinition<u64, u64> =
+    TableDefinition::new("orders_by_proforma");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -86,6 +94,7 @@ const MIGRATIONS: &[Migration] = &[
     lifecycle_index_v4,
     expiry_index_v5,
     account_history_v6,
+    shop_orders_v7,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -248,6 +257,14 @@ fn expiry_index_v5(tx: &WriteTransaction) -> Result<()> {
 /// The history of Dane abonenta, read by its page.
 fn account_history_v6(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(ACCOUNT_HISTORY)?;
+    Ok(())
+}
+
+/// The shop's carts and orders.
+fn shop_orders_v7(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(CARTS)?;
+    tx.open_table(ORDERS)?;
+    tx.open_table(ORDERS_BY_PROFORMA)?;
     Ok(())
 }
 

@@ -43,6 +43,19 @@ impl Store {
         Ok(plans)
     }
 
+    /// Withdraws a plan from sale or offers it again; `None` when there is no such plan.
+    pub fn set_plan_hidden(&self, id: u64, hidden: bool) -> Result<Option<Plan>> {
+        self.write(|tx| {
+            let mut plans = tx.open_table(PLANS)?;
+            let Some(mut plan) = get::<Plan>(&plans, id)? else {
+                return Ok(None);
+            };
+            plan.hidden = hidden;
+            put(&mut plans, id, &plan)?;
+            Ok(Some(plan))
+        })
+    }
+
     pub fn plan(&self, id: u64) -> Result<Option<Plan>> {
         get(&self.read()?.open_table(PLANS)?, id)
     }

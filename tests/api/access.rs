@@ -65,6 +65,18 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ("GET", "/dane-abonenta", Some([true, true, true, true])),
     ("POST", "/dane-abonenta", Some([true, true, false, false])),
     ("GET", "/sklep", Some([true, true, true, true])),
+    ("POST", "/sklep/koszyk", Some([true, true, true, false])),
+    (
+        "POST",
+        "/sklep/koszyk/:id/okres",
+        Some([true, true, true, false]),
+    ),
+    (
+        "POST",
+        "/sklep/koszyk/:id/usun",
+        Some([true, true, true, false]),
+    ),
+    ("POST", "/sklep/zamow", Some([true, true, true, false])),
 ];
 
 const USERS: [&str; 4] = [

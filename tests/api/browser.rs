@@ -281,7 +281,7 @@ async fn without_javascript_odnow_is_a_plain_form_that_leads_to_the_proforma() {
 }
 
 /// The width of a common phone (iPhone 12–15) in CSS pixels.
-const PHONE_WIDTH: u32 = 390;
+pub(crate) const PHONE_WIDTH: u32 = 390;
 
 /// Resizes the window to a phone's and checks the page really is that wide.
 pub(crate) async fn as_a_phone(client: &Client, height: u32) {
@@ -312,7 +312,7 @@ pub(crate) async fn overflow(client: &Client) -> i64 {
 }
 
 /// The cells matching `css` that are not wholly on the screen; fails when there are none at all.
-async fn off_screen(client: &Client, css: &str) -> Vec<String> {
+pub(crate) async fn off_screen(client: &Client, css: &str) -> Vec<String> {
     let found = client
         .execute(
             "const cells = [...document.querySelectorAll(arguments[0])];

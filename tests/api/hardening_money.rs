@@ -437,6 +437,8 @@ async fn a_plan_stored_with_an_absurd_period_makes_odnow_answer_with_a_message_n
             vat_percent: 23,
             period_months: 300_000,
             periods: vec![],
+            prices: vec![],
+            hidden: false,
         })
         .unwrap();
     let id = app.add_service(ABONENT, plan.id, "wieczna.pl", 5).await;

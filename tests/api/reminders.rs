@@ -47,6 +47,8 @@ fn fixture(expires_on: Date) -> Fixture {
             vat_percent: 23,
             period_months: 12,
             periods: vec![],
+            prices: vec![],
+            hidden: false,
         })
         .unwrap();
     let (account, _) = store

@@ -1,4 +1,4 @@
-//! Użytkownicy, Dane abonenta and Sklep, as read-only pages until their own modules land.
+//! Użytkownicy and Dane abonenta, as read-only pages until their own modules land.
 
 use crate::domain::time::format_timestamp;
 use crate::web::context::{Auth, Ctx};
@@ -30,24 +30,4 @@ pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         }
     };
     Ok(ctx.page(&auth, "Użytkownicy", Nav::Uzytkownicy, body))
-}
-
-#[handler]
-pub async fn view_sklep_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let plans = ctx.state.store.plans()?;
-    let body = html! {
-        section.block {
-            p { "Cennik usług. Aby zamówić usługę, skontaktuj się z nami — wystawimy proformę, a po jej opłaceniu uruchomimy usługę." }
-            div.table-wrap { table.stacked {
-                thead { tr { th { "Usługa" } th { "Rodzaj" } th { "Okres" } th.num { "Cena netto" } th.num { "VAT" } } }
-                tbody { @for p in &plans {
-                    tr {
-                        td { (p.name) } td data-label="Rodzaj" { (p.kind.label()) } td data-label="Okres" { (p.period_label()) }
-                        td.num data-label="Cena netto" { (p.price_net) } td.num data-label="VAT" { (p.vat_percent) "%" }
-                    }
-                } }
-            } }
-        }
-    };
-    Ok(ctx.page(&auth, "Sklep", Nav::Sklep, body))
 }

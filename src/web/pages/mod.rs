@@ -11,6 +11,8 @@ mod odnawianie;
 mod platnosci;
 mod pulpit;
 mod sekcje;
+mod sklep;
+mod sklep_koszyk;
 mod uslugi;
 mod zaplac;
 
@@ -104,7 +106,19 @@ pub fn table() -> Routes {
             EditAccountData,
             dane_abonenta::view_dane_abonenta_post,
         )
-        .get("/sklep", ViewShop, konto::view_sklep_get)
+        .get("/sklep", ViewShop, sklep::view_sklep_get)
+        .post("/sklep/koszyk", Order, sklep::view_koszyk_post)
+        .post(
+            "/sklep/koszyk/:id/okres",
+            Order,
+            sklep_koszyk::view_koszyk_okres_post,
+        )
+        .post(
+            "/sklep/koszyk/:id/usun",
+            Order,
+            sklep_koszyk::view_koszyk_usun_post,
+        )
+        .post("/sklep/zamow", Order, sklep_koszyk::view_zamow_post)
         .get("/demo/poczta", Public, demo::view_poczta_get)
         .get("/demo/poczta/:id", Public, demo::view_poczta_wiadomosc_get)
 }

@@ -62,6 +62,8 @@ pub async fn view_zaplac_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
             }
             @if proforma.top_up {
                 p.muted { "Po zaksięgowaniu wpłaty kwota zasili saldo przedpłat, a my wystawimy potwierdzenie wpłaty." }
+            } @else if proforma.lines.iter().all(|l| l.service_id.is_none()) {
+                p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT i uruchomimy zamówione usługi." }
             } @else {
                 p.muted { "Po zaksięgowaniu wpłaty wystawimy fakturę VAT, a usługa zostanie przedłużona automatycznie." }
             }

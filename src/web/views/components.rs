@@ -61,6 +61,11 @@ pub fn pay_from_balance_form(csrf: &str, document_id: u64, target: Option<&str>)
     action_form(&action, csrf, target, key, "Zapłać z salda")
 }
 
+/// A service's name as the customer reads it: a domain (stored in ASCII) in Unicode.
+pub fn shown_name(service: &Service) -> String {
+    crate::domain::shop::shown_name(service.kind, &service.name)
+}
+
 /// One notification box with its buttons.
 pub fn notice_box(csrf: &str, notice: &Notice) -> Markup {
     let id = format!("box-{}", notice.key);
@@ -100,7 +105,7 @@ pub fn services_table(
                     tbody {
                         @for service in services {
                             tr {
-                                td { (service.name) }
+                                td { (shown_name(service)) }
                                 td data-label="Rodzaj" { (service.kind.label()) }
                                 td data-label="Status" {
                                     (status_badge(service.status(today)))

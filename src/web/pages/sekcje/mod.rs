@@ -38,7 +38,7 @@ async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response>
         .collect();
     let body = html! {
         section.block { (services_table(&services, today(ctx.now()), &ctx.state.config.args.lifecycle.settings())) }
-        p { a href="/sklep" { "Zamów w Sklepie" } }
+        p { a href=(super::sklep::shop_link(kind)) { "Zamów w Sklepie" } }
     };
     let nav = if kind == ServiceKind::Domain {
         Nav::Domeny
