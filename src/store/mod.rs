@@ -11,9 +11,11 @@ mod lifecycle;
 mod login;
 mod outbox;
 mod overview;
+mod person_sessions;
 mod reminders;
 mod renewals;
 mod schema;
+mod security;
 mod services;
 mod transfer;
 
@@ -28,6 +30,8 @@ pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
+pub use person_sessions::{ListedSession, SessionOrigin};
+pub use security::FactorView;
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 
 use super::codec::Rows;
 use super::{Result, StoreError};
-use redb::{Database, ReadableTable, TableDefinition, WriteTransaction};
+use redb::{Database, MultimapTableDefinition, ReadableTable, TableDefinition, WriteTransaction};
 
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const SEQUENCES: TableDefinition<&str, u64> = TableDefinition::new("sequences");
@@ -65,6 +65,20 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
 pub const TASKS: Rows = TableDefinition::new("tasks");
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
 
+/// e-mail → the person's second factor (sealed TOTP secret, last used step, recovery code MACs).
+pub const SECOND_FACTORS: TableDefinition<&str, &[u8]> = TableDefinition::new("second_factors");
+/// MAC of a pending-login token → the login waiting for its second factor.
+pub const SECOND_FACTOR_PENDING: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("second_factor_pending");
+/// account id → its security settings (second factor required).
+pub const ACCOUNT_SECURITY: Rows = TableDefinition::new("account_security");
+/// e-mail → MACs of the person's session tokens (keys of `SESSIONS`), so listing scans no others.
+pub const SESSIONS_BY_PERSON: MultimapTableDefinition<&str, &[u8]> =
+    MultimapTableDefinition::new("sessions_by_person");
+/// e-mail → MACs of the device cookies the person has logged in from.
+pub const KNOWN_DEVICES: MultimapTableDefinition<&str, &[u8]> =
+    MultimapTableDefinition::new("known_devices");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -76,6 +90,7 @@ const MIGRATIONS: &[Migration] = &[
     create_login_failures_v2,
     balance_ledger_v3,
     lifecycle_index_v4,
+    bezpieczenstwo_v5,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -218,6 +233,16 @@ fn lifecycle_index_v4(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// Bezpieczeństwo: second factors, pending logins, account settings, session and device indexes.
+fn bezpieczenstwo_v5(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(SECOND_FACTORS)?;
+    tx.open_table(SECOND_FACTOR_PENDING)?;
+    tx.open_table(ACCOUNT_SECURITY)?;
+    tx.open_multimap_table(SESSIONS_BY_PERSON)?;
+    tx.open_multimap_table(KNOWN_DEVICES)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,7 +284,7 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 4
+                known: 5
             })
         ));
     }
@@ -287,7 +312,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(4));
+        assert_eq!(version.ok().flatten(), Some(5));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;

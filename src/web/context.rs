@@ -145,6 +145,13 @@ impl<'a> FromRequest<'a> for Auth {
                 .await
                 .map_err(AppError::from)?;
         }
+        // An account that requires the second factor lets a user without it only set it up.
+        if live.second_factor_required
+            && !live.second_factor_on
+            && !req.uri().path().starts_with("/bezpieczenstwo")
+        {
+            return Err(AppError::SecondFactorRequired { htmx }.into());
+        }
         Ok(Auth {
             live,
             session_token: token,
@@ -159,6 +166,11 @@ impl Auth {
 
     pub fn account(&self) -> &Account {
         &self.live.account
+    }
+
+    /// The session with its security flags (Bezpieczeństwo).
+    pub fn live(&self) -> &LiveSession {
+        &self.live
     }
 
     /// Whether the user's role allows `action` (`domain::access::allows`, the one check).

@@ -5,6 +5,7 @@ mod faktury;
 mod faktury_pdf;
 mod konto;
 mod logowanie;
+mod logowanie_2fa;
 mod odnawianie;
 mod platnosci;
 mod pulpit;
@@ -45,6 +46,10 @@ pub fn routes() -> Route {
             get(logowanie::view_logowanie_link_get).post(logowanie::view_logowanie_link_post),
         )
         .at("/wyloguj", post(logowanie::view_wyloguj_post))
+        .at(
+            "/logowanie/2fa",
+            get(logowanie_2fa::view_logowanie_2fa_get).post(logowanie_2fa::view_logowanie_2fa_post),
+        )
         .at("/pulpit", get(pulpit::view_pulpit_get))
         .at("/pulpit/powiadomienia", get(pulpit::view_powiadomienia_get))
         .at("/uslugi/:id", get(uslugi::view_usluga_get))
