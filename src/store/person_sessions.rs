@@ -95,7 +95,8 @@ impl Store {
         let device = self.mac(&[b"device", email.as_bytes(), origin.device_token.as_bytes()]);
         let mut devices = tx.open_multimap_table(KNOWN_DEVICES)?;
         let known_before = devices.get(email)?.next().is_some();
-        let is_new = devices.insert(email, device.as_slice())?;
+        // redb answers whether the pair was already there.
+        let is_new = !devices.insert(email, device.as_slice())?;
         drop(devices);
         // The first browser a person ever uses is not news; any later new one is.
         if is_new && known_before {

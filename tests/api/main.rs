@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod auto_renew;
+mod bezpieczenstwo;
 mod browser;
 mod credit_notes;
 mod hardening_http;
