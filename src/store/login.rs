@@ -384,6 +384,7 @@ impl Store {
                 spent += usize::from(!keep);
                 keep
             })?;
+            drop(sessions);
             Store::purge_session_index(tx)?;
             let pending = super::security::purge_pending_logins(tx, now)?;
             Ok(removed + dead_links.len() + spent + pending)
