@@ -71,7 +71,10 @@ mod tests {
             ),
             ("curl/8.5.0", "Nieznane urządzenie"),
             ("", "Nieznane urządzenie"),
-            ("Mozilla/5.0 (X11; Linux x86_64)", "Nieznana przeglądarka na Linux"),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64)",
+                "Nieznana przeglądarka na Linux",
+            ),
         ] {
             assert_eq!(describe_device(ua), expected, "{ua}");
         }

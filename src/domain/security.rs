@@ -192,9 +192,18 @@ mod tests {
         let step = totp_step(now);
         let code = totp_at(RFC_SECRET, step);
         assert_eq!(accepted_step(RFC_SECRET, &code, now, 0), Some(step));
-        assert_eq!(accepted_step(RFC_SECRET, &code, at(1_111_111_111 + 30), 0), Some(step));
-        assert_eq!(accepted_step(RFC_SECRET, &code, at(1_111_111_111 - 30), 0), Some(step));
-        assert_eq!(accepted_step(RFC_SECRET, &code, at(1_111_111_111 + 60), 0), None);
+        assert_eq!(
+            accepted_step(RFC_SECRET, &code, at(1_111_111_111 + 30), 0),
+            Some(step)
+        );
+        assert_eq!(
+            accepted_step(RFC_SECRET, &code, at(1_111_111_111 - 30), 0),
+            Some(step)
+        );
+        assert_eq!(
+            accepted_step(RFC_SECRET, &code, at(1_111_111_111 + 60), 0),
+            None
+        );
         assert_eq!(accepted_step(RFC_SECRET, &code, now, step), None, "used");
         assert_eq!(accepted_step(RFC_SECRET, "12345", now, 0), None);
         let spaced = format!("{} {}", &code[..3], &code[3..]);
@@ -205,7 +214,10 @@ mod tests {
     fn base32_round_trips_and_matches_rfc_4648() {
         assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
         assert_eq!(base32(RFC_SECRET), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-        assert_eq!(base32_decode("mzxw 6ytb oi").as_deref(), Some(&b"foobar"[..]));
+        assert_eq!(
+            base32_decode("mzxw 6ytb oi").as_deref(),
+            Some(&b"foobar"[..])
+        );
         assert_eq!(base32_decode("MZ1"), None);
     }
 

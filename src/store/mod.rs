@@ -27,11 +27,11 @@ pub use lifecycle::{ComposeStep, Task, TaskAction, TaskState, day_key};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
 pub use overview::Overview;
+pub use person_sessions::{ListedSession, SessionOrigin};
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
-pub use transfer::{Matched, TransferOutcome};
-pub use person_sessions::{ListedSession, SessionOrigin};
 pub use security::FactorView;
+pub use transfer::{Matched, TransferOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -33,7 +33,10 @@ pub struct ListedSession {
 
 /// Drops `key` from the person index (the session row itself is the caller's).
 pub(super) fn unindex_session(tx: &WriteTransaction, key: &[u8]) -> Result<()> {
-    let row = tx.open_table(SESSIONS)?.get(key)?.map(|v| v.value().to_vec());
+    let row = tx
+        .open_table(SESSIONS)?
+        .get(key)?
+        .map(|v| v.value().to_vec());
     let Some(bytes) = row else {
         return Ok(());
     };
@@ -129,7 +132,7 @@ impl Store {
                 });
             }
         }
-        listed.sort_by(|a, b| b.session.last_seen.cmp(&a.session.last_seen));
+        listed.sort_by_key(|l| std::cmp::Reverse(l.session.last_seen));
         Ok(listed)
     }
 
@@ -151,13 +154,17 @@ impl Store {
                 .collect::<std::result::Result<_, _>>()?;
             let mut ended = 0;
             for key in keys.into_iter().filter(|k| *k != current) {
-                let row = tx.open_table(SESSIONS)?.get(key.as_slice())?.map(|v| v.value().to_vec());
+                let row = tx
+                    .open_table(SESSIONS)?
+                    .get(key.as_slice())?
+                    .map(|v| v.value().to_vec());
                 let chosen = match row {
                     Some(bytes) => pick(&decode(&bytes)?),
                     None => true,
                 };
                 if chosen {
-                    ended += usize::from(tx.open_table(SESSIONS)?.remove(key.as_slice())?.is_some());
+                    ended +=
+                        usize::from(tx.open_table(SESSIONS)?.remove(key.as_slice())?.is_some());
                     tx.open_multimap_table(SESSIONS_BY_PERSON)?
                         .remove(email, key.as_slice())?;
                 }

@@ -4,8 +4,8 @@
 
 use super::codec::{constant_time_eq, decode, encode, get, put};
 use super::login::CodeCheck;
-use super::person_sessions::SessionOrigin;
 use super::outbox::{NewMessage, enqueue};
+use super::person_sessions::SessionOrigin;
 use super::schema::{ACCOUNT_SECURITY, SECOND_FACTOR_PENDING, SECOND_FACTORS};
 use super::{Result, Store};
 use crate::domain::security::{
@@ -40,7 +40,11 @@ fn save_factor(tx: &WriteTransaction, email: &str, factor: &SecondFactor) -> Res
 }
 
 /// Whether the person has the second factor on, and whether the account requires it.
-pub(super) fn factor_flags(tx: &ReadTransaction, email: &str, account_id: u64) -> Result<(bool, bool)> {
+pub(super) fn factor_flags(
+    tx: &ReadTransaction,
+    email: &str,
+    account_id: u64,
+) -> Result<(bool, bool)> {
     let on = match tx.open_table(SECOND_FACTORS)?.get(email)? {
         Some(bytes) => decode::<SecondFactor>(bytes.value())?.enabled,
         None => false,
@@ -70,7 +74,13 @@ impl Store {
     }
 
     /// Checks a TOTP code (newer than the last one used) or an unused recovery code, and spends it.
-    fn spend_code(&self, factor: &mut SecondFactor, email: &str, typed: &str, now: Timestamp) -> bool {
+    fn spend_code(
+        &self,
+        factor: &mut SecondFactor,
+        email: &str,
+        typed: &str,
+        now: Timestamp,
+    ) -> bool {
         let secret = self.seal(&factor.sealed_secret, &factor.nonce);
         if let Some(step) = accepted_step(&secret, typed, now, factor.last_step) {
             factor.last_step = step;
@@ -78,20 +88,27 @@ impl Store {
         }
         let mac = self.recovery_mac(email, typed);
         let before = factor.recovery.len();
-        factor.recovery.retain(|stored| !constant_time_eq(stored, &mac));
+        factor
+            .recovery
+            .retain(|stored| !constant_time_eq(stored, &mac));
         factor.recovery.len() < before
     }
 
     pub fn second_factor(&self, email: &str) -> Result<FactorView> {
         let tx = self.read()?;
-        let Some(bytes) = tx.open_table(SECOND_FACTORS)?.get(email)?.map(|v| v.value().to_vec()) else {
+        let Some(bytes) = tx
+            .open_table(SECOND_FACTORS)?
+            .get(email)?
+            .map(|v| v.value().to_vec())
+        else {
             return Ok(FactorView::default());
         };
         let factor: SecondFactor = decode(&bytes)?;
         Ok(FactorView {
             enabled: factor.enabled,
             enabled_at: factor.enabled_at,
-            setup_secret: (!factor.enabled).then(|| self.seal(&factor.sealed_secret, &factor.nonce)),
+            setup_secret: (!factor.enabled)
+                .then(|| self.seal(&factor.sealed_secret, &factor.nonce)),
             recovery_left: factor.recovery.len(),
         })
     }
@@ -140,7 +157,13 @@ impl Store {
     }
 
     /// Turns the factor off if `code` (TOTP or recovery) is good.
-    pub fn disable_second_factor(&self, email: &str, code: &str, now: Timestamp, mail: NewMessage) -> Result<bool> {
+    pub fn disable_second_factor(
+        &self,
+        email: &str,
+        code: &str,
+        now: Timestamp,
+        mail: NewMessage,
+    ) -> Result<bool> {
         self.write_unseen(|tx| {
             let Some(mut factor) = load_factor(tx, email)?.filter(|f| f.enabled) else {
                 return Ok(false);
@@ -232,7 +255,10 @@ impl Store {
     pub fn pending_login_usable(&self, token: &str, now: Timestamp) -> Result<bool> {
         let key = self.mac(&[b"pending-2fa", token.as_bytes()]);
         let tx = self.read()?;
-        let row = tx.open_table(SECOND_FACTOR_PENDING)?.get(key.as_slice())?.map(|v| v.value().to_vec());
+        let row = tx
+            .open_table(SECOND_FACTOR_PENDING)?
+            .get(key.as_slice())?
+            .map(|v| v.value().to_vec());
         Ok(match row {
             Some(bytes) => decode::<PendingLogin>(&bytes)?.is_usable(now),
             None => false,
@@ -250,19 +276,24 @@ impl Store {
     ) -> Result<CodeCheck> {
         let key = self.mac(&[b"pending-2fa", token.as_bytes()]);
         self.write_unseen(|tx| {
-            let row = tx.open_table(SECOND_FACTOR_PENDING)?.get(key.as_slice())?.map(|v| v.value().to_vec());
+            let row = tx
+                .open_table(SECOND_FACTOR_PENDING)?
+                .get(key.as_slice())?
+                .map(|v| v.value().to_vec());
             let Some(bytes) = row else {
                 return Ok(CodeCheck::Rejected);
             };
             let mut pending: PendingLogin = decode(&bytes)?;
             if !pending.is_usable(now) {
-                tx.open_table(SECOND_FACTOR_PENDING)?.remove(key.as_slice())?;
+                tx.open_table(SECOND_FACTOR_PENDING)?
+                    .remove(key.as_slice())?;
                 return Ok(CodeCheck::Rejected);
             }
             let email = pending.email.clone();
             let Some(mut factor) = load_factor(tx, &email)?.filter(|f| f.enabled) else {
                 // Turned off meanwhile: the e-mail code was enough.
-                tx.open_table(SECOND_FACTOR_PENDING)?.remove(key.as_slice())?;
+                tx.open_table(SECOND_FACTOR_PENDING)?
+                    .remove(key.as_slice())?;
                 return self.begin_session(tx, &email, now, origin, false);
             };
             if !self.spend_code(&mut factor, &email, code, now) {
@@ -277,13 +308,14 @@ impl Store {
                 return Ok(CodeCheck::WrongCode { locked });
             }
             save_factor(tx, &email, &factor)?;
-            tx.open_table(SECOND_FACTOR_PENDING)?.remove(key.as_slice())?;
+            tx.open_table(SECOND_FACTOR_PENDING)?
+                .remove(key.as_slice())?;
             self.begin_session(tx, &email, now, origin, false)
         })
     }
 }
 
-    /// Deletes pending logins that can no longer be used (housekeeping).
+/// Deletes pending logins that can no longer be used (housekeeping).
 pub(super) fn purge_pending_logins(tx: &WriteTransaction, now: Timestamp) -> Result<usize> {
     let mut removed = 0;
     tx.open_table(SECOND_FACTOR_PENDING)?.retain(|_, bytes| {

@@ -10,11 +10,14 @@ use reqwest::{Client, Response, StatusCode};
 const ABONENT: &str = "abonent@example.com";
 const KSIEGOWOSC: &str = "ksiegowosc@example.com";
 const TECH: &str = "tech@example.com";
-const FIREFOX: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const FIREFOX: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
 /// Another browser: its own cookies, optionally its own User-Agent.
 fn browser(user_agent: Option<&str>) -> Client {
-    let mut builder = Client::builder().cookie_store(true).redirect(Policy::none());
+    let mut builder = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none());
     if let Some(ua) = user_agent {
         builder = builder.user_agent(ua);
     }
@@ -26,12 +29,23 @@ async fn get(app: &TestApp, client: &Client, path: &str) -> Response {
 }
 
 /// Posts a form with the CSRF token read from `token_page` (a page with a form).
-async fn post(app: &TestApp, client: &Client, token_page: &str, path: &str, fields: &[(&str, &str)]) -> Response {
+async fn post(
+    app: &TestApp,
+    client: &Client,
+    token_page: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Response {
     let page = get(app, client, token_page).await.text().await.unwrap();
     let token = csrf_of(&page);
     let mut fields = fields.to_vec();
     fields.push(("csrf_token", &token));
-    client.post(app.url(path)).form(&fields).send().await.unwrap()
+    client
+        .post(app.url(path))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The e-mail code step of a login in `client`; the answer to the code.
@@ -39,12 +53,23 @@ async fn enter_emailed_code(app: &TestApp, client: &Client, email: &str) -> Resp
     let sent = post(app, client, "/logowanie", "/logowanie", &[("email", email)]).await;
     assert_eq!(sent.status(), StatusCode::OK);
     let mail = app.next_login_mail(email).await;
-    post(app, client, "/logowanie", "/logowanie/kod", &[("email", email), ("kod", &mail.code)]).await
+    post(
+        app,
+        client,
+        "/logowanie",
+        "/logowanie/kod",
+        &[("email", email), ("kod", &mail.code)],
+    )
+    .await
 }
 
 async fn log_in(app: &TestApp, client: &Client, email: &str) {
     let response = enter_emailed_code(app, client, email).await;
-    assert_eq!(response.headers()["location"], "/pulpit", "logged in without a second step");
+    assert_eq!(
+        response.headers()["location"],
+        "/pulpit",
+        "logged in without a second step"
+    );
 }
 
 async fn log_out(app: &TestApp, client: &Client) {
@@ -60,7 +85,10 @@ async fn security_page(app: &TestApp, client: &Client) -> String {
 
 /// The text of the element that follows `marker` (up to the next tag).
 fn text_after(html: &str, marker: &str) -> String {
-    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} in the page")) + marker.len();
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in the page"))
+        + marker.len();
     html[at..].split('<').next().unwrap().to_string()
 }
 
@@ -72,31 +100,55 @@ fn app_code(app: &TestApp, key: &str, steps: u64) -> String {
 
 /// Sets up the second factor in `client`; the key shown and the recovery codes.
 async fn enable_second_factor(app: &TestApp, client: &Client) -> (String, Vec<String>) {
-    let started = post(app, client, "/bezpieczenstwo", "/bezpieczenstwo/2fa/konfiguruj", &[]).await;
+    let started = post(
+        app,
+        client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/konfiguruj",
+        &[],
+    )
+    .await;
     assert_eq!(started.status(), StatusCode::SEE_OTHER);
     let page = security_page(app, client).await;
     assert!(page.contains("<svg"), "a QR code is shown");
     assert!(page.contains("otpauth://totp/"), "and the URI");
     let key = text_after(&page, "id=\"klucz\">").replace(' ', "");
     let code = app_code(app, &key, 0);
-    let enabled = post(app, client, "/bezpieczenstwo", "/bezpieczenstwo/2fa/wlacz", &[("kod", &code)]).await;
+    let enabled = post(
+        app,
+        client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[("kod", &code)],
+    )
+    .await;
     assert_eq!(enabled.status(), StatusCode::OK);
     let page = enabled.text().await.unwrap();
     assert!(page.contains("Twoje kody zapasowe"));
     let list = &page[page.find("class=\"codes\"").unwrap()..];
     let list = &list[..list.find("</ul>").unwrap()];
-    let codes: Vec<String> = list.split("<code>").skip(1).map(|c| c.split('<').next().unwrap().to_string()).collect();
+    let codes: Vec<String> = list
+        .split("<code>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().to_string())
+        .collect();
     assert_eq!(codes.len(), 10, "ten recovery codes");
     (key, codes)
 }
 
 fn outbox_subjects_to(app: &TestApp, to: &str) -> Vec<String> {
     let rows = app.state.store.outbox_messages(1000).unwrap();
-    rows.into_iter().filter(|m| m.to == to).map(|m| m.subject).collect()
+    rows.into_iter()
+        .filter(|m| m.to == to)
+        .map(|m| m.subject)
+        .collect()
 }
 
 fn mails_about(app: &TestApp, to: &str, subject: &str) -> usize {
-    outbox_subjects_to(app, to).iter().filter(|s| s.as_str() == subject).count()
+    outbox_subjects_to(app, to)
+        .iter()
+        .filter(|s| s.as_str() == subject)
+        .count()
 }
 
 const CHANGE: &str = "Zmiana ustawień bezpieczeństwa w Panelu klienta";
@@ -107,42 +159,121 @@ async fn enabling_needs_a_current_code_and_then_login_asks_for_the_code_from_the
     let app = spawn_app().await;
     let client = browser(None);
     log_in(&app, &client, ABONENT).await;
-    post(&app, &client, "/bezpieczenstwo", "/bezpieczenstwo/2fa/konfiguruj", &[]).await;
+    post(
+        &app,
+        &client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/konfiguruj",
+        &[],
+    )
+    .await;
     let page = security_page(&app, &client).await;
     let key = text_after(&page, "id=\"klucz\">").replace(' ', "");
     let right = app_code(&app, &key, 0);
-    let wrong = if right == "123456" { "654321" } else { "123456" };
-    let refused = post(&app, &client, "/bezpieczenstwo", "/bezpieczenstwo/2fa/wlacz", &[("kod", wrong)]).await;
+    let wrong = if right == "123456" {
+        "654321"
+    } else {
+        "123456"
+    };
+    let refused = post(
+        &app,
+        &client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[("kod", wrong)],
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("Nieprawidłowy lub już użyty kod"));
-    assert!(!app.state.store.second_factor(ABONENT).unwrap().enabled, "still off");
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Nieprawidłowy lub już użyty kod")
+    );
+    assert!(
+        !app.state.store.second_factor(ABONENT).unwrap().enabled,
+        "still off"
+    );
     assert_eq!(mails_about(&app, ABONENT, CHANGE), 0);
 
-    let enabled = post(&app, &client, "/bezpieczenstwo", "/bezpieczenstwo/2fa/wlacz", &[("kod", &right)]).await;
+    let enabled = post(
+        &app,
+        &client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/wlacz",
+        &[("kod", &right)],
+    )
+    .await;
     assert_eq!(enabled.status(), StatusCode::OK);
-    assert!(enabled.text().await.unwrap().contains("nie pokażemy ich ponownie"));
+    assert!(
+        enabled
+            .text()
+            .await
+            .unwrap()
+            .contains("nie pokażemy ich ponownie")
+    );
     assert!(security_page(&app, &client).await.contains("Włączona"));
-    let mail = app.next_mail(ABONENT, "włączono weryfikację dwuetapową").await;
+    let mail = app
+        .next_mail(ABONENT, "włączono weryfikację dwuetapową")
+        .await;
     assert!(mail.contains("Jeśli to nie Ty"), "the mail says what to do");
     log_out(&app, &client).await;
 
     let first_step = enter_emailed_code(&app, &client, ABONENT).await;
-    assert_eq!(first_step.headers()["location"], "/logowanie/2fa", "asked for the second factor");
-    assert_eq!(get(&app, &client, "/pulpit").await.status(), StatusCode::SEE_OTHER, "no session yet");
-    let ask = get(&app, &client, "/logowanie/2fa").await.text().await.unwrap();
+    assert_eq!(
+        first_step.headers()["location"],
+        "/logowanie/2fa",
+        "asked for the second factor"
+    );
+    assert_eq!(
+        get(&app, &client, "/pulpit").await.status(),
+        StatusCode::SEE_OTHER,
+        "no session yet"
+    );
+    let ask = get(&app, &client, "/logowanie/2fa")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(ask.contains("Kod z aplikacji"));
     app.clock.advance(jiff::SignedDuration::from_secs(30));
     let code = app_code(&app, &key, 0);
-    let done = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", &code)]).await;
+    let done = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &code)],
+    )
+    .await;
     assert_eq!(done.headers()["location"], "/pulpit");
-    assert_eq!(get(&app, &client, "/pulpit").await.status(), StatusCode::OK, "the Pulpit");
+    assert_eq!(
+        get(&app, &client, "/pulpit").await.status(),
+        StatusCode::OK,
+        "the Pulpit"
+    );
 
     log_out(&app, &client).await;
     enter_emailed_code(&app, &client, ABONENT).await;
-    let reused = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", &code)]).await;
-    assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY, "the same code again is refused");
+    let reused = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &code)],
+    )
+    .await;
+    assert_eq!(
+        reused.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the same code again is refused"
+    );
     assert!(reused.text().await.unwrap().contains("Nieprawidłowy kod"));
-    assert_eq!(get(&app, &client, "/pulpit").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&app, &client, "/pulpit").await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -154,17 +285,46 @@ async fn a_recovery_code_logs_in_once() {
     log_out(&app, &client).await;
 
     enter_emailed_code(&app, &client, ABONENT).await;
-    let done = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", &codes[3].to_uppercase())]).await;
+    let done = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &codes[3].to_uppercase())],
+    )
+    .await;
     assert_eq!(done.headers()["location"], "/pulpit");
     let page = security_page(&app, &client).await;
     assert_eq!(text_after(&page, "id=\"kody-pozostale\">"), "9");
     log_out(&app, &client).await;
 
     enter_emailed_code(&app, &client, ABONENT).await;
-    let again = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", &codes[3])]).await;
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "a used recovery code is refused");
-    let other = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", &codes[4])]).await;
-    assert_eq!(other.headers()["location"], "/pulpit", "an unused one works");
+    let again = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &codes[3])],
+    )
+    .await;
+    assert_eq!(
+        again.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a used recovery code is refused"
+    );
+    let other = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &codes[4])],
+    )
+    .await;
+    assert_eq!(
+        other.headers()["location"],
+        "/pulpit",
+        "an unused one works"
+    );
 }
 
 #[tokio::test]
@@ -177,17 +337,53 @@ async fn five_wrong_codes_end_the_second_step_and_the_right_one_is_then_too_late
     enter_emailed_code(&app, &client, ABONENT).await;
     app.clock.advance(jiff::SignedDuration::from_secs(30));
     let right = app_code(&app, &key, 0);
-    let wrong = if right == "111111" { "222222" } else { "111111" };
+    let wrong = if right == "111111" {
+        "222222"
+    } else {
+        "111111"
+    };
     for attempt in 1..=4 {
-        let response = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", wrong)]).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "try {attempt}");
+        let response = post(
+            &app,
+            &client,
+            "/logowanie/2fa",
+            "/logowanie/2fa",
+            &[("kod", wrong)],
+        )
+        .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "try {attempt}"
+        );
     }
-    let fifth = post(&app, &client, "/logowanie/2fa", "/logowanie/2fa", &[("kod", wrong)]).await;
+    let fifth = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", wrong)],
+    )
+    .await;
     assert_eq!(fifth.status(), StatusCode::GONE);
     assert!(fifth.text().await.unwrap().contains("Zaloguj się ponownie"));
-    let late = post(&app, &client, "/logowanie", "/logowanie/2fa", &[("kod", &right)]).await;
-    assert_eq!(late.headers()["location"], "/logowanie", "the pending login is gone");
-    assert_eq!(get(&app, &client, "/pulpit").await.status(), StatusCode::SEE_OTHER);
+    let late = post(
+        &app,
+        &client,
+        "/logowanie",
+        "/logowanie/2fa",
+        &[("kod", &right)],
+    )
+    .await;
+    assert_eq!(
+        late.headers()["location"],
+        "/logowanie",
+        "the pending login is gone"
+    );
+    assert_eq!(
+        get(&app, &client, "/pulpit").await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -195,10 +391,24 @@ async fn the_owners_requirement_sends_ksiegowosc_to_bezpieczenstwo_until_she_set
     let app = spawn_app().await;
     let owner = browser(None);
     log_in(&app, &owner, ABONENT).await;
-    let response = post(&app, &owner, "/bezpieczenstwo", "/bezpieczenstwo/wymaganie", &[("wymagaj", "tak")]).await;
+    let response = post(
+        &app,
+        &owner,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/wymaganie",
+        &[("wymagaj", "tak")],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(app.state.store.account_security(app.account_id(ABONENT)).unwrap().require_second_factor);
-    app.next_mail(KSIEGOWOSC, "zaczął wymagać weryfikacji dwuetapowej").await;
+    assert!(
+        app.state
+            .store
+            .account_security(app.account_id(ABONENT))
+            .unwrap()
+            .require_second_factor
+    );
+    app.next_mail(KSIEGOWOSC, "zaczął wymagać weryfikacji dwuetapowej")
+        .await;
 
     let accountant = browser(None);
     log_in(&app, &accountant, KSIEGOWOSC).await;
@@ -210,8 +420,16 @@ async fn the_owners_requirement_sends_ksiegowosc_to_bezpieczenstwo_until_she_set
     let page = security_page(&app, &accountant).await;
     assert!(page.contains("Właściciel konta wymaga weryfikacji dwuetapowej"));
     enable_second_factor(&app, &accountant).await;
-    assert_eq!(get(&app, &accountant, "/pulpit").await.status(), StatusCode::OK, "set up: the panel opens");
-    assert_eq!(get(&app, &owner, "/pulpit").await.status(), StatusCode::SEE_OTHER, "the owner has to set it up too");
+    assert_eq!(
+        get(&app, &accountant, "/pulpit").await.status(),
+        StatusCode::OK,
+        "set up: the panel opens"
+    );
+    assert_eq!(
+        get(&app, &owner, "/pulpit").await.status(),
+        StatusCode::SEE_OTHER,
+        "the owner has to set it up too"
+    );
 }
 
 #[tokio::test]
@@ -219,16 +437,40 @@ async fn techniczny_cannot_set_the_account_requirement() {
     let app = spawn_app().await;
     let email = panel::domain::Email::parse(TECH).unwrap();
     if app.state.store.user_by_email(&email).unwrap().is_none() {
-        let args = ["add-user", "--account-of", ABONENT, "--email", TECH, "--role", "technical"];
+        let args = [
+            "add-user",
+            "--account-of",
+            ABONENT,
+            "--email",
+            TECH,
+            "--role",
+            "technical",
+        ];
         app.admin_ok(&args).await;
     }
     let tech = browser(None);
     log_in(&app, &tech, TECH).await;
     let page = security_page(&app, &tech).await;
-    assert!(!page.contains("/bezpieczenstwo/wymaganie"), "no such form for Techniczny");
-    let response = post(&app, &tech, "/bezpieczenstwo", "/bezpieczenstwo/wymaganie", &[("wymagaj", "tak")]).await;
+    assert!(
+        !page.contains("/bezpieczenstwo/wymaganie"),
+        "no such form for Techniczny"
+    );
+    let response = post(
+        &app,
+        &tech,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/wymaganie",
+        &[("wymagaj", "tak")],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(!app.state.store.account_security(app.account_id(ABONENT)).unwrap().require_second_factor);
+    assert!(
+        !app.state
+            .store
+            .account_security(app.account_id(ABONENT))
+            .unwrap()
+            .require_second_factor
+    );
 }
 
 /// The public id of the first session the list offers to end.
@@ -250,14 +492,26 @@ async fn the_sessions_list_shows_both_browsers_and_zakoncz_ends_the_other_at_onc
     assert!(page.contains("Firefox na Windows") && page.contains("127.0.0.1"));
 
     let id = other_session_id(&page);
-    let ended = post(&app, &mine, "/bezpieczenstwo", "/bezpieczenstwo/sesje/zakoncz", &[("id", &id)]).await;
+    let ended = post(
+        &app,
+        &mine,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/sesje/zakoncz",
+        &[("id", &id)],
+    )
+    .await;
     assert_eq!(ended.status(), StatusCode::SEE_OTHER);
     let next = get(&app, &other, "/pulpit").await;
-    assert_eq!(next.headers()["location"], "/logowanie?sesja=wygasla", "its next request goes to login");
+    assert_eq!(
+        next.headers()["location"],
+        "/logowanie?sesja=wygasla",
+        "its next request goes to login"
+    );
     let page = security_page(&app, &mine).await;
     assert_eq!(page.matches("<tr><td>").count(), 1);
     assert!(page.contains("Sesja została zakończona."));
-    app.next_mail(ABONENT, "zakończono jedną z Twoich sesji").await;
+    app.next_mail(ABONENT, "zakończono jedną z Twoich sesji")
+        .await;
 }
 
 #[tokio::test]
@@ -267,15 +521,31 @@ async fn wyloguj_wszystkie_pozostale_keeps_only_the_current_session() {
     for b in &browsers {
         log_in(&app, b, ABONENT).await;
     }
-    let response = post(&app, &browsers[0], "/bezpieczenstwo", "/bezpieczenstwo/sesje/pozostale", &[]).await;
+    let response = post(
+        &app,
+        &browsers[0],
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/sesje/pozostale",
+        &[],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = security_page(&app, &browsers[0]).await;
     assert!(page.contains("Zakończono inne sesje: 2."));
-    assert_eq!(get(&app, &browsers[0], "/pulpit").await.status(), StatusCode::OK);
+    assert_eq!(
+        get(&app, &browsers[0], "/pulpit").await.status(),
+        StatusCode::OK
+    );
     for b in &browsers[1..] {
-        assert_eq!(get(&app, b, "/pulpit").await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            get(&app, b, "/pulpit").await.status(),
+            StatusCode::SEE_OTHER
+        );
     }
-    assert!(!page.contains("Wyloguj wszystkie pozostałe"), "nothing else to end");
+    assert!(
+        !page.contains("Wyloguj wszystkie pozostałe"),
+        "nothing else to end"
+    );
 }
 
 #[tokio::test]
@@ -283,12 +553,20 @@ async fn a_login_from_a_new_browser_is_emailed_and_the_same_browser_again_is_not
     let app = spawn_app().await;
     let (usual, new) = (browser(None), browser(Some(FIREFOX)));
     log_in(&app, &usual, ABONENT).await;
-    assert_eq!(mails_about(&app, ABONENT, NEW_LOGIN), 0, "the first browser ever is not news");
+    assert_eq!(
+        mails_about(&app, ABONENT, NEW_LOGIN),
+        0,
+        "the first browser ever is not news"
+    );
     log_in(&app, &new, ABONENT).await;
     assert_eq!(mails_about(&app, ABONENT, NEW_LOGIN), 1);
     let mail = app.next_mail(ABONENT, "Firefox na Windows").await;
     assert!(mail.contains("127.0.0.1") && mail.contains("Jeśli to nie Ty"));
     log_out(&app, &new).await;
     log_in(&app, &new, ABONENT).await;
-    assert_eq!(mails_about(&app, ABONENT, NEW_LOGIN), 1, "known browsers are not reported again");
+    assert_eq!(
+        mails_about(&app, ABONENT, NEW_LOGIN),
+        1,
+        "known browsers are not reported again"
+    );
 }

@@ -5,6 +5,7 @@
 mod auto_renew;
 mod bezpieczenstwo;
 mod browser;
+mod browser_bezp;
 mod credit_notes;
 mod hardening_http;
 mod hardening_login;

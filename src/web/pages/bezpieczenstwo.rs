@@ -34,7 +34,13 @@ pub(super) enum Which {
 }
 
 /// A form of this page: a plain POST, or with htmx the page's content swapped in place.
-pub(super) fn form(ctx: &Ctx, action: &str, fields: Markup, label: &str, secondary: bool) -> Markup {
+pub(super) fn form(
+    ctx: &Ctx,
+    action: &str,
+    fields: Markup,
+    label: &str,
+    secondary: bool,
+) -> Markup {
     html! {
         form method="post" action=(action) hx-post=(action) hx-target="#tresc" hx-select="#tresc"
             hx-swap="outerHTML" hx-disabled-elt="find button" {
@@ -60,7 +66,10 @@ fn code_field(id: &str, label: &str, error: Option<&str>) -> Markup {
 fn qr_svg(uri: &str) -> Markup {
     match qrcode::QrCode::new(uri.as_bytes()) {
         Ok(code) => {
-            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build();
             let start = svg.find("<svg").unwrap_or(0);
             html! { div.qr role="img" aria-label="Kod QR do zeskanowania w aplikacji" { (PreEscaped(&svg[start..])) } }
         }
@@ -71,7 +80,11 @@ fn qr_svg(uri: &str) -> Markup {
 fn setup(ctx: &Ctx, email: &str, secret: &[u8], error: Option<&str>) -> Markup {
     let uri = otpauth_uri(ISSUER, email, secret);
     let key = base32(secret);
-    let grouped: Vec<&str> = key.as_bytes().chunks(4).filter_map(|c| std::str::from_utf8(c).ok()).collect();
+    let grouped: Vec<&str> = key
+        .as_bytes()
+        .chunks(4)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
     html! {
         ol.steps {
             li { "Zeskanuj kod QR aplikacją uwierzytelniającą (np. Google Authenticator, Aegis, 1Password)." (qr_svg(&uri)) }
@@ -83,7 +96,12 @@ fn setup(ctx: &Ctx, email: &str, secret: &[u8], error: Option<&str>) -> Markup {
     }
 }
 
-fn factor_section(ctx: &Ctx, auth: &Auth, factor: &FactorView, error: Option<(Which, &str)>) -> Markup {
+fn factor_section(
+    ctx: &Ctx,
+    auth: &Auth,
+    factor: &FactorView,
+    error: Option<(Which, &str)>,
+) -> Markup {
     let error_for = |which| error.filter(|(w, _)| *w == which).map(|(_, e)| e);
     let live = auth.live();
     html! {
@@ -148,8 +166,15 @@ pub(super) async fn render(
 ) -> WebResult<Response> {
     let email = auth.user().email.as_str().to_string();
     let factor = ctx.state.store.second_factor(&email)?;
-    let required = ctx.state.store.account_security(auth.account().id)?.require_second_factor;
-    let sessions = ctx.state.store.sessions_of_person(&email, &auth.session_token, ctx.now())?;
+    let required = ctx
+        .state
+        .store
+        .account_security(auth.account().id)?
+        .require_second_factor;
+    let sessions = ctx
+        .state
+        .store
+        .sessions_of_person(&email, &auth.session_token, ctx.now())?;
     let body = html! {
         @if let Some(codes) = codes { (codes_section(codes)) }
         (factor_section(ctx, auth, &factor, error))
@@ -171,8 +196,14 @@ pub async fn view_bezpieczenstwo_get(ctx: Ctx, auth: Auth) -> WebResult<Response
 pub async fn view_2fa_konfiguruj_post(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
     let email = auth.user().email.as_str().to_string();
-    ctx.state.store.blocking(move |s| s.begin_second_factor_setup(&email)).await?;
-    Ok(ctx.redirect_with_flash("/bezpieczenstwo#weryfikacja", "Dodaj konto w aplikacji i wpisz pokazany przez nią kod."))
+    ctx.state
+        .store
+        .blocking(move |s| s.begin_second_factor_setup(&email))
+        .await?;
+    Ok(ctx.redirect_with_flash(
+        "/bezpieczenstwo#weryfikacja",
+        "Dodaj konto w aplikacji i wpisz pokazany przez nią kod.",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -184,7 +215,11 @@ pub struct CodeForm {
 /// A code typed on this page: counted by the same limits as the login codes.
 fn check_rate(ctx: &Ctx, auth: &Auth, req: &Request) -> Result<(), AppError> {
     let ip = client_ip(req, &ctx.state.config.args.trusted_proxies);
-    if ctx.state.limiters.allow_verify(ip, auth.user().email.as_str()) {
+    if ctx
+        .state
+        .limiters
+        .allow_verify(ip, auth.user().email.as_str())
+    {
         Ok(())
     } else {
         Err(AppError::TooManyRequests)
@@ -194,47 +229,109 @@ fn check_rate(ctx: &Ctx, auth: &Auth, req: &Request) -> Result<(), AppError> {
 /// The e-mail of a security change, to the person making it.
 fn change_mail(ctx: &Ctx, auth: &Auth, req: &Request, what: &str) -> crate::store::NewMessage {
     let (ip, device) = where_from(ctx, req);
-    let place = crate::mail::security::Where { at: ctx.now(), ip: &ip, device: &device };
-    security_change_message(&ctx.state.base_url, auth.user().email.as_str(), what, &place)
+    let place = crate::mail::security::Where {
+        at: ctx.now(),
+        ip: &ip,
+        device: &device,
+    };
+    security_change_message(
+        &ctx.state.base_url,
+        auth.user().email.as_str(),
+        what,
+        &place,
+    )
 }
 
 #[handler]
-pub async fn view_2fa_wlacz_post(ctx: Ctx, auth: Auth, req: &Request, Form(form): Form<CodeForm>) -> WebResult<Response> {
+pub async fn view_2fa_wlacz_post(
+    ctx: Ctx,
+    auth: Auth,
+    req: &Request,
+    Form(form): Form<CodeForm>,
+) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
     check_rate(&ctx, &auth, req)?;
     let mail = change_mail(&ctx, &auth, req, "włączono weryfikację dwuetapową");
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
-    let codes = ctx.state.store.blocking(move |s| s.enable_second_factor(&email, &form.kod, now, mail)).await?;
+    let codes = ctx
+        .state
+        .store
+        .blocking(move |s| s.enable_second_factor(&email, &form.kod, now, mail))
+        .await?;
     let Some(codes) = codes else {
-        return render(&ctx, &auth, StatusCode::UNPROCESSABLE_ENTITY, Some((Which::Enable, WRONG_CODE)), None).await;
+        return render(
+            &ctx,
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((Which::Enable, WRONG_CODE)),
+            None,
+        )
+        .await;
     };
     ctx.state.wake_mailer();
     render(&ctx, &auth, StatusCode::OK, None, Some(&codes)).await
 }
 
 #[handler]
-pub async fn view_2fa_wylacz_post(ctx: Ctx, auth: Auth, req: &Request, Form(form): Form<CodeForm>) -> WebResult<Response> {
+pub async fn view_2fa_wylacz_post(
+    ctx: Ctx,
+    auth: Auth,
+    req: &Request,
+    Form(form): Form<CodeForm>,
+) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
     check_rate(&ctx, &auth, req)?;
     let mail = change_mail(&ctx, &auth, req, "wyłączono weryfikację dwuetapową");
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
-    let done = ctx.state.store.blocking(move |s| s.disable_second_factor(&email, &form.kod, now, mail)).await?;
+    let done = ctx
+        .state
+        .store
+        .blocking(move |s| s.disable_second_factor(&email, &form.kod, now, mail))
+        .await?;
     if !done {
-        return render(&ctx, &auth, StatusCode::UNPROCESSABLE_ENTITY, Some((Which::Disable, WRONG_CODE_OR_RECOVERY)), None).await;
+        return render(
+            &ctx,
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((Which::Disable, WRONG_CODE_OR_RECOVERY)),
+            None,
+        )
+        .await;
     }
     ctx.state.wake_mailer();
     Ok(ctx.redirect_with_flash("/bezpieczenstwo", "Weryfikacja dwuetapowa jest wyłączona."))
 }
 
 #[handler]
-pub async fn view_2fa_kody_post(ctx: Ctx, auth: Auth, req: &Request, Form(form): Form<CodeForm>) -> WebResult<Response> {
+pub async fn view_2fa_kody_post(
+    ctx: Ctx,
+    auth: Auth,
+    req: &Request,
+    Form(form): Form<CodeForm>,
+) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
     check_rate(&ctx, &auth, req)?;
-    let mail = change_mail(&ctx, &auth, req, "wygenerowano nowe kody zapasowe (poprzednie przestały działać)");
+    let mail = change_mail(
+        &ctx,
+        &auth,
+        req,
+        "wygenerowano nowe kody zapasowe (poprzednie przestały działać)",
+    );
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
-    let codes = ctx.state.store.blocking(move |s| s.regenerate_recovery_codes(&email, &form.kod, now, mail)).await?;
+    let codes = ctx
+        .state
+        .store
+        .blocking(move |s| s.regenerate_recovery_codes(&email, &form.kod, now, mail))
+        .await?;
     let Some(codes) = codes else {
-        return render(&ctx, &auth, StatusCode::UNPROCESSABLE_ENTITY, Some((Which::Regenerate, WRONG_CODE_OR_RECOVERY)), None).await;
+        return render(
+            &ctx,
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((Which::Regenerate, WRONG_CODE_OR_RECOVERY)),
+            None,
+        )
+        .await;
     };
     ctx.state.wake_mailer();
     render(&ctx, &auth, StatusCode::OK, None, Some(&codes)).await
@@ -247,12 +344,22 @@ pub struct RequirementForm {
 }
 
 #[handler]
-pub async fn view_wymaganie_post(ctx: Ctx, auth: Auth, req: &Request, Form(form): Form<RequirementForm>) -> WebResult<Response> {
+pub async fn view_wymaganie_post(
+    ctx: Ctx,
+    auth: Auth,
+    req: &Request,
+    Form(form): Form<RequirementForm>,
+) -> WebResult<Response> {
     auth.require(Action::AccountSecurity)?;
     let required = match form.wymagaj.as_str() {
         "tak" => true,
         "nie" => false,
-        _ => return Ok(ctx.redirect_with_flash("/bezpieczenstwo", "Nie rozpoznano wyboru. Spróbuj ponownie.")),
+        _ => {
+            return Ok(ctx.redirect_with_flash(
+                "/bezpieczenstwo",
+                "Nie rozpoznano wyboru. Spróbuj ponownie.",
+            ));
+        }
     };
     let what = if required {
         "właściciel konta zaczął wymagać weryfikacji dwuetapowej od wszystkich użytkowników"
@@ -260,7 +367,11 @@ pub async fn view_wymaganie_post(ctx: Ctx, auth: Auth, req: &Request, Form(form)
         "właściciel konta przestał wymagać weryfikacji dwuetapowej od wszystkich użytkowników"
     };
     let (ip, device) = where_from(&ctx, req);
-    let place = crate::mail::security::Where { at: ctx.now(), ip: &ip, device: &device };
+    let place = crate::mail::security::Where {
+        at: ctx.now(),
+        ip: &ip,
+        device: &device,
+    };
     let users = ctx.state.store.users_of_account(auth.account().id)?;
     let mails = users
         .iter()
@@ -268,7 +379,11 @@ pub async fn view_wymaganie_post(ctx: Ctx, auth: Auth, req: &Request, Form(form)
         .map(|u| security_change_message(&ctx.state.base_url, u.email.as_str(), what, &place))
         .collect();
     let (account_id, now) = (auth.account().id, ctx.now());
-    let changed = ctx.state.store.blocking(move |s| s.set_second_factor_required(account_id, required, now, mails)).await?;
+    let changed = ctx
+        .state
+        .store
+        .blocking(move |s| s.set_second_factor_required(account_id, required, now, mails))
+        .await?;
     if changed {
         ctx.state.wake_mailer();
     }

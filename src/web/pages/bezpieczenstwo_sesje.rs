@@ -59,8 +59,17 @@ pub(super) fn sessions_section(ctx: &Ctx, sessions: &[ListedSession]) -> Markup 
 
 fn ended_mail(ctx: &Ctx, auth: &Auth, req: &Request, what: &str) -> crate::store::NewMessage {
     let (ip, device) = where_from(ctx, req);
-    let place = Where { at: ctx.now(), ip: &ip, device: &device };
-    security_change_message(&ctx.state.base_url, auth.user().email.as_str(), what, &place)
+    let place = Where {
+        at: ctx.now(),
+        ip: &ip,
+        device: &device,
+    };
+    security_change_message(
+        &ctx.state.base_url,
+        auth.user().email.as_str(),
+        what,
+        &place,
+    )
 }
 
 #[derive(Deserialize)]
@@ -70,11 +79,24 @@ pub struct SessionForm {
 }
 
 #[handler]
-pub async fn view_sesje_zakoncz_post(ctx: Ctx, auth: Auth, req: &Request, Form(form): Form<SessionForm>) -> WebResult<Response> {
+pub async fn view_sesje_zakoncz_post(
+    ctx: Ctx,
+    auth: Auth,
+    req: &Request,
+    Form(form): Form<SessionForm>,
+) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
     let mail = ended_mail(&ctx, &auth, req, "zakończono jedną z Twoich sesji");
-    let (email, token, now) = (auth.user().email.as_str().to_string(), auth.session_token.clone(), ctx.now());
-    let ended = ctx.state.store.blocking(move |s| s.end_person_session(&email, &token, &form.id, now, mail)).await?;
+    let (email, token, now) = (
+        auth.user().email.as_str().to_string(),
+        auth.session_token.clone(),
+        ctx.now(),
+    );
+    let ended = ctx
+        .state
+        .store
+        .blocking(move |s| s.end_person_session(&email, &token, &form.id, now, mail))
+        .await?;
     let message = if ended {
         ctx.state.wake_mailer();
         "Sesja została zakończona."
@@ -87,9 +109,22 @@ pub async fn view_sesje_zakoncz_post(ctx: Ctx, auth: Auth, req: &Request, Form(f
 #[handler]
 pub async fn view_sesje_pozostale_post(ctx: Ctx, auth: Auth, req: &Request) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
-    let mail = ended_mail(&ctx, &auth, req, "wylogowano wszystkie Twoje sesje poza bieżącą");
-    let (email, token, now) = (auth.user().email.as_str().to_string(), auth.session_token.clone(), ctx.now());
-    let ended = ctx.state.store.blocking(move |s| s.end_other_sessions(&email, &token, now, mail)).await?;
+    let mail = ended_mail(
+        &ctx,
+        &auth,
+        req,
+        "wylogowano wszystkie Twoje sesje poza bieżącą",
+    );
+    let (email, token, now) = (
+        auth.user().email.as_str().to_string(),
+        auth.session_token.clone(),
+        ctx.now(),
+    );
+    let ended = ctx
+        .state
+        .store
+        .blocking(move |s| s.end_other_sessions(&email, &token, now, mail))
+        .await?;
     if ended > 0 {
         ctx.state.wake_mailer();
     }

@@ -177,8 +177,7 @@ pub async fn view_logowanie_kod_post(
         )
     })
     .await?;
-    if let Some(response) =
-        super::logowanie_2fa::logged_in(&ctx, req, &login_client, &check).await
+    if let Some(response) = super::logowanie_2fa::logged_in(&ctx, req, &login_client, &check).await
     {
         return Ok(response);
     }

@@ -21,7 +21,8 @@ use serde::Deserialize;
 /// The device cookie lives about a year; the pending login ten minutes.
 const DEVICE_COOKIE_SECS: i64 = 400 * 24 * 3600;
 const PENDING_COOKIE_SECS: i64 = 600;
-const WRONG_CODE: &str = "Nieprawidłowy kod. Wpisz aktualny kod z aplikacji albo jeden z kodów zapasowych.";
+const WRONG_CODE: &str =
+    "Nieprawidłowy kod. Wpisz aktualny kod z aplikacji albo jeden z kodów zapasowych.";
 
 /// Who is logging in, as far as the request tells.
 pub(super) struct Client {
@@ -49,12 +50,20 @@ pub(super) async fn log_in_from(
     work: impl FnOnce(&Store, &SessionOrigin<'_>) -> crate::store::Result<CodeCheck> + Send + 'static,
 ) -> WebResult<CodeCheck> {
     let (base_url, now) = (ctx.state.base_url.clone(), ctx.now());
-    let (ip, device, device_token) = (client.ip.clone(), client.device.clone(), client.device_token.clone());
+    let (ip, device, device_token) = (
+        client.ip.clone(),
+        client.device.clone(),
+        client.device_token.clone(),
+    );
     let check = ctx
         .state
         .store
         .blocking(move |s| {
-            let place = Where { at: now, ip: &ip, device: &device };
+            let place = Where {
+                at: now,
+                ip: &ip,
+                device: &device,
+            };
             let mail = |user: &User| new_device_message(&base_url, user.email.as_str(), &place);
             let origin = SessionOrigin {
                 ip: ip.clone(),
@@ -70,30 +79,46 @@ pub(super) async fn log_in_from(
 
 /// The answer to a login that got through: the session, or the way to the second step.
 /// `None` for a check that did not log in (the caller words the refusal).
-pub(super) async fn logged_in(ctx: &Ctx, req: &Request, client: &Client, check: &CodeCheck) -> Option<Response> {
+pub(super) async fn logged_in(
+    ctx: &Ctx,
+    req: &Request,
+    client: &Client,
+    check: &CodeCheck,
+) -> Option<Response> {
     let mut response = match check {
         CodeCheck::LoggedIn { session_token, .. } => {
             ctx.state.wake_mailer();
             let mut response = start_session(ctx, req, session_token).await;
-            ctx.add_cookie(&mut response, &ctx.state.cookies.clear(ctx.state.cookies.pending));
+            ctx.add_cookie(
+                &mut response,
+                &ctx.state.cookies.clear(ctx.state.cookies.pending),
+            );
             response
         }
         CodeCheck::SecondFactor { pending_token } => {
             let mut response = redirect("/logowanie/2fa");
-            let cookie = ctx.state.cookies.set(ctx.state.cookies.pending, pending_token, Some(PENDING_COOKIE_SECS));
+            let cookie = ctx.state.cookies.set(
+                ctx.state.cookies.pending,
+                pending_token,
+                Some(PENDING_COOKIE_SECS),
+            );
             ctx.add_cookie(&mut response, &cookie);
             response
         }
         _ => return None,
     };
-    let device = ctx.state.cookies.set(ctx.state.cookies.device, &client.device_token, Some(DEVICE_COOKIE_SECS));
+    let device = ctx.state.cookies.set(
+        ctx.state.cookies.device,
+        &client.device_token,
+        Some(DEVICE_COOKIE_SECS),
+    );
     ctx.add_cookie(&mut response, &device);
     Some(response)
 }
 
 fn second_step_form(ctx: &Ctx, error: Option<&str>) -> Markup {
     html! {
-        p { "Na tym koncie włączona jest weryfikacja dwuetapowa. Wpisz kod z aplikacji uwierzytelniającej albo jeden z kodów zapasowych." }
+        p { "Masz włączoną weryfikację dwuetapową. Wpisz kod z aplikacji uwierzytelniającej albo jeden z kodów zapasowych." }
         form.card method="post" action="/logowanie/2fa" novalidate {
             (csrf_field(&ctx.csrf))
             div.field {
@@ -115,7 +140,10 @@ fn start_again(ctx: &Ctx, status: StatusCode, text: &str) -> Response {
         p { a.button href="/logowanie" { "Zaloguj się ponownie" } }
     };
     let mut response = ctx.public_page(status, "Logowanie przerwane", body);
-    ctx.add_cookie(&mut response, &ctx.state.cookies.clear(ctx.state.cookies.pending));
+    ctx.add_cookie(
+        &mut response,
+        &ctx.state.cookies.clear(ctx.state.cookies.pending),
+    );
     response
 }
 
@@ -129,7 +157,11 @@ pub async fn view_logowanie_2fa_get(ctx: Ctx, req: &Request) -> WebResult<Respon
     if !ctx.state.store.pending_login_usable(&token, ctx.now())? {
         return Ok(start_again(&ctx, StatusCode::GONE, EXPIRED));
     }
-    Ok(ctx.public_page(StatusCode::OK, "Weryfikacja dwuetapowa", second_step_form(&ctx, None)))
+    Ok(ctx.public_page(
+        StatusCode::OK,
+        "Weryfikacja dwuetapowa",
+        second_step_form(&ctx, None),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -139,7 +171,11 @@ pub struct SecondStepForm {
 }
 
 #[handler]
-pub async fn view_logowanie_2fa_post(ctx: Ctx, req: &Request, Form(form): Form<SecondStepForm>) -> WebResult<Response> {
+pub async fn view_logowanie_2fa_post(
+    ctx: Ctx,
+    req: &Request,
+    Form(form): Form<SecondStepForm>,
+) -> WebResult<Response> {
     let Some(token) = cookies::read(req, ctx.state.cookies.pending).map(str::to_string) else {
         return Ok(redirect("/logowanie"));
     };
@@ -150,11 +186,18 @@ pub async fn view_logowanie_2fa_post(ctx: Ctx, req: &Request, Form(form): Form<S
     }
     if form.kod.trim().is_empty() {
         let body = second_step_form(&ctx, Some("Wpisz kod z aplikacji albo kod zapasowy."));
-        return Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Weryfikacja dwuetapowa", body));
+        return Ok(ctx.public_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Weryfikacja dwuetapowa",
+            body,
+        ));
     }
     let now = ctx.now();
     let code = form.kod.clone();
-    let check = log_in_from(&ctx, &client, move |s, origin| s.login_second_factor(&token, &code, now, origin)).await?;
+    let check = log_in_from(&ctx, &client, move |s, origin| {
+        s.login_second_factor(&token, &code, now, origin)
+    })
+    .await?;
     if let Some(response) = logged_in(&ctx, req, &client, &check).await {
         return Ok(response);
     }
@@ -162,7 +205,11 @@ pub async fn view_logowanie_2fa_post(ctx: Ctx, req: &Request, Form(form): Form<S
         CodeCheck::WrongCode { locked: false } => {
             ctx.state.limiters.record_wrong_code(now);
             let body = second_step_form(&ctx, Some(WRONG_CODE));
-            Ok(ctx.public_page(StatusCode::UNPROCESSABLE_ENTITY, "Weryfikacja dwuetapowa", body))
+            Ok(ctx.public_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Weryfikacja dwuetapowa",
+                body,
+            ))
         }
         _ => Ok(start_again(&ctx, StatusCode::GONE, EXPIRED)),
     }

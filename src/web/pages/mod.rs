@@ -79,15 +79,30 @@ pub fn routes() -> Route {
         .at("/uzytkownicy", get(konto::view_uzytkownicy_get))
         .at("/dane-abonenta", get(konto::view_dane_abonenta_get))
         .at("/sklep", get(konto::view_sklep_get))
-        .at("/bezpieczenstwo", get(bezpieczenstwo::view_bezpieczenstwo_get))
+        .at(
+            "/bezpieczenstwo",
+            get(bezpieczenstwo::view_bezpieczenstwo_get),
+        )
         .at(
             "/bezpieczenstwo/2fa/konfiguruj",
             post(bezpieczenstwo::view_2fa_konfiguruj_post),
         )
-        .at("/bezpieczenstwo/2fa/wlacz", post(bezpieczenstwo::view_2fa_wlacz_post))
-        .at("/bezpieczenstwo/2fa/wylacz", post(bezpieczenstwo::view_2fa_wylacz_post))
-        .at("/bezpieczenstwo/2fa/kody", post(bezpieczenstwo::view_2fa_kody_post))
-        .at("/bezpieczenstwo/wymaganie", post(bezpieczenstwo::view_wymaganie_post))
+        .at(
+            "/bezpieczenstwo/2fa/wlacz",
+            post(bezpieczenstwo::view_2fa_wlacz_post),
+        )
+        .at(
+            "/bezpieczenstwo/2fa/wylacz",
+            post(bezpieczenstwo::view_2fa_wylacz_post),
+        )
+        .at(
+            "/bezpieczenstwo/2fa/kody",
+            post(bezpieczenstwo::view_2fa_kody_post),
+        )
+        .at(
+            "/bezpieczenstwo/wymaganie",
+            post(bezpieczenstwo::view_wymaganie_post),
+        )
         .at(
             "/bezpieczenstwo/sesje/zakoncz",
             post(bezpieczenstwo_sesje::view_sesje_zakoncz_post),
