@@ -386,7 +386,7 @@ impl Store {
             })?;
             drop(sessions);
             Store::purge_session_index(tx)?;
-            let pending = super::security::purge_pending_logins(tx, now)?;
+            let pending = super::second_step::purge_pending_logins(tx, now)?;
             Ok(removed + dead_links.len() + spent + pending)
         })
     }

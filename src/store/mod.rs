@@ -15,6 +15,7 @@ mod person_sessions;
 mod reminders;
 mod renewals;
 mod schema;
+mod second_step;
 mod security;
 mod services;
 mod transfer;

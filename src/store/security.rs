@@ -1,16 +1,14 @@
-//! A person's second factor (TOTP and single-use recovery codes), the login step that waits for
-//! it, and the account's requirement. The TOTP secret is sealed with the server's key (it must be
-//! read back to check codes); recovery codes and pending-login tokens are stored only as MACs.
+//! A person's second factor (TOTP and single-use recovery codes) and the account's requirement
+//! (the login step that waits for it: `second_step`). The TOTP secret is sealed with the server's
+//! key (it must be read back to check codes); recovery codes are stored only as MACs.
 
 use super::codec::{constant_time_eq, decode, encode, get, put};
-use super::login::CodeCheck;
 use super::outbox::{NewMessage, enqueue};
-use super::person_sessions::SessionOrigin;
-use super::schema::{ACCOUNT_SECURITY, SECOND_FACTOR_PENDING, SECOND_FACTORS};
+use super::schema::{ACCOUNT_SECURITY, SECOND_FACTORS};
 use super::{Result, Store};
 use crate::domain::security::{
-    AccountSecurity, PendingLogin, RECOVERY_CODES, SECRET_BYTES, SecondFactor, accepted_step,
-    normalise, recovery_code,
+    AccountSecurity, RECOVERY_CODES, SECRET_BYTES, SecondFactor, accepted_step, normalise,
+    recovery_code,
 };
 use crate::random;
 use jiff::Timestamp;
@@ -26,14 +24,14 @@ pub struct FactorView {
     pub recovery_left: usize,
 }
 
-fn load_factor(tx: &WriteTransaction, email: &str) -> Result<Option<SecondFactor>> {
+pub(super) fn load_factor(tx: &WriteTransaction, email: &str) -> Result<Option<SecondFactor>> {
     match tx.open_table(SECOND_FACTORS)?.get(email)? {
         Some(bytes) => decode(bytes.value()).map(Some),
         None => Ok(None),
     }
 }
 
-fn save_factor(tx: &WriteTransaction, email: &str, factor: &SecondFactor) -> Result<()> {
+pub(super) fn save_factor(tx: &WriteTransaction, email: &str, factor: &SecondFactor) -> Result<()> {
     tx.open_table(SECOND_FACTORS)?
         .insert(email, encode(factor)?.as_slice())?;
     Ok(())
@@ -74,7 +72,7 @@ impl Store {
     }
 
     /// Checks a TOTP code (newer than the last one used) or an unused recovery code, and spends it.
-    fn spend_code(
+    pub(super) fn spend_code(
         &self,
         factor: &mut SecondFactor,
         email: &str,
@@ -228,100 +226,4 @@ impl Store {
             Ok(true)
         })
     }
-
-    /// Before a session starts: a person with the second factor on gets a pending login instead.
-    pub(super) fn second_factor_gate(
-        &self,
-        tx: &WriteTransaction,
-        email: &str,
-        now: Timestamp,
-    ) -> Result<Option<CodeCheck>> {
-        if !load_factor(tx, email)?.is_some_and(|f| f.enabled) {
-            return Ok(None);
-        }
-        let pending_token = random::token();
-        let row = PendingLogin {
-            email: email.to_string(),
-            created_at: now,
-            wrong_tries: 0,
-        };
-        let key = self.mac(&[b"pending-2fa", pending_token.as_bytes()]);
-        tx.open_table(SECOND_FACTOR_PENDING)?
-            .insert(key.as_slice(), encode(&row)?.as_slice())?;
-        Ok(Some(CodeCheck::SecondFactor { pending_token }))
-    }
-
-    /// Whether a pending login can still take a code.
-    pub fn pending_login_usable(&self, token: &str, now: Timestamp) -> Result<bool> {
-        let key = self.mac(&[b"pending-2fa", token.as_bytes()]);
-        let tx = self.read()?;
-        let row = tx
-            .open_table(SECOND_FACTOR_PENDING)?
-            .get(key.as_slice())?
-            .map(|v| v.value().to_vec());
-        Ok(match row {
-            Some(bytes) => decode::<PendingLogin>(&bytes)?.is_usable(now),
-            None => false,
-        })
-    }
-
-    /// The second step of a login: a good code starts the session; a wrong one counts a try
-    /// (`locked` when it was the last); an unknown, expired or spent pending login is `Rejected`.
-    pub fn login_second_factor(
-        &self,
-        token: &str,
-        code: &str,
-        now: Timestamp,
-        origin: &SessionOrigin<'_>,
-    ) -> Result<CodeCheck> {
-        let key = self.mac(&[b"pending-2fa", token.as_bytes()]);
-        self.write_unseen(|tx| {
-            let row = tx
-                .open_table(SECOND_FACTOR_PENDING)?
-                .get(key.as_slice())?
-                .map(|v| v.value().to_vec());
-            let Some(bytes) = row else {
-                return Ok(CodeCheck::Rejected);
-            };
-            let mut pending: PendingLogin = decode(&bytes)?;
-            if !pending.is_usable(now) {
-                tx.open_table(SECOND_FACTOR_PENDING)?
-                    .remove(key.as_slice())?;
-                return Ok(CodeCheck::Rejected);
-            }
-            let email = pending.email.clone();
-            let Some(mut factor) = load_factor(tx, &email)?.filter(|f| f.enabled) else {
-                // Turned off meanwhile: the e-mail code was enough.
-                tx.open_table(SECOND_FACTOR_PENDING)?
-                    .remove(key.as_slice())?;
-                return self.begin_session(tx, &email, now, origin, false);
-            };
-            if !self.spend_code(&mut factor, &email, code, now) {
-                pending.wrong_tries += 1;
-                let locked = !pending.is_usable(now);
-                let mut table = tx.open_table(SECOND_FACTOR_PENDING)?;
-                if locked {
-                    table.remove(key.as_slice())?;
-                } else {
-                    table.insert(key.as_slice(), encode(&pending)?.as_slice())?;
-                }
-                return Ok(CodeCheck::WrongCode { locked });
-            }
-            save_factor(tx, &email, &factor)?;
-            tx.open_table(SECOND_FACTOR_PENDING)?
-                .remove(key.as_slice())?;
-            self.begin_session(tx, &email, now, origin, false)
-        })
-    }
-}
-
-/// Deletes pending logins that can no longer be used (housekeeping).
-pub(super) fn purge_pending_logins(tx: &WriteTransaction, now: Timestamp) -> Result<usize> {
-    let mut removed = 0;
-    tx.open_table(SECOND_FACTOR_PENDING)?.retain(|_, bytes| {
-        let keep = decode::<PendingLogin>(bytes).is_ok_and(|p| p.is_usable(now));
-        removed += usize::from(!keep);
-        keep
-    })?;
-    Ok(removed)
 }

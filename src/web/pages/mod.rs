@@ -1,6 +1,7 @@
 //! One module per section; the route table is here (the URLs are a contract, see PRODUCT.md).
 
 mod bezpieczenstwo;
+mod bezpieczenstwo_2fa;
 mod bezpieczenstwo_sesje;
 mod demo;
 mod faktury;
@@ -85,19 +86,19 @@ pub fn routes() -> Route {
         )
         .at(
             "/bezpieczenstwo/2fa/konfiguruj",
-            post(bezpieczenstwo::view_2fa_konfiguruj_post),
+            post(bezpieczenstwo_2fa::view_2fa_konfiguruj_post),
         )
         .at(
             "/bezpieczenstwo/2fa/wlacz",
-            post(bezpieczenstwo::view_2fa_wlacz_post),
+            post(bezpieczenstwo_2fa::view_2fa_wlacz_post),
         )
         .at(
             "/bezpieczenstwo/2fa/wylacz",
-            post(bezpieczenstwo::view_2fa_wylacz_post),
+            post(bezpieczenstwo_2fa::view_2fa_wylacz_post),
         )
         .at(
             "/bezpieczenstwo/2fa/kody",
-            post(bezpieczenstwo::view_2fa_kody_post),
+            post(bezpieczenstwo_2fa::view_2fa_kody_post),
         )
         .at(
             "/bezpieczenstwo/wymaganie",
