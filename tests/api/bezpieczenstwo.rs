@@ -1,20 +1,20 @@
 //! Bezpieczeństwo: the second factor (enable with a current code, log in with it, a code used
-//! once, recovery codes once, wrong codes end the step), the owner's requirement, the list of
-//! sessions with "Zakończ" and "Wyloguj wszystkie pozostałe", and the security e-mails.
+//! once, recovery codes once, wrong codes end the step), the owner's requirement, and the
+//! security e-mails; the sessions list is in `bezpieczenstwo_sesje`. The helpers here are shared.
 
 use crate::helpers::{TestApp, csrf_of, spawn_app};
 use panel::domain::security::{base32_decode, totp_at, totp_step};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 
-const ABONENT: &str = "abonent@example.com";
+pub(crate) const ABONENT: &str = "abonent@example.com";
 const KSIEGOWOSC: &str = "ksiegowosc@example.com";
 const TECH: &str = "tech@example.com";
-const FIREFOX: &str =
+pub(crate) const FIREFOX: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
 /// Another browser: its own cookies, optionally its own User-Agent.
-fn browser(user_agent: Option<&str>) -> Client {
+pub(crate) fn browser(user_agent: Option<&str>) -> Client {
     let mut builder = Client::builder()
         .cookie_store(true)
         .redirect(Policy::none());
@@ -24,12 +24,12 @@ fn browser(user_agent: Option<&str>) -> Client {
     builder.build().unwrap()
 }
 
-async fn get(app: &TestApp, client: &Client, path: &str) -> Response {
+pub(crate) async fn get(app: &TestApp, client: &Client, path: &str) -> Response {
     client.get(app.url(path)).send().await.unwrap()
 }
 
 /// Posts a form with the CSRF token read from `token_page` (a page with a form).
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     client: &Client,
     token_page: &str,
@@ -49,7 +49,7 @@ async fn post(
 }
 
 /// The e-mail code step of a login in `client`; the answer to the code.
-async fn enter_emailed_code(app: &TestApp, client: &Client, email: &str) -> Response {
+pub(crate) async fn enter_emailed_code(app: &TestApp, client: &Client, email: &str) -> Response {
     let sent = post(app, client, "/logowanie", "/logowanie", &[("email", email)]).await;
     assert_eq!(sent.status(), StatusCode::OK);
     let mail = app.next_login_mail(email).await;
@@ -63,7 +63,7 @@ async fn enter_emailed_code(app: &TestApp, client: &Client, email: &str) -> Resp
     .await
 }
 
-async fn log_in(app: &TestApp, client: &Client, email: &str) {
+pub(crate) async fn log_in(app: &TestApp, client: &Client, email: &str) {
     let response = enter_emailed_code(app, client, email).await;
     assert_eq!(
         response.headers()["location"],
@@ -72,19 +72,19 @@ async fn log_in(app: &TestApp, client: &Client, email: &str) {
     );
 }
 
-async fn log_out(app: &TestApp, client: &Client) {
+pub(crate) async fn log_out(app: &TestApp, client: &Client) {
     let response = post(app, client, "/bezpieczenstwo", "/wyloguj", &[]).await;
     assert_eq!(response.headers()["location"], "/logowanie");
 }
 
-async fn security_page(app: &TestApp, client: &Client) -> String {
+pub(crate) async fn security_page(app: &TestApp, client: &Client) -> String {
     let response = get(app, client, "/bezpieczenstwo").await;
     assert_eq!(response.status(), StatusCode::OK);
     response.text().await.unwrap()
 }
 
 /// The text of the element that follows `marker` (up to the next tag).
-fn text_after(html: &str, marker: &str) -> String {
+pub(crate) fn text_after(html: &str, marker: &str) -> String {
     let at = html
         .find(marker)
         .unwrap_or_else(|| panic!("{marker} in the page"))
@@ -93,13 +93,13 @@ fn text_after(html: &str, marker: &str) -> String {
 }
 
 /// The current code of the authenticator app holding `key` (as the page shows it), `steps` later.
-fn app_code(app: &TestApp, key: &str, steps: u64) -> String {
+pub(crate) fn app_code(app: &TestApp, key: &str, steps: u64) -> String {
     let secret = base32_decode(key).unwrap();
     totp_at(&secret, totp_step(app.clock.now()) + steps)
 }
 
 /// Sets up the second factor in `client`; the key shown and the recovery codes.
-async fn enable_second_factor(app: &TestApp, client: &Client) -> (String, Vec<String>) {
+pub(crate) async fn enable_second_factor(app: &TestApp, client: &Client) -> (String, Vec<String>) {
     let started = post(
         app,
         client,
@@ -136,7 +136,7 @@ async fn enable_second_factor(app: &TestApp, client: &Client) -> (String, Vec<St
     (key, codes)
 }
 
-fn outbox_subjects_to(app: &TestApp, to: &str) -> Vec<String> {
+pub(crate) fn outbox_subjects_to(app: &TestApp, to: &str) -> Vec<String> {
     let rows = app.state.store.outbox_messages(1000).unwrap();
     rows.into_iter()
         .filter(|m| m.to == to)
@@ -144,15 +144,15 @@ fn outbox_subjects_to(app: &TestApp, to: &str) -> Vec<String> {
         .collect()
 }
 
-fn mails_about(app: &TestApp, to: &str, subject: &str) -> usize {
+pub(crate) fn mails_about(app: &TestApp, to: &str, subject: &str) -> usize {
     outbox_subjects_to(app, to)
         .iter()
         .filter(|s| s.as_str() == subject)
         .count()
 }
 
-const CHANGE: &str = "Zmiana ustawień bezpieczeństwa w Panelu klienta";
-const NEW_LOGIN: &str = "Nowe logowanie do Panelu klienta";
+pub(crate) const CHANGE: &str = "Zmiana ustawień bezpieczeństwa w Panelu klienta";
+pub(crate) const NEW_LOGIN: &str = "Nowe logowanie do Panelu klienta";
 
 #[tokio::test]
 async fn enabling_needs_a_current_code_and_then_login_asks_for_the_code_from_the_app() {
@@ -419,7 +419,22 @@ async fn the_owners_requirement_sends_ksiegowosc_to_bezpieczenstwo_until_she_set
     }
     let page = security_page(&app, &accountant).await;
     assert!(page.contains("Właściciel konta wymaga weryfikacji dwuetapowej"));
-    enable_second_factor(&app, &accountant).await;
+    let (key, _) = enable_second_factor(&app, &accountant).await;
+    let code = app_code(&app, &key, 1);
+    let off = post(
+        &app,
+        &accountant,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/wylacz",
+        &[("kod", &code)],
+    )
+    .await;
+    assert_eq!(
+        off.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "required: it cannot be turned off"
+    );
+    assert!(app.state.store.second_factor(KSIEGOWOSC).unwrap().enabled);
     assert_eq!(
         get(&app, &accountant, "/pulpit").await.status(),
         StatusCode::OK,
@@ -473,100 +488,73 @@ async fn techniczny_cannot_set_the_account_requirement() {
     );
 }
 
-/// The public id of the first session the list offers to end.
-fn other_session_id(page: &str) -> String {
-    let at = page.find("name=\"id\" value=\"").expect("a session to end") + 17;
-    page[at..].split('"').next().unwrap().to_string()
+#[tokio::test]
+async fn the_emailed_link_also_leads_to_the_second_step() {
+    let app = spawn_app().await;
+    let client = browser(None);
+    log_in(&app, &client, ABONENT).await;
+    let (key, _) = enable_second_factor(&app, &client).await;
+    log_out(&app, &client).await;
+    post(
+        &app,
+        &client,
+        "/logowanie",
+        "/logowanie",
+        &[("email", ABONENT)],
+    )
+    .await;
+    let mail = app.next_login_mail(ABONENT).await;
+    let path = mail.link.trim_start_matches(&app.base).to_string();
+    let clicked = post(&app, &client, "/logowanie", &path, &[]).await;
+    assert_eq!(clicked.headers()["location"], "/logowanie/2fa");
+    assert_eq!(
+        get(&app, &client, "/pulpit").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    app.clock.advance(jiff::SignedDuration::from_secs(30));
+    let code = app_code(&app, &key, 0);
+    let done = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &code)],
+    )
+    .await;
+    assert_eq!(done.headers()["location"], "/pulpit");
 }
 
 #[tokio::test]
-async fn the_sessions_list_shows_both_browsers_and_zakoncz_ends_the_other_at_once() {
+async fn turning_the_second_factor_off_needs_a_good_code_and_is_emailed() {
     let app = spawn_app().await;
-    let (mine, other) = (browser(None), browser(Some(FIREFOX)));
-    log_in(&app, &mine, ABONENT).await;
-    log_in(&app, &other, ABONENT).await;
-    assert_eq!(get(&app, &other, "/pulpit").await.status(), StatusCode::OK);
-    let page = security_page(&app, &mine).await;
-    assert_eq!(page.matches("<tr><td>").count(), 2, "two sessions: {page}");
-    assert_eq!(page.matches("bieżąca").count(), 1);
-    assert!(page.contains("Firefox na Windows") && page.contains("127.0.0.1"));
-
-    let id = other_session_id(&page);
-    let ended = post(
+    let client = browser(None);
+    log_in(&app, &client, ABONENT).await;
+    let (_, codes) = enable_second_factor(&app, &client).await;
+    let refused = post(
         &app,
-        &mine,
+        &client,
         "/bezpieczenstwo",
-        "/bezpieczenstwo/sesje/zakoncz",
-        &[("id", &id)],
+        "/bezpieczenstwo/2fa/wylacz",
+        &[("kod", "aaaaa-aaaaa")],
     )
     .await;
-    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
-    let next = get(&app, &other, "/pulpit").await;
-    assert_eq!(
-        next.headers()["location"],
-        "/logowanie?sesja=wygasla",
-        "its next request goes to login"
-    );
-    let page = security_page(&app, &mine).await;
-    assert_eq!(page.matches("<tr><td>").count(), 1);
-    assert!(page.contains("Sesja została zakończona."));
-    app.next_mail(ABONENT, "zakończono jedną z Twoich sesji")
-        .await;
-}
-
-#[tokio::test]
-async fn wyloguj_wszystkie_pozostale_keeps_only_the_current_session() {
-    let app = spawn_app().await;
-    let browsers = [browser(None), browser(Some(FIREFOX)), browser(None)];
-    for b in &browsers {
-        log_in(&app, b, ABONENT).await;
-    }
-    let response = post(
-        &app,
-        &browsers[0],
-        "/bezpieczenstwo",
-        "/bezpieczenstwo/sesje/pozostale",
-        &[],
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let page = security_page(&app, &browsers[0]).await;
-    assert!(page.contains("Zakończono inne sesje: 2."));
-    assert_eq!(
-        get(&app, &browsers[0], "/pulpit").await.status(),
-        StatusCode::OK
-    );
-    for b in &browsers[1..] {
-        assert_eq!(
-            get(&app, b, "/pulpit").await.status(),
-            StatusCode::SEE_OTHER
-        );
-    }
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        !page.contains("Wyloguj wszystkie pozostałe"),
-        "nothing else to end"
+        app.state.store.second_factor(ABONENT).unwrap().enabled,
+        "still on"
     );
-}
-
-#[tokio::test]
-async fn a_login_from_a_new_browser_is_emailed_and_the_same_browser_again_is_not() {
-    let app = spawn_app().await;
-    let (usual, new) = (browser(None), browser(Some(FIREFOX)));
-    log_in(&app, &usual, ABONENT).await;
-    assert_eq!(
-        mails_about(&app, ABONENT, NEW_LOGIN),
-        0,
-        "the first browser ever is not news"
-    );
-    log_in(&app, &new, ABONENT).await;
-    assert_eq!(mails_about(&app, ABONENT, NEW_LOGIN), 1);
-    let mail = app.next_mail(ABONENT, "Firefox na Windows").await;
-    assert!(mail.contains("127.0.0.1") && mail.contains("Jeśli to nie Ty"));
-    log_out(&app, &new).await;
-    log_in(&app, &new, ABONENT).await;
-    assert_eq!(
-        mails_about(&app, ABONENT, NEW_LOGIN),
-        1,
-        "known browsers are not reported again"
-    );
+    let off = post(
+        &app,
+        &client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/wylacz",
+        &[("kod", &codes[0])],
+    )
+    .await;
+    assert_eq!(off.status(), StatusCode::SEE_OTHER);
+    assert!(!app.state.store.second_factor(ABONENT).unwrap().enabled);
+    app.next_mail(ABONENT, "wyłączono weryfikację dwuetapową")
+        .await;
+    log_out(&app, &client).await;
+    log_in(&app, &client, ABONENT).await;
 }

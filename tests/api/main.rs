@@ -4,6 +4,7 @@
 
 mod auto_renew;
 mod bezpieczenstwo;
+mod bezpieczenstwo_sesje;
 mod browser;
 mod browser_bezp;
 mod credit_notes;

@@ -96,13 +96,13 @@ fn factor_section(
     auth: &Auth,
     factor: &FactorView,
     error: Option<(Which, &str)>,
+    required: bool,
 ) -> Markup {
     let error_for = |which| error.filter(|(w, _)| *w == which).map(|(_, e)| e);
-    let live = auth.live();
     html! {
         section.block #weryfikacja {
             h2 { "Weryfikacja dwuetapowa" }
-            @if live.second_factor_required && !factor.enabled {
+            @if required && !factor.enabled {
                 p.notice.notice--warning role="alert" { "Właściciel konta wymaga weryfikacji dwuetapowej. Włącz ją, aby korzystać z Panelu klienta." }
             }
             @if factor.enabled {
@@ -113,7 +113,11 @@ fn factor_section(
                 p.muted { "Stare kody przestaną działać." }
                 (form(ctx, "/bezpieczenstwo/2fa/kody", code_field("kod-kody", "Kod z aplikacji lub kod zapasowy", error_for(Which::Regenerate)), "Wygeneruj nowe kody", true))
                 h3 { "Wyłączenie" }
-                (form(ctx, "/bezpieczenstwo/2fa/wylacz", code_field("kod-wylacz", "Kod z aplikacji lub kod zapasowy", error_for(Which::Disable)), "Wyłącz weryfikację dwuetapową", true))
+                @if required {
+                    p.muted #wylaczenie { "Właściciel konta wymaga weryfikacji dwuetapowej, więc nie można jej wyłączyć." }
+                } @else {
+                    (form(ctx, "/bezpieczenstwo/2fa/wylacz", code_field("kod-wylacz", "Kod z aplikacji lub kod zapasowy", error_for(Which::Disable)), "Wyłącz weryfikację dwuetapową", true))
+                }
             } @else if let Some(secret) = &factor.setup_secret {
                 (setup(ctx, auth.user().email.as_str(), secret, error_for(Which::Enable)))
             } @else {
@@ -172,7 +176,7 @@ pub(super) async fn render(
         .sessions_of_person(&email, &auth.session_token, ctx.now())?;
     let body = html! {
         @if let Some(codes) = codes { (codes_section(codes)) }
-        (factor_section(ctx, auth, &factor, error))
+        (factor_section(ctx, auth, &factor, error, required))
         @if auth.may(Action::AccountSecurity) { (requirement_section(ctx, required)) }
         (sessions_section(ctx, &sessions))
     };

@@ -13,6 +13,8 @@ use poem::web::Form;
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
+const REQUIRED: &str =
+    "Właściciel konta wymaga weryfikacji dwuetapowej, więc nie można jej wyłączyć.";
 const WRONG_CODE: &str = "Nieprawidłowy lub już użyty kod. Wpisz aktualny kod z aplikacji.";
 const WRONG_CODE_OR_RECOVERY: &str =
     "Nieprawidłowy lub już użyty kod. Wpisz aktualny kod z aplikacji albo nieużyty kod zapasowy.";
@@ -106,6 +108,16 @@ pub async fn view_2fa_wylacz_post(
 ) -> WebResult<Response> {
     auth.require(Action::OwnSecurity)?;
     check_rate(&ctx, &auth, req)?;
+    if auth.live().second_factor_required {
+        return render(
+            &ctx,
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((Which::Disable, REQUIRED)),
+            None,
+        )
+        .await;
+    }
     let mail = change_mail(&ctx, &auth, req, "wyłączono weryfikację dwuetapową");
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
     let done = ctx
