@@ -111,7 +111,7 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
     )
 }
 
-/// A recovery code (`abcde-fghjk`) from 10 random bytes.
+/// A recovery code (`abcde-fghjk`) from 10 random letters' indices (each below 31: ~49 bits).
 pub fn recovery_code(random: [u8; 10]) -> String {
     let letters: String = random
         .iter()

@@ -65,7 +65,7 @@ impl Store {
 
     fn new_recovery_codes(&self, email: &str) -> (Vec<String>, Vec<Vec<u8>>) {
         let codes: Vec<String> = (0..RECOVERY_CODES)
-            .map(|_| recovery_code(random::bytes::<10>()))
+            .map(|_| recovery_code(std::array::from_fn(|_| random::below(31) as u8)))
             .collect();
         let macs = codes.iter().map(|c| self.recovery_mac(email, c)).collect();
         (codes, macs)

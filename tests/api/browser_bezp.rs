@@ -38,6 +38,7 @@ async fn on_a_390_px_phone_bezpieczenstwo_and_the_second_login_step_fit_the_scre
     click(&client, "#weryfikacja form button").await;
     wait_for(&client, "#klucz").await;
     fits(&client, "the set-up with its QR code and URI").await;
+    screenshot(&client, "bezpieczenstwo-konfiguracja").await;
     let key = client
         .find(Locator::Css("#klucz"))
         .await
