@@ -1,7 +1,7 @@
 //! Bezpieczeństwo: the list of sessions with "Zakończ" and "Wyloguj wszystkie pozostałe" (the
 //! ended session's next request goes to login), and the e-mail after a login from a new browser.
 
-use crate::bezpieczenstwo::{
+use crate::bezpieczenstwo_kroki::{
     ABONENT, FIREFOX, NEW_LOGIN, browser, get, log_in, log_out, mails_about, post, security_page,
 };
 use crate::helpers::spawn_app;

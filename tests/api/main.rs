@@ -4,6 +4,8 @@
 
 mod auto_renew;
 mod bezpieczenstwo;
+mod bezpieczenstwo_konto;
+mod bezpieczenstwo_kroki;
 mod bezpieczenstwo_sesje;
 mod browser;
 mod browser_bezp;
