@@ -154,12 +154,20 @@ pub fn mask_address(address: &str) -> String {
     format!("{shown}****@{domain}")
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Session {
     pub user_id: u64,
     pub account_id: u64,
     pub created_at: Timestamp,
     pub last_seen: Timestamp,
+    /// A random id the list of sessions names it by (the token itself is never stored).
+    #[serde(default)]
+    pub public_id: String,
+    /// The client's address and browser ("Chrome na Linux") at login.
+    #[serde(default)]
+    pub ip: String,
+    #[serde(default)]
+    pub device: String,
 }
 
 impl Session {
@@ -281,6 +289,7 @@ mod tests {
             account_id: 1,
             created_at: at(0),
             last_seen: at(0),
+            ..Session::default()
         };
         assert!(session.is_alive(at(29 * 60)));
         assert!(!session.is_alive(at(30 * 60)));
@@ -298,6 +307,7 @@ mod tests {
             account_id: 1,
             created_at: at(0),
             last_seen: at(100),
+            ..Session::default()
         };
         assert!(!session.needs_touch(at(100)));
         assert!(!session.needs_touch(at(159)));

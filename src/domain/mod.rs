@@ -28,6 +28,8 @@ pub use service::{Mailbox, Service, ServiceDetails, ServiceKind, ServiceStatus};
 pub mod account_data;
 pub mod account_history;
 pub mod country;
+pub mod device;
 pub mod phone;
 pub mod postal_code;
 pub mod regon;
+pub mod security;

@@ -3,6 +3,7 @@
 
 mod delivery;
 mod reminders;
+pub mod security;
 pub mod template;
 
 pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};

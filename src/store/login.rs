@@ -11,6 +11,8 @@ use jiff::Timestamp;
 use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use std::sync::Arc;
 
+pub use super::person_sessions::SessionOrigin;
+
 /// What a login request e-mails: the code and the token of the link.
 pub struct LoginRequest<'a> {
     pub user: &'a User,
@@ -23,6 +25,9 @@ pub struct LiveSession {
     pub session: Session,
     pub user: User,
     pub account: Account,
+    /// The person's second factor is on / the account requires it (Bezpieczeństwo).
+    pub second_factor_on: bool,
+    pub second_factor_required: bool,
 }
 
 pub enum CodeCheck {
@@ -38,6 +43,11 @@ pub enum CodeCheck {
     },
     /// The address's failure budget is spent: its codes are refused until the lock-out ends.
     CodesLocked,
+    /// The code or link was right, but the person has a second factor: no session yet; the
+    /// browser keeps `pending_token` (only its MAC is stored) for the second step.
+    SecondFactor {
+        pending_token: String,
+    },
 }
 
 /// A lock-out notice for the owner of an address whose codes were just locked, until the time given.
@@ -122,7 +132,7 @@ pub(super) fn end_sessions_of(tx: &WriteTransaction, user_id: u64) -> Result<()>
 }
 
 impl Store {
-    fn session_key(&self, token: &str) -> Vec<u8> {
+    pub(super) fn session_key(&self, token: &str) -> Vec<u8> {
         self.mac(&[b"session", token.as_bytes()])
     }
 
@@ -169,6 +179,7 @@ impl Store {
         code: &str,
         now: Timestamp,
         notice: LockoutNotice<'_>,
+        origin: &SessionOrigin<'_>,
     ) -> Result<CodeCheck> {
         let typed = self.mac(&[b"code", email.as_str().as_bytes(), code.as_bytes()]);
         self.write_unseen(|tx| {
@@ -198,7 +209,7 @@ impl Store {
                 return Ok(CodeCheck::WrongCode { locked });
             }
             forget_code(tx, email.as_str())?;
-            self.start_session(tx, email.as_str(), now)
+            self.begin_session(tx, email.as_str(), now, origin, true)
         })
     }
 
@@ -211,7 +222,12 @@ impl Store {
         Ok(link.and_then(|(email, usable)| usable.then_some(email)))
     }
 
-    pub fn login_with_link(&self, token: &str, now: Timestamp) -> Result<CodeCheck> {
+    pub fn login_with_link(
+        &self,
+        token: &str,
+        now: Timestamp,
+        origin: &SessionOrigin<'_>,
+    ) -> Result<CodeCheck> {
         let key = self.mac(&[b"link", token.as_bytes()]);
         self.write_unseen(|tx| {
             let found = find_link(
@@ -229,11 +245,11 @@ impl Store {
             if !usable {
                 return Ok(CodeCheck::Rejected);
             }
-            self.start_session(tx, &email, now)
+            self.begin_session(tx, &email, now, origin, true)
         })
     }
 
-    fn start_session(
+    pub(super) fn start_session(
         &self,
         tx: &WriteTransaction,
         email: &str,
@@ -248,6 +264,7 @@ impl Store {
             account_id: user.account_id,
             created_at: now,
             last_seen: now,
+            ..Session::default()
         };
         tx.open_table(SESSIONS)?.insert(
             self.session_key(&session_token).as_slice(),
@@ -287,10 +304,14 @@ impl Store {
             return Ok(None);
         };
         let account = super::accounts::load_account(&tx, user.account_id)?;
+        let (second_factor_on, second_factor_required) =
+            super::security::factor_flags(&tx, user.email.as_str(), account.id)?;
         Ok(Some(Arc::new(LiveSession {
             session,
             user,
             account,
+            second_factor_on,
+            second_factor_required,
         })))
     }
 
@@ -312,6 +333,7 @@ impl Store {
     pub fn end_session(&self, token: &str) -> Result<()> {
         let key = self.session_key(token);
         self.write_unseen(|tx| {
+            super::person_sessions::unindex_session(tx, &key)?;
             tx.open_table(SESSIONS)?.remove(key.as_slice())?;
             Ok(())
         })
@@ -362,7 +384,10 @@ impl Store {
                 spent += usize::from(!keep);
                 keep
             })?;
-            Ok(removed + dead_links.len() + spent)
+            drop(sessions);
+            Store::purge_session_index(tx)?;
+            let pending = super::second_step::purge_pending_logins(tx, now)?;
+            Ok(removed + dead_links.len() + spent + pending)
         })
     }
 }

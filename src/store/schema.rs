@@ -2,7 +2,7 @@
 
 use super::codec::Rows;
 use super::{Result, StoreError};
-use redb::{Database, ReadableTable, TableDefinition, WriteTransaction};
+use redb::{Database, MultimapTableDefinition, ReadableTable, TableDefinition, WriteTransaction};
 
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const SEQUENCES: TableDefinition<&str, u64> = TableDefinition::new("sequences");
@@ -81,6 +81,20 @@ pub const ORDERS: Rows = TableDefinition::new("orders");
 pub const ORDERS_BY_PROFORMA: TableDefinition<u64, u64> =
     TableDefinition::new("orders_by_proforma");
 
+/// e-mail → the person's second factor (sealed TOTP secret, last used step, recovery code MACs).
+pub const SECOND_FACTORS: TableDefinition<&str, &[u8]> = TableDefinition::new("second_factors");
+/// MAC of a pending-login token → the login waiting for its second factor.
+pub const SECOND_FACTOR_PENDING: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("second_factor_pending");
+/// account id → its security settings (second factor required).
+pub const ACCOUNT_SECURITY: Rows = TableDefinition::new("account_security");
+/// e-mail → MACs of the person's session tokens (keys of `SESSIONS`), so listing scans no others.
+pub const SESSIONS_BY_PERSON: MultimapTableDefinition<&str, &[u8]> =
+    MultimapTableDefinition::new("sessions_by_person");
+/// e-mail → MACs of the device cookies the person has logged in from.
+pub const KNOWN_DEVICES: MultimapTableDefinition<&str, &[u8]> =
+    MultimapTableDefinition::new("known_devices");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -95,6 +109,7 @@ const MIGRATIONS: &[Migration] = &[
     expiry_index_v5,
     account_history_v6,
     shop_orders_v7,
+    security_v8,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -265,6 +280,16 @@ fn shop_orders_v7(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(CARTS)?;
     tx.open_table(ORDERS)?;
     tx.open_table(ORDERS_BY_PROFORMA)?;
+    Ok(())
+}
+
+/// Bezpieczeństwo: second factors, pending logins, account settings, session and device indexes.
+fn security_v8(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(SECOND_FACTORS)?;
+    tx.open_table(SECOND_FACTOR_PENDING)?;
+    tx.open_table(ACCOUNT_SECURITY)?;
+    tx.open_multimap_table(SESSIONS_BY_PERSON)?;
+    tx.open_multimap_table(KNOWN_DEVICES)?;
     Ok(())
 }
 

@@ -97,6 +97,14 @@ impl<E: Endpoint> Endpoint for Require<E> {
             if !live.user.role.may(self.action) {
                 return Err(AppError::Forbidden.into());
             }
+            // An account that requires the second factor lets a user without it only set it up.
+            if live.second_factor_required
+                && !live.second_factor_on
+                && !matches!(self.action, Action::OwnSecurity | Action::AccountSecurity)
+            {
+                let htmx = req.header("hx-request") == Some("true");
+                return Err(AppError::SecondFactorRequired { htmx }.into());
+            }
             // The handler's `Auth` takes it from here instead of looking it up again.
             req.extensions_mut().insert(live);
         }

@@ -150,6 +150,11 @@ impl Auth {
         &self.live.account
     }
 
+    /// The session with its security flags (Bezpieczeństwo).
+    pub fn live(&self) -> &LiveSession {
+        &self.live
+    }
+
     /// Whether the user's role allows `action` (`domain::access::allows`, the one check).
     pub fn may(&self, action: Action) -> bool {
         self.user().role.may(action)

@@ -9,6 +9,10 @@ pub struct CookieNames {
     pub csrf: &'static str,
     pub flash: &'static str,
     pub secure: bool,
+    /// A long-lived random id of the browser (a login from a new one is e-mailed).
+    pub device: &'static str,
+    /// A login waiting for its second factor (10 minutes).
+    pub pending: &'static str,
 }
 
 impl CookieNames {
@@ -21,6 +25,8 @@ impl CookieNames {
                 csrf: "__Host-panel_csrf",
                 flash: "__Host-panel_flash",
                 secure,
+                device: "__Host-panel_device",
+                pending: "__Host-panel_2fa",
             }
         } else {
             CookieNames {
@@ -28,6 +34,8 @@ impl CookieNames {
                 csrf: "panel_csrf",
                 flash: "panel_flash",
                 secure,
+                device: "panel_device",
+                pending: "panel_2fa",
             }
         }
     }

@@ -13,6 +13,9 @@ pub enum AppError {
     NotLoggedIn { htmx: bool, expired: bool },
     #[error("not found")]
     NotFound,
+    /// The account requires the second factor and this user has not set it up yet.
+    #[error("second factor required")]
+    SecondFactorRequired { htmx: bool },
     #[error("forbidden by role")]
     Forbidden,
     #[error("missing or invalid CSRF token")]
@@ -44,6 +47,8 @@ impl ResponseError for AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotLoggedIn { .. } => StatusCode::SEE_OTHER,
+            AppError::SecondFactorRequired { htmx: true } => StatusCode::OK,
+            AppError::SecondFactorRequired { htmx: false } => StatusCode::SEE_OTHER,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -71,6 +76,13 @@ impl ResponseError for AppError {
                 return Response::builder()
                     .status(status)
                     .header(header, to)
+                    .finish();
+            }
+            AppError::SecondFactorRequired { htmx } => {
+                let header = if *htmx { "HX-Redirect" } else { "Location" };
+                return Response::builder()
+                    .status(self.status())
+                    .header(header, "/bezpieczenstwo")
                     .finish();
             }
             AppError::NotFound => (

@@ -118,7 +118,8 @@ async fn admit(
 /// and the e-mailed link (its page and its button).
 fn is_login_route(method: &Method, path: &str) -> bool {
     path.starts_with("/logowanie/link/")
-        || (*method == Method::POST && (path == "/logowanie" || path == "/logowanie/kod"))
+        || (*method == Method::POST
+            && (path == "/logowanie" || path == "/logowanie/kod" || path == "/logowanie/2fa"))
 }
 
 /// `origin` as the browser sent it against the base URL's origin, both serialised by `url` (so

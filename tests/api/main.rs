@@ -4,7 +4,12 @@
 
 mod access;
 mod auto_renew;
+mod bezpieczenstwo;
+mod bezpieczenstwo_konto;
+mod bezpieczenstwo_kroki;
+mod bezpieczenstwo_sesje;
 mod browser;
+mod browser_bezp;
 mod browser_dane;
 mod browser_sklep;
 mod credit_notes;

@@ -166,19 +166,23 @@ pub async fn view_logowanie_kod_post(
         return refused(StatusCode::TOO_MANY_REQUESTS, CODES_SUSPENDED);
     }
     let base_url = ctx.state.base_url.clone();
-    let check = ctx
-        .state
-        .store
-        .blocking(move |s| {
-            s.login_with_code(&email, &code, now, &|user, until| {
-                mail::code_lockout_message(&base_url, user, until)
-            })
-        })
-        .await?;
+    let login_client = super::logowanie_2fa::client_of(&ctx, req);
+    let check = super::logowanie_2fa::log_in_from(&ctx, &login_client, move |s, origin| {
+        s.login_with_code(
+            &email,
+            &code,
+            now,
+            &|user, until| mail::code_lockout_message(&base_url, user, until),
+            origin,
+        )
+    })
+    .await?;
+    if let Some(response) = super::logowanie_2fa::logged_in(&ctx, req, &login_client, &check).await
+    {
+        return Ok(response);
+    }
     match check {
-        CodeCheck::LoggedIn { session_token, .. } => {
-            Ok(start_session(&ctx, req, &session_token).await)
-        }
+        CodeCheck::LoggedIn { .. } | CodeCheck::SecondFactor { .. } => Ok(redirect("/pulpit")),
         CodeCheck::Rejected => refused(StatusCode::UNPROCESSABLE_ENTITY, CODE_REJECTED),
         CodeCheck::WrongCode { locked } => {
             ctx.state.limiters.record_wrong_code(now);
@@ -195,7 +199,7 @@ pub async fn view_logowanie_kod_post(
 
 /// Sets the new session's cookie (a new id at every login) and a new CSRF token (one seen before
 /// the login, e.g. on a shared computer, is worth nothing after it), and ends the session it replaces.
-async fn start_session(ctx: &Ctx, req: &Request, session_token: &str) -> Response {
+pub(super) async fn start_session(ctx: &Ctx, req: &Request, session_token: &str) -> Response {
     if let Some(old) = cookies::read(req, ctx.state.cookies.session).map(str::to_string)
         && let Err(e) = ctx.state.store.blocking(move |s| s.end_session(&old)).await
     {
@@ -248,18 +252,14 @@ pub async fn view_logowanie_link_post(
     Path(token): Path<String>,
 ) -> WebResult<Response> {
     let now = ctx.now();
-    match ctx
-        .state
-        .store
-        .blocking(move |s| s.login_with_link(&token, now))
-        .await?
-    {
-        CodeCheck::LoggedIn { session_token, .. } => {
-            Ok(start_session(&ctx, req, &session_token).await)
-        }
-        CodeCheck::Rejected | CodeCheck::WrongCode { .. } | CodeCheck::CodesLocked => {
-            Ok(link_expired(&ctx))
-        }
+    let login_client = super::logowanie_2fa::client_of(&ctx, req);
+    let check = super::logowanie_2fa::log_in_from(&ctx, &login_client, move |s, origin| {
+        s.login_with_link(&token, now, origin)
+    })
+    .await?;
+    match super::logowanie_2fa::logged_in(&ctx, req, &login_client, &check).await {
+        Some(response) => Ok(response),
+        None => Ok(link_expired(&ctx)),
     }
 }
 

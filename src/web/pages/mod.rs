@@ -1,5 +1,8 @@
 //! One module per section; the route table is here (the URLs are a contract, see PRODUCT.md).
 
+mod bezpieczenstwo;
+mod bezpieczenstwo_2fa;
+mod bezpieczenstwo_sesje;
 mod dane_abonenta;
 mod dane_abonenta_form;
 mod demo;
@@ -7,6 +10,7 @@ mod faktury;
 mod faktury_pdf;
 mod konto;
 mod logowanie;
+mod logowanie_2fa;
 mod odnawianie;
 mod platnosci;
 mod pulpit;
@@ -57,6 +61,16 @@ pub fn table() -> Routes {
             logowanie::view_logowanie_link_post,
         )
         .post("/wyloguj", Public, logowanie::view_wyloguj_post)
+        .get(
+            "/logowanie/2fa",
+            Public,
+            logowanie_2fa::view_logowanie_2fa_get,
+        )
+        .post(
+            "/logowanie/2fa",
+            Public,
+            logowanie_2fa::view_logowanie_2fa_post,
+        )
         .get("/pulpit", ViewOverview, pulpit::view_pulpit_get)
         .get(
             "/pulpit/powiadomienia",
@@ -119,6 +133,46 @@ pub fn table() -> Routes {
             sklep_koszyk::view_koszyk_usun_post,
         )
         .post("/sklep/zamow", Order, sklep_koszyk::view_zamow_post)
+        .get(
+            "/bezpieczenstwo",
+            OwnSecurity,
+            bezpieczenstwo::view_bezpieczenstwo_get,
+        )
+        .post(
+            "/bezpieczenstwo/2fa/konfiguruj",
+            OwnSecurity,
+            bezpieczenstwo_2fa::view_2fa_konfiguruj_post,
+        )
+        .post(
+            "/bezpieczenstwo/2fa/wlacz",
+            OwnSecurity,
+            bezpieczenstwo_2fa::view_2fa_wlacz_post,
+        )
+        .post(
+            "/bezpieczenstwo/2fa/wylacz",
+            OwnSecurity,
+            bezpieczenstwo_2fa::view_2fa_wylacz_post,
+        )
+        .post(
+            "/bezpieczenstwo/2fa/kody",
+            OwnSecurity,
+            bezpieczenstwo_2fa::view_2fa_kody_post,
+        )
+        .post(
+            "/bezpieczenstwo/wymaganie",
+            AccountSecurity,
+            bezpieczenstwo::view_wymaganie_post,
+        )
+        .post(
+            "/bezpieczenstwo/sesje/zakoncz",
+            OwnSecurity,
+            bezpieczenstwo_sesje::view_sesje_zakoncz_post,
+        )
+        .post(
+            "/bezpieczenstwo/sesje/pozostale",
+            OwnSecurity,
+            bezpieczenstwo_sesje::view_sesje_pozostale_post,
+        )
         .get("/demo/poczta", Public, demo::view_poczta_get)
         .get("/demo/poczta/:id", Public, demo::view_poczta_wiadomosc_get)
 }

@@ -14,9 +14,10 @@ pub enum Nav {
     Uslugi,
     DaneAbonenta,
     Uzytkownicy,
+    Bezpieczenstwo,
 }
 
-const NAV: [(Nav, &str, &str); 7] = [
+const NAV: [(Nav, &str, &str); 8] = [
     (Nav::Pulpit, "/pulpit", "Pulpit"),
     (Nav::Faktury, "/faktury", "Faktury"),
     (Nav::Platnosci, "/platnosci", "Płatności"),
@@ -24,6 +25,7 @@ const NAV: [(Nav, &str, &str); 7] = [
     (Nav::Domeny, "/domeny", "Domeny"),
     (Nav::DaneAbonenta, "/dane-abonenta", "Dane abonenta"),
     (Nav::Uzytkownicy, "/uzytkownicy", "Użytkownicy"),
+    (Nav::Bezpieczenstwo, "/bezpieczenstwo", "Bezpieczeństwo"),
 ];
 
 /// htmx without eval, without its inline indicator styles (CSP), and swapping 422 form errors.

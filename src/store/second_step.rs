@@ -1,0 +1,112 @@
+//! The second step of a login: a person with the second factor on gets a pending login (a random
+//! token in a short-lived cookie, only its MAC stored; 10 minutes, 5 wrong codes) instead of a
+//! session, and the session starts once a TOTP or recovery code is good.
+
+use super::codec::{decode, encode};
+use super::login::CodeCheck;
+use super::person_sessions::SessionOrigin;
+use super::schema::SECOND_FACTOR_PENDING;
+use super::security::{load_factor, save_factor};
+use super::{Result, Store};
+use crate::domain::security::PendingLogin;
+use crate::random;
+use jiff::Timestamp;
+use redb::{ReadableTable, WriteTransaction};
+
+impl Store {
+    /// Before a session starts: a person with the second factor on gets a pending login instead.
+    pub(super) fn second_factor_gate(
+        &self,
+        tx: &WriteTransaction,
+        email: &str,
+        now: Timestamp,
+    ) -> Result<Option<CodeCheck>> {
+        if !load_factor(tx, email)?.is_some_and(|f| f.enabled) {
+            return Ok(None);
+        }
+        let pending_token = random::token();
+        let row = PendingLogin {
+            email: email.to_string(),
+            created_at: now,
+            wrong_tries: 0,
+        };
+        let key = self.mac(&[b"pending-2fa", pending_token.as_bytes()]);
+        tx.open_table(SECOND_FACTOR_PENDING)?
+            .insert(key.as_slice(), encode(&row)?.as_slice())?;
+        Ok(Some(CodeCheck::SecondFactor { pending_token }))
+    }
+
+    /// Whether a pending login can still take a code.
+    pub fn pending_login_usable(&self, token: &str, now: Timestamp) -> Result<bool> {
+        let key = self.mac(&[b"pending-2fa", token.as_bytes()]);
+        let tx = self.read()?;
+        let row = tx
+            .open_table(SECOND_FACTOR_PENDING)?
+            .get(key.as_slice())?
+            .map(|v| v.value().to_vec());
+        Ok(match row {
+            Some(bytes) => decode::<PendingLogin>(&bytes)?.is_usable(now),
+            None => false,
+        })
+    }
+
+    /// The second step of a login: a good code starts the session; a wrong one counts a try
+    /// (`locked` when it was the last); an unknown, expired or spent pending login is `Rejected`.
+    pub fn login_second_factor(
+        &self,
+        token: &str,
+        code: &str,
+        now: Timestamp,
+        origin: &SessionOrigin<'_>,
+    ) -> Result<CodeCheck> {
+        let key = self.mac(&[b"pending-2fa", token.as_bytes()]);
+        self.write_unseen(|tx| {
+            let row = tx
+                .open_table(SECOND_FACTOR_PENDING)?
+                .get(key.as_slice())?
+                .map(|v| v.value().to_vec());
+            let Some(bytes) = row else {
+                return Ok(CodeCheck::Rejected);
+            };
+            let mut pending: PendingLogin = decode(&bytes)?;
+            if !pending.is_usable(now) {
+                tx.open_table(SECOND_FACTOR_PENDING)?
+                    .remove(key.as_slice())?;
+                return Ok(CodeCheck::Rejected);
+            }
+            let email = pending.email.clone();
+            let Some(mut factor) = load_factor(tx, &email)?.filter(|f| f.enabled) else {
+                // Turned off meanwhile: the e-mail code was enough.
+                tx.open_table(SECOND_FACTOR_PENDING)?
+                    .remove(key.as_slice())?;
+                return self.begin_session(tx, &email, now, origin, false);
+            };
+            if !self.spend_code(&mut factor, &email, code, now) {
+                pending.wrong_tries += 1;
+                let locked = !pending.is_usable(now);
+                let mut table = tx.open_table(SECOND_FACTOR_PENDING)?;
+                if locked {
+                    table.remove(key.as_slice())?;
+                } else {
+                    table.insert(key.as_slice(), encode(&pending)?.as_slice())?;
+                }
+                return Ok(CodeCheck::WrongCode { locked });
+            }
+            save_factor(tx, &email, &factor)?;
+            tx.open_table(SECOND_FACTOR_PENDING)?
+                .remove(key.as_slice())?;
+            self.begin_session(tx, &email, now, origin, false)
+        })
+    }
+}
+
+/// Deletes pending logins that can no longer be used (housekeeping).
+pub(super) fn purge_pending_logins(tx: &WriteTransaction, now: Timestamp) -> Result<usize> {
+    let mut removed = 0;
+    tx.open_table(SECOND_FACTOR_PENDING)?.retain(|_, bytes| {
+        let keep = decode::<PendingLogin>(bytes).is_ok_and(|p| p.is_usable(now));
+        removed += usize::from(!keep);
+        keep
+    })?;
+    Ok(removed)
+}
