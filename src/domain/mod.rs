@@ -24,3 +24,4 @@ pub use billing::{Document, DocumentKind, DocumentStatus, Line, Payment, Plan};
 pub use email::Email;
 pub use money::Money;
 pub use service::{Mailbox, Service, ServiceDetails, ServiceKind, ServiceStatus};
+pub mod membership;

@@ -16,6 +16,7 @@ mod renewals;
 mod schema;
 mod services;
 mod transfer;
+mod users;
 
 pub use accounts::NewAccount;
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
@@ -28,6 +29,7 @@ pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
+pub use users::{AcceptOutcome, ComposeInvitation, InviteOutcome, Membership, NewInvitation, UserChange};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

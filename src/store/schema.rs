@@ -65,6 +65,17 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
 pub const TASKS: Rows = TableDefinition::new("tasks");
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
 
+/// (e-mail, user id) → (): every membership of one person, in any account (konto_users_v5).
+/// `USERS_BY_EMAIL` then names the membership the person used last: login starts there.
+pub const USER_EMAILS: TableDefinition<(&str, u64), ()> = TableDefinition::new("user_emails");
+/// Pending invitations to an account (konto_users_v5).
+pub const INVITATIONS: Rows = TableDefinition::new("invitations");
+pub const INVITATIONS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("invitations_by_account");
+/// MAC of an invitation token → invitation id; the token itself is never stored.
+pub const INVITATION_TOKENS: TableDefinition<&[u8], u64> =
+    TableDefinition::new("invitation_tokens");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -76,6 +87,7 @@ const MIGRATIONS: &[Migration] = &[
     create_login_failures_v2,
     balance_ledger_v3,
     lifecycle_index_v4,
+    konto_users_v5,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -218,6 +230,24 @@ fn lifecycle_index_v4(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// One person, several accounts: the membership index, filled from `USERS_BY_EMAIL`, and the
+/// invitation tables.
+fn konto_users_v5(tx: &WriteTransaction) -> Result<()> {
+    let mut pairs = Vec::new();
+    for row in tx.open_table(USERS_BY_EMAIL)?.iter()? {
+        let (email, id) = row?;
+        pairs.push((email.value().to_string(), id.value()));
+    }
+    let mut memberships = tx.open_table(USER_EMAILS)?;
+    for (email, id) in &pairs {
+        memberships.insert((email.as_str(), *id), ())?;
+    }
+    tx.open_table(INVITATIONS)?;
+    tx.open_table(INVITATIONS_BY_ACCOUNT)?;
+    tx.open_table(INVITATION_TOKENS)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,7 +289,7 @@ mod tests {
             Store::open(dir.path()),
             Err(StoreError::TooNew {
                 found: 99,
-                known: 4
+                known: 5
             })
         ));
     }
@@ -287,7 +317,7 @@ mod tests {
             let meta = tx.open_table(META)?;
             Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value())))
         });
-        assert_eq!(version.ok().flatten(), Some(4));
+        assert_eq!(version.ok().flatten(), Some(5));
         let tables = store.read().and_then(|tx| {
             let failures = tx.open_table(LOGIN_FAILURES)?.len()?;
             let codes = tx.open_table(LOGIN_CODES)?.len()?;
