@@ -161,6 +161,11 @@ impl Auth {
         &self.live.account
     }
 
+    /// Every active membership of the user's e-mail, this one included (the account switcher).
+    pub fn memberships(&self) -> &[crate::store::Membership] {
+        &self.live.memberships
+    }
+
     /// Whether the user's role allows `action` (`domain::access::allows`, the one check).
     pub fn may(&self, action: Action) -> bool {
         self.user().role.may(action)

@@ -11,6 +11,10 @@ mod pulpit;
 mod sekcje;
 mod uslugi;
 mod zaplac;
+mod przelacz;
+mod uzytkownicy;
+mod uzytkownicy_akcje;
+mod zaproszenie;
 
 use super::assets::{view_asset_get, view_favicon_get};
 use crate::state::AppState;
@@ -69,9 +73,21 @@ pub fn routes() -> Route {
         .at("/cloud", get(sekcje::view_cloud_get))
         .at("/kreator-www", get(sekcje::view_kreator_get))
         .at("/open-xchange", get(sekcje::view_open_xchange_get))
-        .at("/uzytkownicy", get(konto::view_uzytkownicy_get))
         .at("/dane-abonenta", get(konto::view_dane_abonenta_get))
         .at("/sklep", get(konto::view_sklep_get))
         .at("/demo/poczta", get(demo::view_poczta_get))
         .at("/demo/poczta/:id", get(demo::view_poczta_wiadomosc_get))
+        .at("/uzytkownicy", get(uzytkownicy::view_uzytkownicy_get))
+        .at("/uzytkownicy/zapros", post(uzytkownicy_akcje::view_zapros_post))
+        .at("/uzytkownicy/:id/rola", post(uzytkownicy_akcje::view_rola_post))
+        .at("/uzytkownicy/:id/usun", post(uzytkownicy_akcje::view_usun_post))
+        .at(
+            "/uzytkownicy/zaproszenia/:id/anuluj",
+            post(uzytkownicy_akcje::view_anuluj_zaproszenie_post),
+        )
+        .at(
+            "/zaproszenie/:token",
+            get(zaproszenie::view_zaproszenie_get).post(zaproszenie::view_zaproszenie_post),
+        )
+        .at("/konto/przelacz", post(przelacz::view_przelacz_post))
 }

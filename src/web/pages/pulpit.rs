@@ -36,7 +36,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             h2 #uslugi-naglowek { "Status usług" }
             (services_table(&overview.services, today, &ctx.state.config.args.lifecycle.settings()))
         }
-        (modules(&ctx, &overview, today, auth.may(access::Action::ViewBilling)))
+        (modules(&ctx, &auth, &overview, today))
     };
     Ok(ctx.page(&auth, "Pulpit", Nav::Pulpit, body))
 }
@@ -142,7 +142,9 @@ pub(super) fn invoices_figures(documents: &[Document], out_of_band: bool) -> Mar
     }
 }
 
-fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -> Markup {
+fn modules(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
+    let may_see_billing = auth.may(access::Action::ViewBilling);
+    let may_manage_users = auth.may(access::Action::ManageUsers);
     let owns_builder = of_kind(overview, ServiceKind::WebsiteBuilder).count() > 0;
     let licences: u32 = of_kind(overview, ServiceKind::OpenXchange)
         .map(|s| match s.details {
@@ -156,7 +158,7 @@ fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -
             div.modules {
                 (module("Użytkownicy", "/uzytkownicy", html! {
                     p.big { (overview.user_count) }
-                    p { a href="/uzytkownicy#dodaj" { "Dodaj użytkownika" } }
+                    @if may_manage_users { p { a href="/uzytkownicy#dodaj" { "Dodaj użytkownika" } } }
                 }))
                 (module("Skrzynki e-mail", "/skrzynki", html! {
                     @if overview.mailboxes.is_empty() { p.muted { "Brak skrzynek." } }
