@@ -22,3 +22,4 @@ mod reminders;
 mod security;
 mod sessions;
 mod smtp;
+mod users;
