@@ -55,7 +55,12 @@ pub fn check_invite(actor: Role, role: Role) -> Result<(), Refusal> {
 }
 
 /// Whether `actor` may give `target` the role `new`; `owners` counts the account's owners now.
-pub fn check_role_change(actor: &User, target: &User, new: Role, owners: usize) -> Result<(), Refusal> {
+pub fn check_role_change(
+    actor: &User,
+    target: &User,
+    new: Role,
+    owners: usize,
+) -> Result<(), Refusal> {
     let own = actor.id == target.id;
     if own && rank(new) > rank(target.role) {
         return Err(Refusal::SelfPromotion);
@@ -126,7 +131,12 @@ mod tests {
         }
     }
 
-    const ROLES: [Role; 4] = [Role::Owner, Role::Administrator, Role::Accounting, Role::Technical];
+    const ROLES: [Role; 4] = [
+        Role::Owner,
+        Role::Administrator,
+        Role::Accounting,
+        Role::Technical,
+    ];
 
     #[test]
     fn nobody_invites_above_their_own_role() {
@@ -139,7 +149,11 @@ mod tests {
         ];
         for (actor, expected) in table {
             for (role, allowed) in ROLES.iter().zip(expected) {
-                assert_eq!(check_invite(actor, *role).is_ok(), allowed, "{actor:?} invites {role:?}");
+                assert_eq!(
+                    check_invite(actor, *role).is_ok(),
+                    allowed,
+                    "{actor:?} invites {role:?}"
+                );
             }
         }
     }
@@ -149,18 +163,36 @@ mod tests {
         let admin = user(1, Role::Administrator);
         let tech = user(2, Role::Technical);
         let owner = user(3, Role::Owner);
-        assert_eq!(check_role_change(&admin, &tech, Role::Owner, 1), Err(Refusal::AboveOwnRole));
-        assert_eq!(check_role_change(&admin, &tech, Role::Administrator, 1), Ok(()));
-        assert_eq!(check_role_change(&admin, &owner, Role::Technical, 1), Err(Refusal::OwnerIsProtected));
-        assert_eq!(check_removal(&admin, &owner, 2), Err(Refusal::OwnerIsProtected));
+        assert_eq!(
+            check_role_change(&admin, &tech, Role::Owner, 1),
+            Err(Refusal::AboveOwnRole)
+        );
+        assert_eq!(
+            check_role_change(&admin, &tech, Role::Administrator, 1),
+            Ok(())
+        );
+        assert_eq!(
+            check_role_change(&admin, &owner, Role::Technical, 1),
+            Err(Refusal::OwnerIsProtected)
+        );
+        assert_eq!(
+            check_removal(&admin, &owner, 2),
+            Err(Refusal::OwnerIsProtected)
+        );
         assert_eq!(check_removal(&admin, &tech, 1), Ok(()));
     }
 
     #[test]
     fn nobody_raises_their_own_role() {
         let admin = user(1, Role::Administrator);
-        assert_eq!(check_role_change(&admin, &admin, Role::Owner, 1), Err(Refusal::SelfPromotion));
-        assert_eq!(check_role_change(&admin, &admin, Role::Technical, 1), Ok(()));
+        assert_eq!(
+            check_role_change(&admin, &admin, Role::Owner, 1),
+            Err(Refusal::SelfPromotion)
+        );
+        assert_eq!(
+            check_role_change(&admin, &admin, Role::Technical, 1),
+            Ok(())
+        );
         let accountant = user(2, Role::Accounting);
         assert_eq!(
             check_role_change(&accountant, &accountant, Role::Administrator, 1),
@@ -172,8 +204,14 @@ mod tests {
     fn an_owner_steps_down_or_leaves_only_while_another_owner_remains() {
         let owner = user(1, Role::Owner);
         let other_owner = user(2, Role::Owner);
-        assert_eq!(check_role_change(&owner, &owner, Role::Administrator, 1), Err(Refusal::LastOwner));
-        assert_eq!(check_role_change(&owner, &owner, Role::Administrator, 2), Ok(()));
+        assert_eq!(
+            check_role_change(&owner, &owner, Role::Administrator, 1),
+            Err(Refusal::LastOwner)
+        );
+        assert_eq!(
+            check_role_change(&owner, &owner, Role::Administrator, 2),
+            Ok(())
+        );
         assert_eq!(check_removal(&owner, &owner, 1), Err(Refusal::LastOwner));
         assert_eq!(check_removal(&owner, &owner, 2), Ok(()));
         assert_eq!(
@@ -181,8 +219,14 @@ mod tests {
             Err(Refusal::OwnerIsProtected),
             "an owner does not demote another owner"
         );
-        assert_eq!(check_removal(&owner, &other_owner, 2), Err(Refusal::OwnerIsProtected));
-        assert_eq!(check_role_change(&owner, &user(3, Role::Technical), Role::Owner, 1), Ok(()));
+        assert_eq!(
+            check_removal(&owner, &other_owner, 2),
+            Err(Refusal::OwnerIsProtected)
+        );
+        assert_eq!(
+            check_role_change(&owner, &user(3, Role::Technical), Role::Owner, 1),
+            Ok(())
+        );
     }
 
     #[test]

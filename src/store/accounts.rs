@@ -69,6 +69,14 @@ impl Store {
     /// Creates an account with its owner (role Właściciel) in one transaction.
     pub fn create_account(&self, new: NewAccount, now: Timestamp) -> Result<(Account, User)> {
         self.write(|tx| {
+            // A second account for the same address is most likely a typo of the operator's;
+            // a person joins another account by its invitation.
+            if !super::users::membership_ids(tx, new.owner_email.as_str())?.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "{} is already a user of another account; create this one with another owner address (the person can then be invited to it)",
+                    new.owner_email
+                )));
+            }
             let id = next_in_sequence(tx, "account")?;
             let account = Account {
                 id,

@@ -345,7 +345,11 @@ impl Store {
             let (Some(current), Some(mut target)) = (current, target) else {
                 return Ok(None);
             };
-            if !old.is_alive(now) || !current.active || !target.active || current.email != target.email {
+            if !old.is_alive(now)
+                || !current.active
+                || !target.active
+                || current.email != target.email
+            {
                 return Ok(None);
             }
             let new_token = random::token();

@@ -29,7 +29,9 @@ pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
-pub use users::{AcceptOutcome, ComposeInvitation, InviteOutcome, Membership, NewInvitation, UserChange};
+pub use users::{
+    AcceptOutcome, ComposeInvitation, InviteOutcome, Membership, NewInvitation, UserChange,
+};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -39,8 +39,14 @@ pub enum InviteOutcome {
 }
 
 pub enum AcceptOutcome {
-    Joined { account: Account, user: User },
-    AlreadyMember { account: Account, email: Email },
+    Joined {
+        account: Account,
+        user: User,
+    },
+    AlreadyMember {
+        account: Account,
+        email: Email,
+    },
     /// Unknown, expired or already used.
     Invalid,
 }
@@ -333,7 +339,12 @@ impl Store {
     }
 
     /// Removes `target_id` from the account; their sessions end in the same transaction.
-    pub fn remove_user(&self, account_id: u64, actor_id: u64, target_id: u64) -> Result<UserChange> {
+    pub fn remove_user(
+        &self,
+        account_id: u64,
+        actor_id: u64,
+        target_id: u64,
+    ) -> Result<UserChange> {
         self.write(|tx| {
             let (actor, target) = match actor_and_target(tx, account_id, actor_id, target_id)? {
                 Ok(pair) => pair,

@@ -13,7 +13,7 @@ use std::time::Duration;
 const ABONENT: &str = "abonent@example.com";
 
 /// chromedriver, killed when the test ends however it ends.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -43,7 +43,7 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
-async fn browser(javascript: bool, profile: &std::path::Path) -> (Driver, Client) {
+pub(crate) async fn browser(javascript: bool, profile: &std::path::Path) -> (Driver, Client) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -95,7 +95,7 @@ async fn browser(javascript: bool, profile: &std::path::Path) -> (Driver, Client
     panic!("cannot start a Chromium session through chromedriver");
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -105,11 +105,11 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-async fn wait_for(client: &Client, css: &str) {
+pub(crate) async fn wait_for(client: &Client, css: &str) {
     client.wait().for_element(Locator::Css(css)).await.unwrap();
 }
 
-async fn log_in(app: &TestApp, client: &Client) {
+pub(crate) async fn log_in(app: &TestApp, client: &Client) {
     client.goto(&app.url("/logowanie")).await.unwrap();
     client
         .find(Locator::Css("#email"))
@@ -133,7 +133,7 @@ async fn log_in(app: &TestApp, client: &Client) {
     assert_eq!(client.current_url().await.unwrap().path(), "/pulpit");
 }
 
-async fn console(client: &Client) -> Vec<String> {
+pub(crate) async fn console(client: &Client) -> Vec<String> {
     let log = client.issue_cmd(BrowserLog).await.unwrap();
     log.as_array()
         .map(|entries| {
@@ -145,7 +145,7 @@ async fn console(client: &Client) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn csp_violations(lines: &[String]) -> Vec<&String> {
+pub(crate) fn csp_violations(lines: &[String]) -> Vec<&String> {
     lines
         .iter()
         .filter(|l| l.contains("Content Security Policy"))
@@ -284,7 +284,7 @@ async fn without_javascript_odnow_is_a_plain_form_that_leads_to_the_proforma() {
 const PHONE_WIDTH: u32 = 390;
 
 /// Resizes the window to a phone's and checks the page really is that wide.
-async fn as_a_phone(client: &Client, height: u32) {
+pub(crate) async fn as_a_phone(client: &Client, height: u32) {
     client.set_window_size(PHONE_WIDTH, height).await.unwrap();
     let width = client
         .execute("return window.innerWidth;", vec![])
@@ -299,7 +299,7 @@ async fn as_a_phone(client: &Client, height: u32) {
 }
 
 /// How much wider than the screen the page is (0 when it fits).
-async fn overflow(client: &Client) -> i64 {
+pub(crate) async fn overflow(client: &Client) -> i64 {
     client
         .execute(
             "return document.documentElement.scrollWidth - window.innerWidth;",
@@ -312,7 +312,7 @@ async fn overflow(client: &Client) -> i64 {
 }
 
 /// The cells matching `css` that are not wholly on the screen; fails when there are none at all.
-async fn off_screen(client: &Client, css: &str) -> Vec<String> {
+pub(crate) async fn off_screen(client: &Client, css: &str) -> Vec<String> {
     let found = client
         .execute(
             "const cells = [...document.querySelectorAll(arguments[0])];
@@ -331,7 +331,7 @@ async fn off_screen(client: &Client, css: &str) -> Vec<String> {
 }
 
 /// With `PANEL_SCREENSHOTS=<dir>` the test keeps a tall screenshot of the page there, to look at.
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     let Ok(dir) = std::env::var("PANEL_SCREENSHOTS") else {
         return;
     };

@@ -4,6 +4,7 @@
 
 mod auto_renew;
 mod browser;
+mod browser_users;
 mod credit_notes;
 mod hardening_http;
 mod hardening_login;

@@ -50,7 +50,12 @@ async fn post_htmx(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwes
 }
 
 async fn invite(app: &TestApp, email: &str, role: &str) -> reqwest::Response {
-    post(app, "/uzytkownicy/zapros", &[("email", email), ("imie", "Ola Nowa"), ("rola", role)]).await
+    post(
+        app,
+        "/uzytkownicy/zapros",
+        &[("email", email), ("imie", "Ola Nowa"), ("rola", role)],
+    )
+    .await
 }
 
 /// The token of the next invitation e-mailed to `to`.
@@ -61,11 +66,16 @@ async fn invitation_token(app: &TestApp, to: &str) -> String {
 }
 
 fn users_of(app: &TestApp, owner: &str) -> Vec<User> {
-    app.state.store.users_of_account(app.account_id(owner)).unwrap()
+    app.state
+        .store
+        .users_of_account(app.account_id(owner))
+        .unwrap()
 }
 
 fn user(app: &TestApp, owner: &str, email: &str) -> Option<User> {
-    users_of(app, owner).into_iter().find(|u| u.email.as_str() == email)
+    users_of(app, owner)
+        .into_iter()
+        .find(|u| u.email.as_str() == email)
 }
 
 fn add_user(app: &TestApp, owner: &str, email: &str, role: Role) -> User {
@@ -77,7 +87,11 @@ fn add_user(app: &TestApp, owner: &str, email: &str, role: Role) -> User {
 }
 
 fn invitations_of(app: &TestApp, owner: &str) -> usize {
-    app.state.store.invitations_of_account(app.account_id(owner)).unwrap().len()
+    app.state
+        .store
+        .invitations_of_account(app.account_id(owner))
+        .unwrap()
+        .len()
 }
 
 async fn page(app: &TestApp, path: &str) -> String {
@@ -88,7 +102,10 @@ async fn page(app: &TestApp, path: &str) -> String {
 
 /// Invites `email` into `owner`'s account as `owner` (logged in) and accepts it in another browser.
 async fn invite_and_accept(app: &mut TestApp, email: &str, role: &str) {
-    assert_eq!(invite(app, email, role).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        invite(app, email, role).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let token = invitation_token(app, email).await;
     let owner = new_browser(app);
     let accepted = post(app, &format!("/zaproszenie/{token}"), &[]).await;
@@ -97,10 +114,15 @@ async fn invite_and_accept(app: &mut TestApp, email: &str, role: &str) {
 }
 
 #[tokio::test]
-async fn an_invited_person_accepts_by_button_logs_in_with_their_own_address_and_sees_what_the_role_allows() {
+async fn an_invited_person_accepts_by_button_logs_in_with_their_own_address_and_sees_what_the_role_allows()
+ {
     let mut app = spawn_app().await;
     app.log_in(OWNER).await;
-    assert!(page(&app, "/uzytkownicy").await.contains("Zaproś użytkownika"));
+    assert!(
+        page(&app, "/uzytkownicy")
+            .await
+            .contains("Zaproś użytkownika")
+    );
     let sent = invite(&app, NEWCOMER, "techniczny").await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     assert_eq!(sent.headers()["location"], "/uzytkownicy");
@@ -112,20 +134,33 @@ async fn an_invited_person_accepts_by_button_logs_in_with_their_own_address_and_
     let shown = page(&app, &format!("/zaproszenie/{token}")).await;
     assert!(shown.contains("Przyjmij zaproszenie") && shown.contains("Przykładowa Firma"));
     page(&app, &format!("/zaproszenie/{token}")).await;
-    assert!(user(&app, OWNER, NEWCOMER).is_none(), "opening the link accepts nothing");
+    assert!(
+        user(&app, OWNER, NEWCOMER).is_none(),
+        "opening the link accepts nothing"
+    );
 
     let accepted = post(&app, &format!("/zaproszenie/{token}"), &[]).await;
     assert_eq!(accepted.status(), StatusCode::OK);
     let text = accepted.text().await.unwrap();
     assert!(text.contains("Zaloguj się swoim adresem"));
-    assert!(text.contains(&format!("value=\"{NEWCOMER}\"")), "the address is filled in");
+    assert!(
+        text.contains(&format!("value=\"{NEWCOMER}\"")),
+        "the address is filled in"
+    );
     assert_eq!(user(&app, OWNER, NEWCOMER).unwrap().role, Role::Technical);
     let again = post(&app, &format!("/zaproszenie/{token}"), &[]).await;
-    assert_eq!(again.status(), StatusCode::GONE, "an invitation is used once");
+    assert_eq!(
+        again.status(),
+        StatusCode::GONE,
+        "an invitation is used once"
+    );
 
     app.log_in(NEWCOMER).await;
     let pulpit = app.pulpit().await;
-    assert!(pulpit.contains("przykladowa-firma.pl"), "the account's services");
+    assert!(
+        pulpit.contains("przykladowa-firma.pl"),
+        "the account's services"
+    );
     assert!(!pulpit.contains("Dodaj użytkownika"));
     assert_eq!(app.get("/faktury").await.status(), StatusCode::FORBIDDEN);
     let users = page(&app, "/uzytkownicy").await;
@@ -156,13 +191,30 @@ async fn inviting_again_replaces_the_older_invitation_and_a_cancelled_one_is_dea
     let first = invitation_token(&app, NEWCOMER).await;
     invite(&app, NEWCOMER, "ksiegowosc").await;
     let second = invitation_token(&app, NEWCOMER).await;
-    assert_eq!(invitations_of(&app, OWNER), 1, "one pending invitation per address");
-    assert_eq!(app.get(&format!("/zaproszenie/{first}")).await.status(), StatusCode::GONE);
-    let id = app.state.store.invitations_of_account(app.account_id(OWNER)).unwrap()[0].id;
+    assert_eq!(
+        invitations_of(&app, OWNER),
+        1,
+        "one pending invitation per address"
+    );
+    assert_eq!(
+        app.get(&format!("/zaproszenie/{first}")).await.status(),
+        StatusCode::GONE
+    );
+    let id = app
+        .state
+        .store
+        .invitations_of_account(app.account_id(OWNER))
+        .unwrap()[0]
+        .id;
     let cancelled = post(&app, &format!("/uzytkownicy/zaproszenia/{id}/anuluj"), &[]).await;
     assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
     new_browser(&mut app);
-    assert_eq!(post(&app, &format!("/zaproszenie/{second}"), &[]).await.status(), StatusCode::GONE);
+    assert_eq!(
+        post(&app, &format!("/zaproszenie/{second}"), &[])
+            .await
+            .status(),
+        StatusCode::GONE
+    );
     assert!(user(&app, OWNER, NEWCOMER).is_none());
 }
 
@@ -175,21 +227,50 @@ async fn an_administrator_cannot_invite_an_owner_nor_raise_their_own_role() {
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text().await.unwrap();
     assert!(text.contains("Nie możesz nadać roli wyższej niż Twoja własna."));
-    assert!(text.contains(&format!("value=\"{NEWCOMER}\"")), "the form keeps the address");
+    assert!(
+        text.contains(&format!("value=\"{NEWCOMER}\"")),
+        "the form keeps the address"
+    );
     assert_eq!(invitations_of(&app, OWNER), 0, "nothing stored");
 
-    let promoted = post(&app, &format!("/uzytkownicy/{}/rola", admin.id), &[("rola", "wlasciciel")]).await;
+    let promoted = post(
+        &app,
+        &format!("/uzytkownicy/{}/rola", admin.id),
+        &[("rola", "wlasciciel")],
+    )
+    .await;
     assert_eq!(promoted.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(promoted.text().await.unwrap().contains("Nie możesz podnieść własnej roli."));
-    assert_eq!(user(&app, OWNER, "admin@example.com").unwrap().role, Role::Administrator);
+    assert!(
+        promoted
+            .text()
+            .await
+            .unwrap()
+            .contains("Nie możesz podnieść własnej roli.")
+    );
+    assert_eq!(
+        user(&app, OWNER, "admin@example.com").unwrap().role,
+        Role::Administrator
+    );
 
     let accountant = user(&app, OWNER, ACCOUNTANT).unwrap();
-    let above = post(&app, &format!("/uzytkownicy/{}/rola", accountant.id), &[("rola", "wlasciciel")]).await;
+    let above = post(
+        &app,
+        &format!("/uzytkownicy/{}/rola", accountant.id),
+        &[("rola", "wlasciciel")],
+    )
+    .await;
     assert_eq!(above.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(user(&app, OWNER, ACCOUNTANT).unwrap().role, Role::Accounting);
+    assert_eq!(
+        user(&app, OWNER, ACCOUNTANT).unwrap().role,
+        Role::Accounting
+    );
     let owner = user(&app, OWNER, OWNER).unwrap();
     let removed = post(&app, &format!("/uzytkownicy/{}/usun", owner.id), &[]).await;
-    assert_eq!(removed.status(), StatusCode::UNPROCESSABLE_ENTITY, "the owner cannot be removed");
+    assert_eq!(
+        removed.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the owner cannot be removed"
+    );
     assert!(user(&app, OWNER, OWNER).is_some());
 }
 
@@ -202,21 +283,39 @@ async fn ksiegowosc_and_techniczny_get_403_for_every_change_and_nothing_changes(
         new_browser(&mut app);
         app.log_in(email).await;
         let me = user(&app, OWNER, email).unwrap();
-        let before: Vec<_> = users_of(&app, OWNER).iter().map(|u| (u.id, u.role)).collect();
+        let before: Vec<_> = users_of(&app, OWNER)
+            .iter()
+            .map(|u| (u.id, u.role))
+            .collect();
         for (path, fields) in [
-            ("/uzytkownicy/zapros".to_string(), vec![("email", NEWCOMER), ("imie", "X"), ("rola", "techniczny")]),
-            (format!("/uzytkownicy/{}/rola", me.id), vec![("rola", "administrator")]),
-            (format!("/uzytkownicy/{}/rola", target.id), vec![("rola", "techniczny")]),
+            (
+                "/uzytkownicy/zapros".to_string(),
+                vec![("email", NEWCOMER), ("imie", "X"), ("rola", "techniczny")],
+            ),
+            (
+                format!("/uzytkownicy/{}/rola", me.id),
+                vec![("rola", "administrator")],
+            ),
+            (
+                format!("/uzytkownicy/{}/rola", target.id),
+                vec![("rola", "techniczny")],
+            ),
             (format!("/uzytkownicy/{}/usun", target.id), vec![]),
             ("/uzytkownicy/zaproszenia/1/anuluj".to_string(), vec![]),
         ] {
             let response = post(&app, &path, &fields).await;
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{email} {path}");
         }
-        let after: Vec<_> = users_of(&app, OWNER).iter().map(|u| (u.id, u.role)).collect();
+        let after: Vec<_> = users_of(&app, OWNER)
+            .iter()
+            .map(|u| (u.id, u.role))
+            .collect();
         assert_eq!(before, after);
         assert_eq!(invitations_of(&app, OWNER), 0);
-        assert!(!app.pulpit().await.contains("Dodaj użytkownika"), "{email} sees no invite link");
+        assert!(
+            !app.pulpit().await.contains("Dodaj użytkownika"),
+            "{email} sees no invite link"
+        );
     }
 }
 
@@ -228,7 +327,12 @@ async fn an_account_id_field_is_ignored_the_invitation_goes_to_the_sessions_acco
     let sent = post(
         &app,
         "/uzytkownicy/zapros",
-        &[("email", NEWCOMER), ("imie", "Ola"), ("rola", "techniczny"), ("account_id", &other)],
+        &[
+            ("email", NEWCOMER),
+            ("imie", "Ola"),
+            ("rola", "techniczny"),
+            ("account_id", &other),
+        ],
     )
     .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
@@ -251,7 +355,12 @@ async fn a_removed_user_is_logged_out_at_their_next_request() {
     back_to(&mut app, accountant);
     let next = app.get("/pulpit").await;
     assert_eq!(next.status(), StatusCode::SEE_OTHER);
-    assert!(next.headers()["location"].to_str().unwrap().starts_with("/logowanie"));
+    assert!(
+        next.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/logowanie")
+    );
 }
 
 /// Switches to `browser`, returning the one in use.
@@ -269,18 +378,42 @@ async fn the_last_owner_cannot_step_down_or_leave_but_can_once_another_owner_exi
     let app = spawn_app().await;
     app.log_in(OWNER).await;
     let me = user(&app, OWNER, OWNER).unwrap();
-    let down = post(&app, &format!("/uzytkownicy/{}/rola", me.id), &[("rola", "administrator")]).await;
+    let down = post(
+        &app,
+        &format!("/uzytkownicy/{}/rola", me.id),
+        &[("rola", "administrator")],
+    )
+    .await;
     assert_eq!(down.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(down.text().await.unwrap().contains("Konto musi mieć właściciela."));
+    assert!(
+        down.text()
+            .await
+            .unwrap()
+            .contains("Konto musi mieć właściciela.")
+    );
     let leave = post(&app, &format!("/uzytkownicy/{}/usun", me.id), &[]).await;
     assert_eq!(leave.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(user(&app, OWNER, OWNER).unwrap().role, Role::Owner);
 
     let accountant = user(&app, OWNER, ACCOUNTANT).unwrap();
-    let promoted = post(&app, &format!("/uzytkownicy/{}/rola", accountant.id), &[("rola", "wlasciciel")]).await;
+    let promoted = post(
+        &app,
+        &format!("/uzytkownicy/{}/rola", accountant.id),
+        &[("rola", "wlasciciel")],
+    )
+    .await;
     assert_eq!(promoted.status(), StatusCode::SEE_OTHER);
-    let down = post(&app, &format!("/uzytkownicy/{}/rola", me.id), &[("rola", "administrator")]).await;
-    assert_eq!(down.status(), StatusCode::SEE_OTHER, "another owner remains");
+    let down = post(
+        &app,
+        &format!("/uzytkownicy/{}/rola", me.id),
+        &[("rola", "administrator")],
+    )
+    .await;
+    assert_eq!(
+        down.status(),
+        StatusCode::SEE_OTHER,
+        "another owner remains"
+    );
     assert_eq!(user(&app, OWNER, OWNER).unwrap().role, Role::Administrator);
 }
 
@@ -292,25 +425,57 @@ async fn one_address_in_two_accounts_chooses_the_account_with_the_switcher() {
     new_browser(&mut app);
     app.log_in(OWNER).await;
     let pulpit = app.pulpit().await;
-    assert!(pulpit.contains("przykladowa-firma.pl"), "login starts in the account used before");
-    assert!(pulpit.contains("action=\"/konto/przelacz\""), "the switcher is shown");
+    assert!(
+        pulpit.contains("przykladowa-firma.pl"),
+        "login starts in the account used before"
+    );
+    assert!(
+        pulpit.contains("action=\"/konto/przelacz\""),
+        "the switcher is shown"
+    );
     let old_session = app.session_cookie().await;
     let other = user(&app, OTHER_OWNER, OWNER).unwrap();
     let switched = post(&app, "/konto/przelacz", &[("konto", &other.id.to_string())]).await;
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
-    assert_ne!(app.session_cookie().await, old_session, "a new session token");
+    assert_ne!(
+        app.session_cookie().await,
+        old_session,
+        "a new session token"
+    );
     let pulpit = app.pulpit().await;
     assert!(pulpit.contains("wisniewski.pl") && !pulpit.contains("przykladowa-firma.pl"));
-    assert!(!pulpit.contains("Dodaj użytkownika"), "Techniczny in this account");
-    assert!(app.state.store.session(&old_session, app.clock.now()).unwrap().is_none(), "the old session ended");
+    assert!(
+        !pulpit.contains("Dodaj użytkownika"),
+        "Techniczny in this account"
+    );
+    assert!(
+        app.state
+            .store
+            .session(&old_session, app.clock.now())
+            .unwrap()
+            .is_none(),
+        "the old session ended"
+    );
 
     new_browser(&mut app);
     app.log_in(OWNER).await;
-    assert!(app.pulpit().await.contains("wisniewski.pl"), "the next login starts where the person left");
+    assert!(
+        app.pulpit().await.contains("wisniewski.pl"),
+        "the next login starts where the person left"
+    );
 
     let stranger = user(&app, OTHER_OWNER, OTHER_OWNER).unwrap();
-    let refused = post(&app, "/konto/przelacz", &[("konto", &stranger.id.to_string())]).await;
-    assert_eq!(refused.status(), StatusCode::NOT_FOUND, "only one's own memberships");
+    let refused = post(
+        &app,
+        "/konto/przelacz",
+        &[("konto", &stranger.id.to_string())],
+    )
+    .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::NOT_FOUND,
+        "only one's own memberships"
+    );
 }
 
 #[tokio::test]
@@ -319,7 +484,13 @@ async fn inviting_a_current_user_says_they_already_belong() {
     app.log_in(OWNER).await;
     let refused = invite(&app, ACCOUNTANT, "techniczny").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("Ta osoba jest już użytkownikiem tego konta."));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Ta osoba jest już użytkownikiem tego konta.")
+    );
     assert_eq!(invitations_of(&app, OWNER), 0);
 }
 
@@ -328,25 +499,49 @@ async fn a_user_of_one_account_cannot_act_on_another_accounts_users() {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
     let stranger = user(&app, OTHER_OWNER, OTHER_OWNER).unwrap();
-    let role = post(&app, &format!("/uzytkownicy/{}/rola", stranger.id), &[("rola", "techniczny")]).await;
+    let role = post(
+        &app,
+        &format!("/uzytkownicy/{}/rola", stranger.id),
+        &[("rola", "techniczny")],
+    )
+    .await;
     assert_eq!(role.status(), StatusCode::NOT_FOUND);
     let removed = post(&app, &format!("/uzytkownicy/{}/usun", stranger.id), &[]).await;
     assert_eq!(removed.status(), StatusCode::NOT_FOUND);
-    assert_eq!(user(&app, OTHER_OWNER, OTHER_OWNER).unwrap().role, Role::Owner);
+    assert_eq!(
+        user(&app, OTHER_OWNER, OTHER_OWNER).unwrap().role,
+        Role::Owner
+    );
 }
 
 #[tokio::test]
 async fn with_htmx_the_section_comes_back_with_the_new_invitation_or_the_error_in_place() {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
-    let sent = post_htmx(&app, "/uzytkownicy/zapros", &[("email", NEWCOMER), ("imie", "Ola"), ("rola", "techniczny")]).await;
+    let sent = post_htmx(
+        &app,
+        "/uzytkownicy/zapros",
+        &[("email", NEWCOMER), ("imie", "Ola"), ("rola", "techniczny")],
+    )
+    .await;
     assert_eq!(sent.status(), StatusCode::OK);
     let html = sent.text().await.unwrap();
-    assert!(html.starts_with("<section class=\"block\" id=\"uzytkownicy\""), "{html}");
+    assert!(
+        html.starts_with("<section class=\"block\" id=\"uzytkownicy\""),
+        "{html}"
+    );
     assert!(html.contains("Wysłaliśmy zaproszenie") && html.contains(NEWCOMER));
-    let wrong = post_htmx(&app, "/uzytkownicy/zapros", &[("email", "nie-adres"), ("imie", ""), ("rola", "techniczny")]).await;
+    let wrong = post_htmx(
+        &app,
+        "/uzytkownicy/zapros",
+        &[("email", "nie-adres"), ("imie", ""), ("rola", "techniczny")],
+    )
+    .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = wrong.text().await.unwrap();
     assert!(html.contains("zapros-email-blad") && html.contains("Podaj imię i nazwisko."));
-    assert!(html.contains("value=\"nie-adres\""), "the form keeps what was typed");
+    assert!(
+        html.contains("value=\"nie-adres\""),
+        "the form keeps what was typed"
+    );
 }

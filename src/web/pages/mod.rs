@@ -7,13 +7,13 @@ mod konto;
 mod logowanie;
 mod odnawianie;
 mod platnosci;
+mod przelacz;
 mod pulpit;
 mod sekcje;
 mod uslugi;
-mod zaplac;
-mod przelacz;
 mod uzytkownicy;
 mod uzytkownicy_akcje;
+mod zaplac;
 mod zaproszenie;
 
 use super::assets::{view_asset_get, view_favicon_get};
@@ -78,9 +78,18 @@ pub fn routes() -> Route {
         .at("/demo/poczta", get(demo::view_poczta_get))
         .at("/demo/poczta/:id", get(demo::view_poczta_wiadomosc_get))
         .at("/uzytkownicy", get(uzytkownicy::view_uzytkownicy_get))
-        .at("/uzytkownicy/zapros", post(uzytkownicy_akcje::view_zapros_post))
-        .at("/uzytkownicy/:id/rola", post(uzytkownicy_akcje::view_rola_post))
-        .at("/uzytkownicy/:id/usun", post(uzytkownicy_akcje::view_usun_post))
+        .at(
+            "/uzytkownicy/zapros",
+            post(uzytkownicy_akcje::view_zapros_post),
+        )
+        .at(
+            "/uzytkownicy/:id/rola",
+            post(uzytkownicy_akcje::view_rola_post),
+        )
+        .at(
+            "/uzytkownicy/:id/usun",
+            post(uzytkownicy_akcje::view_usun_post),
+        )
         .at(
             "/uzytkownicy/zaproszenia/:id/anuluj",
             post(uzytkownicy_akcje::view_anuluj_zaproszenie_post),

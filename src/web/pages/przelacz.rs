@@ -15,7 +15,11 @@ pub struct SwitchForm {
 }
 
 #[handler]
-pub async fn view_przelacz_post(ctx: Ctx, auth: Auth, Form(form): Form<SwitchForm>) -> WebResult<Response> {
+pub async fn view_przelacz_post(
+    ctx: Ctx,
+    auth: Auth,
+    Form(form): Form<SwitchForm>,
+) -> WebResult<Response> {
     let user_id: u64 = form.konto.trim().parse().map_err(|_| AppError::NotFound)?;
     let target = auth
         .memberships()
@@ -30,10 +34,18 @@ pub async fn view_przelacz_post(ctx: Ctx, auth: Auth, Form(form): Form<SwitchFor
         .blocking(move |s| s.switch_session(&token, user_id, now))
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut response = ctx.redirect_with_flash("/pulpit", &format!("Przełączono na konto {target}."));
+    let mut response =
+        ctx.redirect_with_flash("/pulpit", &format!("Przełączono na konto {target}."));
     let cookies = &ctx.state.cookies;
-    let session = cookies.set(cookies.session, &new_token, Some(SESSION_ABSOLUTE_TIMEOUT.as_secs()));
+    let session = cookies.set(
+        cookies.session,
+        &new_token,
+        Some(SESSION_ABSOLUTE_TIMEOUT.as_secs()),
+    );
     ctx.add_cookie(&mut response, &session);
-    ctx.add_cookie(&mut response, &cookies.set(cookies.csrf, &crate::random::token(), None));
+    ctx.add_cookie(
+        &mut response,
+        &cookies.set(cookies.csrf, &crate::random::token(), None),
+    );
     Ok(response)
 }

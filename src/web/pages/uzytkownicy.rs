@@ -45,7 +45,12 @@ pub async fn view_uzytkownicy_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
 }
 
 /// The answer to an action: the section (htmx) or the whole page with it (no JavaScript).
-pub(super) fn answer(ctx: &Ctx, auth: &Auth, status: StatusCode, feedback: Feedback) -> WebResult<Response> {
+pub(super) fn answer(
+    ctx: &Ctx,
+    auth: &Auth,
+    status: StatusCode,
+    feedback: Feedback,
+) -> WebResult<Response> {
     let section = section(ctx, auth, feedback)?;
     let mut response = if ctx.htmx {
         section.into_response()
@@ -113,7 +118,13 @@ fn role_options(grantor: Role, selected: &str) -> Markup {
     }
 }
 
-fn user_row(csrf: &str, me: &User, user: &User, manage: bool, error: Option<&(u64, String)>) -> Markup {
+fn user_row(
+    csrf: &str,
+    me: &User,
+    user: &User,
+    manage: bool,
+    error: Option<&(u64, String)>,
+) -> Markup {
     let error = error.filter(|(id, _)| *id == user.id).map(|(_, e)| e);
     let select_id = format!("rola-{}", user.id);
     html! {
@@ -156,7 +167,12 @@ fn user_row(csrf: &str, me: &User, user: &User, manage: bool, error: Option<&(u6
     }
 }
 
-fn invitation_row(csrf: &str, invitation: &Invitation, manage: bool, now: jiff::Timestamp) -> Markup {
+fn invitation_row(
+    csrf: &str,
+    invitation: &Invitation,
+    manage: bool,
+    now: jiff::Timestamp,
+) -> Markup {
     html! {
         tr #{ "zaproszenie-" (invitation.id) } {
             td { (invitation.email) }

@@ -48,7 +48,9 @@ impl InviteForm {
         if name.is_empty() {
             draft.name_error = Some("Podaj imię i nazwisko.".into());
         } else if name.chars().count() > NAME_MAX {
-            draft.name_error = Some(format!("Imię i nazwisko może mieć najwyżej {NAME_MAX} znaków."));
+            draft.name_error = Some(format!(
+                "Imię i nazwisko może mieć najwyżej {NAME_MAX} znaków."
+            ));
         }
         let role = match Role::parse(&self.rola) {
             None => Err("Wybierz rolę z listy.".to_string()),
@@ -86,11 +88,24 @@ fn invalid(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<Response> {
 }
 
 #[handler]
-pub async fn view_zapros_post(ctx: Ctx, auth: Auth, Form(form): Form<InviteForm>) -> WebResult<Response> {
+pub async fn view_zapros_post(
+    ctx: Ctx,
+    auth: Auth,
+    Form(form): Form<InviteForm>,
+) -> WebResult<Response> {
     auth.require(Action::ManageUsers)?;
     let new = match form.parse(auth.user().role) {
         Ok(new) => new,
-        Err(draft) => return invalid(&ctx, &auth, Feedback { draft, ..Feedback::default() }),
+        Err(draft) => {
+            return invalid(
+                &ctx,
+                &auth,
+                Feedback {
+                    draft,
+                    ..Feedback::default()
+                },
+            );
+        }
     };
     let address = new.email.to_string();
     let (actor_id, now, base_url) = (auth.user().id, ctx.now(), ctx.state.base_url.clone());
@@ -98,9 +113,14 @@ pub async fn view_zapros_post(ctx: Ctx, auth: Auth, Form(form): Form<InviteForm>
         .state
         .store
         .blocking(move |s| {
-            s.invite(actor_id, new, now, &|invitation, account, inviter, token| {
-                mail::invitation_message(&base_url, invitation, account, inviter, token)
-            })
+            s.invite(
+                actor_id,
+                new,
+                now,
+                &|invitation, account, inviter, token| {
+                    mail::invitation_message(&base_url, invitation, account, inviter, token)
+                },
+            )
         })
         .await?;
     let refused = |email_error: Option<String>, role_error: Option<String>| {
@@ -112,30 +132,52 @@ pub async fn view_zapros_post(ctx: Ctx, auth: Auth, Form(form): Form<InviteForm>
             role_error,
             ..InviteDraft::default()
         };
-        invalid(&ctx, &auth, Feedback { draft, ..Feedback::default() })
+        invalid(
+            &ctx,
+            &auth,
+            Feedback {
+                draft,
+                ..Feedback::default()
+            },
+        )
     };
     match outcome {
         InviteOutcome::Sent(_) => {
             ctx.state.wake_mailer();
-            done(&ctx, &auth, format!("Wysłaliśmy zaproszenie na adres {address}."))
+            done(
+                &ctx,
+                &auth,
+                format!("Wysłaliśmy zaproszenie na adres {address}."),
+            )
         }
-        InviteOutcome::AlreadyMember => {
-            refused(Some("Ta osoba jest już użytkownikiem tego konta.".into()), None)
-        }
+        InviteOutcome::AlreadyMember => refused(
+            Some("Ta osoba jest już użytkownikiem tego konta.".into()),
+            None,
+        ),
         InviteOutcome::Refused(refusal) => refused(None, Some(refusal.message().into())),
     }
 }
 
 /// The answer to a role change or removal of `id`.
-fn changed(ctx: &Ctx, auth: &Auth, id: u64, outcome: UserChange, message: &dyn Fn(&crate::domain::User) -> String) -> WebResult<Response> {
+fn changed(
+    ctx: &Ctx,
+    auth: &Auth,
+    id: u64,
+    outcome: UserChange,
+    message: &dyn Fn(&crate::domain::User) -> String,
+) -> WebResult<Response> {
     match outcome {
         UserChange::Done(user) => done(ctx, auth, message(&user)),
         UserChange::NotFound => Err(AppError::NotFound),
         UserChange::Forbidden => Err(AppError::Forbidden),
-        UserChange::Refused(refusal) => invalid(ctx, auth, Feedback {
-            row_error: Some((id, refusal.message().into())),
-            ..Feedback::default()
-        }),
+        UserChange::Refused(refusal) => invalid(
+            ctx,
+            auth,
+            Feedback {
+                row_error: Some((id, refusal.message().into())),
+                ..Feedback::default()
+            },
+        ),
     }
 }
 
@@ -149,10 +191,14 @@ pub async fn view_rola_post(
     auth.require(Action::ManageUsers)?;
     let id = parse_id(&id)?;
     let Some(role) = Role::parse(&form.rola) else {
-        return invalid(&ctx, &auth, Feedback {
-            row_error: Some((id, "Wybierz rolę z listy.".into())),
-            ..Feedback::default()
-        });
+        return invalid(
+            &ctx,
+            &auth,
+            Feedback {
+                row_error: Some((id, "Wybierz rolę z listy.".into())),
+                ..Feedback::default()
+            },
+        );
     };
     let (account_id, actor_id) = (auth.account().id, auth.user().id);
     let outcome = ctx
@@ -179,7 +225,10 @@ pub async fn view_usun_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> Web
         return Ok(left_the_account(&ctx, &auth));
     }
     changed(&ctx, &auth, id, outcome, &|user| {
-        format!("Usunięto {} z konta. Jego sesje zostały zakończone.", user.email)
+        format!(
+            "Usunięto {} z konta. Jego sesje zostały zakończone.",
+            user.email
+        )
     })
 }
 
@@ -194,12 +243,19 @@ fn left_the_account(ctx: &Ctx, auth: &Auth) -> Response {
             response.headers_mut().insert("HX-Redirect", value);
         }
     }
-    ctx.add_cookie(&mut response, &ctx.state.cookies.clear(ctx.state.cookies.session));
+    ctx.add_cookie(
+        &mut response,
+        &ctx.state.cookies.clear(ctx.state.cookies.session),
+    );
     response
 }
 
 #[handler]
-pub async fn view_anuluj_zaproszenie_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn view_anuluj_zaproszenie_post(
+    ctx: Ctx,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     auth.require(Action::ManageUsers)?;
     let id = parse_id(&id)?;
     let account_id = auth.account().id;
