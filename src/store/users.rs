@@ -359,3 +359,82 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewAccount;
+
+    fn email(raw: &str) -> Email {
+        Email::parse(raw).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn a_version_4_database_gets_the_membership_index_from_its_users() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let now = Timestamp::UNIX_EPOCH;
+        {
+            let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+            let new = NewAccount {
+                name: "Firma".into(),
+                nip: None,
+                address: Default::default(),
+                owner_email: email("jan@firma.pl"),
+                owner_name: "Jan".into(),
+                phone: String::new(),
+            };
+            assert!(store.create_account(new, now).is_ok());
+            // Back to how version 4 stored it: no membership index.
+            let downgraded = store.write(|tx| {
+                tx.open_table(USER_EMAILS)?.retain(|_, _| false)?;
+                tx.open_table(super::super::schema::META)?
+                    .insert("schema_version", 4u64.to_be_bytes().as_slice())?;
+                Ok(())
+            });
+            assert!(downgraded.is_ok());
+        }
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let ids = store.write(|tx| membership_ids(tx, "jan@firma.pl"));
+        assert_eq!(ids.map(|ids| ids.len()).ok(), Some(1));
+        let user = store.user_by_email(&email("jan@firma.pl")).ok().flatten();
+        assert_eq!(user.map(|u| u.role), Some(Role::Owner));
+    }
+
+    #[test]
+    fn removing_a_membership_moves_the_address_to_its_other_account() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let now = Timestamp::UNIX_EPOCH;
+        let account = |owner: &str| NewAccount {
+            name: owner.into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: email(owner),
+            owner_name: owner.into(),
+            phone: String::new(),
+        };
+        let (a, owner_a) = store
+            .create_account(account("a@firma.pl"), now)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (b, owner_b) = store
+            .create_account(account("b@firma.pl"), now)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let shared = email("wspolny@firma.pl");
+        let in_a = store.add_user(a.id, &shared, "W", Role::Technical, now);
+        let in_b = store.add_user(b.id, &shared, "W", Role::Technical, now);
+        assert!(in_a.is_ok() && in_b.is_ok());
+        assert!(
+            store
+                .add_user(a.id, &shared, "W", Role::Technical, now)
+                .is_err(),
+            "already a user of this account"
+        );
+        let in_a = in_a.unwrap_or_else(|e| unreachable!("{e}"));
+        let removed = store.remove_user(a.id, owner_a.id, in_a.id);
+        assert!(matches!(removed, Ok(UserChange::Done(_))));
+        let left = store.user_by_email(&shared).ok().flatten();
+        assert_eq!(left.map(|u| u.account_id), Some(b.id));
+        let foreign = store.remove_user(a.id, owner_a.id, owner_b.id);
+        assert!(matches!(foreign, Ok(UserChange::NotFound)));
+    }
+}

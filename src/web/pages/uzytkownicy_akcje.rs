@@ -36,7 +36,7 @@ pub struct RoleForm {
 
 impl InviteForm {
     /// The invitation, or the form back with a message next to each wrong field.
-    fn parse(&self, grantor: Role) -> Result<NewInvitation, InviteDraft> {
+    fn parse(&self, grantor: Role) -> Result<NewInvitation, Box<InviteDraft>> {
         let mut draft = InviteDraft {
             email: self.email.trim().to_string(),
             name: self.imie.trim().to_string(),
@@ -66,7 +66,7 @@ impl InviteForm {
                 name: name.to_string(),
                 role,
             }),
-            _ => Err(draft),
+            _ => Err(Box::new(draft)),
         }
     }
 }
@@ -101,7 +101,7 @@ pub async fn view_zapros_post(
                 &ctx,
                 &auth,
                 Feedback {
-                    draft,
+                    draft: *draft,
                     ..Feedback::default()
                 },
             );
