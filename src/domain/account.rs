@@ -108,4 +108,7 @@ pub struct User {
     /// When a session last started on this membership (login or switch).
     #[serde(default)]
     pub last_login: Option<Timestamp>,
+    /// The services this user may see and act on; `None`: the whole account.
+    #[serde(default)]
+    pub scope: Option<Vec<u64>>,
 }

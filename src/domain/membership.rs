@@ -29,6 +29,10 @@ pub enum Refusal {
     LastOwner,
     /// One's own role only goes down.
     SelfPromotion,
+    /// Owners and administrators manage the whole account: they take no service scope.
+    ScopeForManager,
+    /// "Only chosen services" with none chosen.
+    EmptyScope,
 }
 
 impl Refusal {
@@ -42,6 +46,10 @@ impl Refusal {
                 "Konto musi mieć właściciela. Najpierw nadaj rolę Właściciel innej osobie."
             }
             Refusal::SelfPromotion => "Nie możesz podnieść własnej roli.",
+            Refusal::ScopeForManager => {
+                "Właściciel i administrator mają dostęp do całego konta. Ograniczenie do usług dotyczy ról Księgowość i Techniczny."
+            }
+            Refusal::EmptyScope => "Wybierz co najmniej jedną usługę albo dostęp do całego konta.",
         }
     }
 }
@@ -91,6 +99,16 @@ pub fn check_removal(actor: &User, target: &User, owners: usize) -> Result<(), R
     Ok(())
 }
 
+/// Whether a user with `role` may be limited to `scope` (`None`: the whole account).
+pub fn check_scope(role: Role, scope: Option<&[u64]>) -> Result<(), Refusal> {
+    match scope {
+        None => Ok(()),
+        Some([]) => Err(Refusal::EmptyScope),
+        Some(_) if rank(role) >= rank(Role::Administrator) => Err(Refusal::ScopeForManager),
+        Some(_) => Ok(()),
+    }
+}
+
 /// A pending invitation to an account. Only the MAC of its token is stored.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Invitation {
@@ -102,6 +120,9 @@ pub struct Invitation {
     pub invited_by: u64,
     pub token_mac: Vec<u8>,
     pub created_at: Timestamp,
+    /// The services the new user will see; `None`: the whole account.
+    #[serde(default)]
+    pub scope: Option<Vec<u64>>,
 }
 
 impl Invitation {
@@ -128,6 +149,7 @@ mod tests {
             active: true,
             created_at: Timestamp::UNIX_EPOCH,
             last_login: None,
+            scope: None,
         }
     }
 
@@ -230,6 +252,26 @@ mod tests {
     }
 
     #[test]
+    fn only_accounting_and_technical_users_are_limited_to_chosen_services() {
+        let some: &[u64] = &[4];
+        assert_eq!(check_scope(Role::Technical, Some(some)), Ok(()));
+        assert_eq!(check_scope(Role::Accounting, Some(some)), Ok(()));
+        assert_eq!(
+            check_scope(Role::Administrator, Some(some)),
+            Err(Refusal::ScopeForManager)
+        );
+        assert_eq!(
+            check_scope(Role::Owner, Some(some)),
+            Err(Refusal::ScopeForManager)
+        );
+        assert_eq!(
+            check_scope(Role::Technical, Some(&[])),
+            Err(Refusal::EmptyScope)
+        );
+        assert_eq!(check_scope(Role::Owner, None), Ok(()));
+    }
+
+    #[test]
     fn an_invitation_works_for_seven_days() {
         let at = |s: i64| Timestamp::from_second(1_800_000_000 + s).unwrap_or_default();
         let invitation = Invitation {
@@ -241,6 +283,7 @@ mod tests {
             invited_by: 1,
             token_mac: vec![],
             created_at: at(0),
+            scope: None,
         };
         assert!(invitation.is_usable(at(7 * 24 * 3600 - 1)));
         assert!(!invitation.is_usable(at(7 * 24 * 3600)));

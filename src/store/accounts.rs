@@ -44,6 +44,7 @@ pub(super) fn insert_user(
         active: true,
         created_at: now,
         last_login: None,
+        scope: None,
     };
     put(&mut tx.open_table(USERS)?, user.id, &user)?;
     // The first membership of an address is where its logins start, until another is used.

@@ -6,6 +6,7 @@ mod billing;
 mod cache;
 mod codec;
 mod credit;
+mod invitations;
 mod ledger;
 mod lifecycle;
 mod login;
@@ -22,6 +23,7 @@ pub use accounts::NewAccount;
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use codec::constant_time_eq;
 pub use credit::{ComposeCredit, CreditOutcome, Refund, RefundOutcome};
+pub use invitations::{AcceptOutcome, ComposeInvitation, InviteOutcome, NewInvitation};
 pub use lifecycle::{ComposeStep, Task, TaskAction, TaskState, day_key};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
@@ -29,9 +31,7 @@ pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
-pub use users::{
-    AcceptOutcome, ComposeInvitation, InviteOutcome, Membership, NewInvitation, UserChange,
-};
+pub use users::{Membership, UserChange};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

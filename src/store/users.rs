@@ -1,17 +1,14 @@
 //! One person, several accounts: memberships by e-mail, invitations, role changes and removal.
 //! The rules (`domain::membership`) are applied inside the write transaction that makes the change.
 
-use super::codec::{get, next_in_sequence, owned_ids, put};
-use super::outbox::{NewMessage, enqueue};
+use super::codec::{get, owned_ids, put};
 use super::schema::{
-    ACCOUNTS, INVITATION_TOKENS, INVITATIONS, INVITATIONS_BY_ACCOUNT, USER_EMAILS, USERS,
-    USERS_BY_ACCOUNT, USERS_BY_EMAIL,
+    ACCOUNTS, SERVICES_BY_ACCOUNT, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL,
 };
-use super::{Result, Store, StoreError};
+use super::{Result, Store};
 use crate::domain::access::Action;
-use crate::domain::membership::{self, Invitation, Refusal};
-use crate::domain::{Account, Email, Role, User};
-use crate::random;
+use crate::domain::membership::{self, Refusal};
+use crate::domain::{Account, Role, User};
 use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
@@ -21,34 +18,6 @@ pub struct Membership {
     pub user_id: u64,
     pub account_name: String,
     pub role: Role,
-}
-
-/// The invitation e-mail: the invitation, its account, who invited, and the link's token.
-pub type ComposeInvitation<'a> = &'a dyn Fn(&Invitation, &Account, &User, &str) -> NewMessage;
-
-pub struct NewInvitation {
-    pub email: Email,
-    pub name: String,
-    pub role: Role,
-}
-
-pub enum InviteOutcome {
-    Sent(Invitation),
-    AlreadyMember,
-    Refused(Refusal),
-}
-
-pub enum AcceptOutcome {
-    Joined {
-        account: Account,
-        user: User,
-    },
-    AlreadyMember {
-        account: Account,
-        email: Email,
-    },
-    /// Unknown, expired or already used.
-    Invalid,
 }
 
 /// What came of a role change or a removal.
@@ -168,150 +137,44 @@ fn remove_membership(tx: &WriteTransaction, user: &User) -> Result<()> {
     super::login::end_sessions_of(tx, user.id)
 }
 
-fn forget_invitation(tx: &WriteTransaction, invitation: &Invitation) -> Result<()> {
-    tx.open_table(INVITATIONS)?.remove(invitation.id)?;
-    tx.open_table(INVITATIONS_BY_ACCOUNT)?
-        .remove((invitation.account_id, invitation.id))?;
-    tx.open_table(INVITATION_TOKENS)?
-        .remove(invitation.token_mac.as_slice())?;
-    Ok(())
-}
-
-fn invitations_in(
-    invitations: &impl ReadableTable<u64, &'static [u8]>,
-    index: &impl ReadableTable<(u64, u64), ()>,
+/// `scope` as stored for a user with `role`: only the account's own services, each once; or
+/// the rule it breaks.
+pub(super) fn valid_scope(
+    tx: &WriteTransaction,
     account_id: u64,
-) -> Result<Vec<Invitation>> {
-    owned_ids(index, account_id)?
-        .into_iter()
-        .filter_map(|id| get::<Invitation>(invitations, id).transpose())
-        .collect()
+    role: Role,
+    scope: Option<Vec<u64>>,
+) -> Result<std::result::Result<Option<Vec<u64>>, Refusal>> {
+    let Some(mut ids) = scope else {
+        return Ok(Ok(None));
+    };
+    let owned = owned_ids(&tx.open_table(SERVICES_BY_ACCOUNT)?, account_id)?;
+    ids.retain(|id| owned.contains(id));
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(membership::check_scope(role, Some(&ids)).map(|()| Some(ids)))
 }
 
 impl Store {
-    fn invitation_key(&self, token: &str) -> Vec<u8> {
-        self.mac(&[b"invitation", token.as_bytes()])
-    }
-
-    /// Invites `new` to the actor's account (replacing an older invitation of the same address)
-    /// and queues its e-mail in the same transaction.
-    pub fn invite(
+    /// Limits `target_id` to chosen services (`Some`) or gives them the whole account (`None`).
+    pub fn set_scope(
         &self,
+        account_id: u64,
         actor_id: u64,
-        new: NewInvitation,
-        now: Timestamp,
-        compose: ComposeInvitation<'_>,
-    ) -> Result<InviteOutcome> {
+        target_id: u64,
+        scope: Option<Vec<u64>>,
+    ) -> Result<UserChange> {
         self.write(|tx| {
-            let actor = get::<User>(&tx.open_table(USERS)?, actor_id)?
-                .filter(|u| u.active && u.role.may(Action::ManageUsers))
-                .ok_or(StoreError::NotFound("user"))?;
-            if let Err(refusal) = membership::check_invite(actor.role, new.role) {
-                return Ok(InviteOutcome::Refused(refusal));
-            }
-            if membership_in(tx, new.email.as_str(), actor.account_id)?.is_some() {
-                return Ok(InviteOutcome::AlreadyMember);
-            }
-            let older = invitations_in(
-                &tx.open_table(INVITATIONS)?,
-                &tx.open_table(INVITATIONS_BY_ACCOUNT)?,
-                actor.account_id,
-            )?;
-            for invitation in older.iter().filter(|i| i.email == new.email) {
-                forget_invitation(tx, invitation)?;
-            }
-            let token = random::token();
-            let invitation = Invitation {
-                id: next_in_sequence(tx, "invitation")?,
-                account_id: actor.account_id,
-                email: new.email,
-                name: new.name,
-                role: new.role,
-                invited_by: actor.id,
-                token_mac: self.invitation_key(&token),
-                created_at: now,
+            let (_, mut target) = match actor_and_target(tx, account_id, actor_id, target_id)? {
+                Ok(pair) => pair,
+                Err(outcome) => return Ok(outcome),
             };
-            put(&mut tx.open_table(INVITATIONS)?, invitation.id, &invitation)?;
-            tx.open_table(INVITATIONS_BY_ACCOUNT)?
-                .insert((invitation.account_id, invitation.id), ())?;
-            tx.open_table(INVITATION_TOKENS)?
-                .insert(invitation.token_mac.as_slice(), invitation.id)?;
-            let account = super::accounts::load_account_in(tx, actor.account_id)?;
-            enqueue(tx, compose(&invitation, &account, &actor, &token), now)?;
-            Ok(InviteOutcome::Sent(invitation))
-        })
-    }
-
-    /// The account's invitations not yet accepted or cancelled (expired ones too), oldest first.
-    pub fn invitations_of_account(&self, account_id: u64) -> Result<Vec<Invitation>> {
-        let tx = self.read()?;
-        invitations_in(
-            &tx.open_table(INVITATIONS)?,
-            &tx.open_table(INVITATIONS_BY_ACCOUNT)?,
-            account_id,
-        )
-    }
-
-    /// Cancels an invitation of `account_id`; false when there is no such invitation.
-    pub fn cancel_invitation(&self, account_id: u64, id: u64) -> Result<bool> {
-        self.write(|tx| {
-            let found: Option<Invitation> = get(&tx.open_table(INVITATIONS)?, id)?;
-            match found.filter(|i| i.account_id == account_id) {
-                Some(invitation) => forget_invitation(tx, &invitation).map(|()| true),
-                None => Ok(false),
-            }
-        })
-    }
-
-    /// A usable invitation by its token, with its account, without using it (its GET page).
-    pub fn invitation(&self, token: &str, now: Timestamp) -> Result<Option<(Invitation, Account)>> {
-        let tx = self.read()?;
-        let id = tx
-            .open_table(INVITATION_TOKENS)?
-            .get(self.invitation_key(token).as_slice())?
-            .map(|v| v.value());
-        let Some(id) = id else { return Ok(None) };
-        let Some(invitation) =
-            get::<Invitation>(&tx.open_table(INVITATIONS)?, id)?.filter(|i| i.is_usable(now))
-        else {
-            return Ok(None);
-        };
-        let account = super::accounts::load_account(&tx, invitation.account_id)?;
-        Ok(Some((invitation, account)))
-    }
-
-    /// Accepts an invitation: the membership is created and the invitation is gone, once.
-    pub fn accept_invitation(&self, token: &str, now: Timestamp) -> Result<AcceptOutcome> {
-        let key = self.invitation_key(token);
-        self.write(|tx| {
-            let id = tx
-                .open_table(INVITATION_TOKENS)?
-                .get(key.as_slice())?
-                .map(|v| v.value());
-            let Some(id) = id else {
-                return Ok(AcceptOutcome::Invalid);
+            target.scope = match valid_scope(tx, account_id, target.role, scope)? {
+                Ok(scope) => scope,
+                Err(refusal) => return Ok(UserChange::Refused(refusal)),
             };
-            let Some(invitation) = get::<Invitation>(&tx.open_table(INVITATIONS)?, id)? else {
-                return Ok(AcceptOutcome::Invalid);
-            };
-            forget_invitation(tx, &invitation)?;
-            if !invitation.is_usable(now) {
-                return Ok(AcceptOutcome::Invalid);
-            }
-            let account = super::accounts::load_account_in(tx, invitation.account_id)?;
-            let email = invitation.email.clone();
-            if membership_in(tx, email.as_str(), account.id)?.is_some() {
-                return Ok(AcceptOutcome::AlreadyMember { account, email });
-            }
-            let user = super::accounts::insert_user(
-                tx,
-                account.id,
-                &email,
-                &invitation.name,
-                invitation.role,
-                now,
-            )?;
-            Ok(AcceptOutcome::Joined { account, user })
+            put(&mut tx.open_table(USERS)?, target.id, &target)?;
+            Ok(UserChange::Done(target))
         })
     }
 
@@ -333,6 +196,10 @@ impl Store {
                 return Ok(UserChange::Refused(refusal));
             }
             target.role = role;
+            if membership::check_scope(role, target.scope.as_deref()).is_err() {
+                // An owner or administrator sees the whole account.
+                target.scope = None;
+            }
             put(&mut tx.open_table(USERS)?, target.id, &target)?;
             Ok(UserChange::Done(target))
         })
@@ -363,6 +230,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Email;
     use crate::store::NewAccount;
 
     fn email(raw: &str) -> Email {

@@ -545,3 +545,135 @@ async fn with_htmx_the_section_comes_back_with_the_new_invitation_or_the_error_i
         "the form keeps what was typed"
     );
 }
+
+/// Posts the invite form for a user limited to `services`.
+async fn invite_limited(
+    app: &TestApp,
+    email: &str,
+    role: &str,
+    services: &[u64],
+) -> reqwest::Response {
+    let ids: Vec<String> = services.iter().map(u64::to_string).collect();
+    let mut fields = vec![
+        ("email", email),
+        ("imie", "Ola Nowa"),
+        ("rola", role),
+        ("zakres", "wybrane"),
+    ];
+    fields.extend(ids.iter().map(|id| ("usluga", id.as_str())));
+    post(app, "/uzytkownicy/zapros", &fields).await
+}
+
+#[tokio::test]
+async fn a_user_limited_to_chosen_services_sees_and_acts_only_on_them() {
+    let mut app = spawn_app().await;
+    let domain = app.service_id(OWNER, "przykladowa-firma.pl");
+    let other_domain = app.service_id(OWNER, "przykladowa-firma.com");
+    let hosting = app.service_id(OWNER, "Serwer WWW 1");
+    let foreign = app.service_id(OTHER_OWNER, "wisniewski.pl");
+    app.log_in(OWNER).await;
+    let sent = invite_limited(&app, NEWCOMER, "ksiegowosc", &[domain, foreign]).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let token = invitation_token(&app, NEWCOMER).await;
+    new_browser(&mut app);
+    post(&app, &format!("/zaproszenie/{token}"), &[]).await;
+    let limited = user(&app, OWNER, NEWCOMER).unwrap();
+    assert_eq!(
+        limited.scope,
+        Some(vec![domain]),
+        "another account's service is dropped"
+    );
+
+    app.log_in(NEWCOMER).await;
+    let pulpit = app.pulpit().await;
+    assert!(pulpit.contains("przykladowa-firma.pl"));
+    assert!(!pulpit.contains("przykladowa-firma.com") && !pulpit.contains("Serwer WWW 1"));
+    assert!(!pulpit.contains("Stan płatności"), "no account-wide money");
+    assert_eq!(
+        app.get(&format!("/uslugi/{domain}")).await.status(),
+        StatusCode::OK
+    );
+    for id in [other_domain, hosting, foreign] {
+        assert_eq!(
+            app.get(&format!("/uslugi/{id}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let renew = post(&app, &format!("/uslugi/{id}/odnow"), &[]).await;
+        assert_eq!(
+            renew.status(),
+            StatusCode::NOT_FOUND,
+            "Odnów outside the scope"
+        );
+    }
+    let domains = page(&app, "/domeny").await;
+    assert!(domains.contains("przykladowa-firma.pl") && !domains.contains("przykladowa-firma.com"));
+    assert!(
+        !page(&app, "/skrzynki")
+            .await
+            .contains("biuro@przykladowa-firma.pl")
+    );
+    for path in ["/faktury", "/platnosci"] {
+        assert_eq!(
+            app.get(path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}: account-wide billing"
+        );
+    }
+    let proformas = app.proformas_of(OWNER).len();
+    let renew = post(&app, &format!("/uslugi/{domain}/odnow"), &[]).await;
+    assert_eq!(renew.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.proformas_of(OWNER).len(), proformas, "nothing issued");
+}
+
+#[tokio::test]
+async fn the_owner_limits_a_users_access_at_once_but_not_an_administrators() {
+    let mut app = spawn_app().await;
+    let domain = app.service_id(OWNER, "przykladowa-firma.pl");
+    let admin = add_user(&app, OWNER, "admin@example.com", Role::Administrator);
+    let accountant = user(&app, OWNER, ACCOUNTANT).unwrap();
+    app.log_in(ACCOUNTANT).await;
+    assert_eq!(app.get("/faktury").await.status(), StatusCode::OK);
+    let accountant_browser = new_browser(&mut app);
+    app.log_in(OWNER).await;
+    let id = domain.to_string();
+    let limit = [("zakres", "wybrane"), ("usluga", id.as_str())];
+    let limited = post(
+        &app,
+        &format!("/uzytkownicy/{}/zakres", accountant.id),
+        &limit,
+    )
+    .await;
+    assert_eq!(limited.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        user(&app, OWNER, ACCOUNTANT).unwrap().scope,
+        Some(vec![domain])
+    );
+    let refused = post(&app, &format!("/uzytkownicy/{}/zakres", admin.id), &limit).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("mają dostęp do całego konta")
+    );
+    assert_eq!(user(&app, OWNER, "admin@example.com").unwrap().scope, None);
+    let none = post(
+        &app,
+        &format!("/uzytkownicy/{}/zakres", accountant.id),
+        &[("zakres", "wybrane")],
+    )
+    .await;
+    assert_eq!(
+        none.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "at least one service"
+    );
+
+    back_to(&mut app, accountant_browser);
+    assert_eq!(
+        app.get("/faktury").await.status(),
+        StatusCode::FORBIDDEN,
+        "the live session is limited at once"
+    );
+}

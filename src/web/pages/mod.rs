@@ -13,6 +13,7 @@ mod sekcje;
 mod uslugi;
 mod uzytkownicy;
 mod uzytkownicy_akcje;
+mod uzytkownicy_zakres;
 mod zaplac;
 mod zaproszenie;
 
@@ -99,4 +100,8 @@ pub fn routes() -> Route {
             get(zaproszenie::view_zaproszenie_get).post(zaproszenie::view_zaproszenie_post),
         )
         .at("/konto/przelacz", post(przelacz::view_przelacz_post))
+        .at(
+            "/uzytkownicy/:id/zakres",
+            post(uzytkownicy_zakres::view_zakres_post),
+        )
 }

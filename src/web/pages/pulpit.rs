@@ -28,7 +28,7 @@ pub fn view_index_get() -> Response {
 
 #[handler]
 pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let overview = ctx.state.store.overview(auth.account().id)?;
+    let overview = ctx.state.store.overview_for(&auth.viewer())?;
     let today = today(ctx.now());
     let body = html! {
         (live_region(&ctx, &auth, &overview, today))
@@ -43,7 +43,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
 
 #[handler]
 pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let overview = ctx.state.store.overview(auth.account().id)?;
+    let overview = ctx.state.store.overview_for(&auth.viewer())?;
     let region = live_region(&ctx, &auth, &overview, today(ctx.now()));
     if ctx.htmx {
         Ok(region.into_response())
@@ -54,8 +54,7 @@ pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
 
 /// The part of the Pulpit that refreshes itself: payment status and the boxes.
 fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
-    let role = auth.user().role;
-    let may_see_billing = role.may(access::Action::ViewBilling);
+    let may_see_billing = auth.may(access::Action::ViewBilling);
     let status = payment_status(&overview.documents, overview.balance, today);
     // Roles without billing see the state of services, not documents or money buttons.
     let documents: &[Document] = if may_see_billing {
@@ -67,7 +66,7 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
     let lifecycle = ctx.state.config.args.lifecycle.settings();
     crate::domain::notifications::add_next_steps(&mut boxes, &overview.services, &lifecycle, today);
     offer_balance(&mut boxes, documents, overview.balance);
-    if !role.may(access::Action::HandleBilling) {
+    if !auth.may(access::Action::HandleBilling) {
         for notice in &mut boxes {
             notice.actions.retain(|a| {
                 !matches!(

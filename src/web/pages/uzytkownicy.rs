@@ -3,8 +3,10 @@
 //! section (`#uzytkownicy`) that htmx swaps after each action; without JavaScript the forms are
 //! plain POSTs (303 back here with a flash, or the page again with the error next to the field).
 
+use super::uzytkownicy_zakres::{scope_fieldset, scope_label};
+use crate::domain::Service;
 use crate::domain::access::Action;
-use crate::domain::membership::{Invitation, check_invite};
+use crate::domain::membership::{Invitation, check_invite, check_scope};
 use crate::domain::time::format_timestamp;
 use crate::domain::{Role, User};
 use crate::web::context::{Auth, Ctx};
@@ -27,6 +29,9 @@ pub(super) struct InviteDraft {
     pub email_error: Option<String>,
     pub name_error: Option<String>,
     pub role_error: Option<String>,
+    /// The services chosen (`None`: the whole account).
+    pub scope: Option<Vec<u64>>,
+    pub scope_error: Option<String>,
 }
 
 /// A message for the section: a confirmation at the top, or an error in one user's row.
@@ -65,6 +70,7 @@ pub(super) fn section(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<M
     let account_id = auth.account().id;
     let users = ctx.state.store.users_of_account(account_id)?;
     let invitations = ctx.state.store.invitations_of_account(account_id)?;
+    let services = ctx.state.store.services_of_account(account_id)?;
     let manage = auth.may(Action::ManageUsers);
     let now = ctx.now();
     Ok(html! {
@@ -77,7 +83,7 @@ pub(super) fn section(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<M
                     @if manage { th { span.visually-hidden { "Akcje" } } }
                 } }
                 tbody { @for user in &users {
-                    (user_row(&ctx.csrf, auth.user(), user, manage, feedback.row_error.as_ref()))
+                    (user_row(&ctx.csrf, auth.user(), user, manage, &services, feedback.row_error.as_ref()))
                 } }
             } }
             @if !invitations.is_empty() {
@@ -91,7 +97,7 @@ pub(super) fn section(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<M
                 } }
             }
             @if manage {
-                (invite_form(&ctx.csrf, auth.user().role, &feedback.draft))
+                (invite_form(&ctx.csrf, auth.user().role, &services, &feedback.draft))
             } @else {
                 p.muted #dodaj { "Użytkowników zapraszają właściciel i administratorzy konta." }
             }
@@ -123,6 +129,7 @@ fn user_row(
     me: &User,
     user: &User,
     manage: bool,
+    services: &[Service],
     error: Option<&(u64, String)>,
 ) -> Markup {
     let error = error.filter(|(id, _)| *id == user.id).map(|(_, e)| e);
@@ -144,6 +151,7 @@ fn user_row(
                 } @else {
                     (user.role.label())
                 }
+                (scope_cell(csrf, user, manage, services))
                 @if let Some(error) = error { p.error role="alert" { (error) } }
             }
             td data-label="Ostatnie logowanie" {
@@ -163,6 +171,25 @@ fn user_row(
                     }))
                 }
             }
+        }
+    }
+}
+
+/// "Dostęp": what the user sees; for a manager, a form to change it (Księgowość, Techniczny only).
+fn scope_cell(csrf: &str, user: &User, manage: bool, services: &[Service]) -> Markup {
+    let label = scope_label(user.scope.as_deref());
+    let limitable = check_scope(user.role, Some(&[0])).is_ok();
+    html! {
+        @if manage && limitable {
+            details.scope {
+                summary { "Dostęp: " (label) }
+                (section_form(&format!("/uzytkownicy/{}/zakres", user.id), csrf, html! {
+                    (scope_fieldset(&format!("zakres-{}", user.id), services, user.scope.as_deref(), None))
+                    button.button.secondary type="submit" { "Zapisz dostęp" }
+                }))
+            }
+        } @else {
+            p.muted { "Dostęp: " (label) }
         }
     }
 }
@@ -195,7 +222,7 @@ fn field_error(id: &str, error: Option<&String>) -> Markup {
     html! { @if let Some(error) = error { p.error #(id) role="alert" { (error) } } }
 }
 
-fn invite_form(csrf: &str, grantor: Role, draft: &InviteDraft) -> Markup {
+fn invite_form(csrf: &str, grantor: Role, services: &[Service], draft: &InviteDraft) -> Markup {
     let action = "/uzytkownicy/zapros";
     html! {
         div #dodaj {
@@ -223,6 +250,7 @@ fn invite_form(csrf: &str, grantor: Role, draft: &InviteDraft) -> Markup {
                     }
                     (field_error("zapros-rola-blad", draft.role_error.as_ref()))
                 }
+                (scope_fieldset("zapros", services, draft.scope.as_deref(), draft.scope_error.as_ref()))
                 button.button type="submit" { "Wyślij zaproszenie" }
             }
         }

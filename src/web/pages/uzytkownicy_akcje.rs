@@ -3,8 +3,9 @@
 
 use super::uslugi::parse_id;
 use super::uzytkownicy::{Feedback, InviteDraft, PAGE, answer};
+use super::uzytkownicy_zakres::{Pairs, field, scope_of};
 use crate::domain::access::Action;
-use crate::domain::membership::check_invite;
+use crate::domain::membership::{Refusal, check_invite};
 use crate::domain::{Email, Role};
 use crate::mail;
 use crate::store::{InviteOutcome, NewInvitation, UserChange};
@@ -17,15 +18,23 @@ use serde::Deserialize;
 
 const NAME_MAX: usize = 100;
 
-/// Extra fields (`account_id`, …) are ignored: the account is the session's.
-#[derive(Deserialize)]
-pub struct InviteForm {
-    #[serde(default)]
+/// The invite form. Extra fields (`account_id`, …) are ignored: the account is the session's.
+struct InviteForm {
     email: String,
-    #[serde(default)]
     imie: String,
-    #[serde(default)]
     rola: String,
+    scope: Result<Option<Vec<u64>>, String>,
+}
+
+impl From<&Pairs> for InviteForm {
+    fn from(pairs: &Pairs) -> Self {
+        InviteForm {
+            email: field(pairs, "email"),
+            imie: field(pairs, "imie"),
+            rola: field(pairs, "rola"),
+            scope: scope_of(pairs),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -41,6 +50,8 @@ impl InviteForm {
             email: self.email.trim().to_string(),
             name: self.imie.trim().to_string(),
             role: self.rola.trim().to_string(),
+            scope: self.scope.clone().unwrap_or_default(),
+            scope_error: self.scope.clone().err(),
             ..InviteDraft::default()
         };
         let email = Email::parse(&self.email).map_err(|e| e.to_string());
@@ -60,11 +71,12 @@ impl InviteForm {
         };
         draft.email_error = email.as_ref().err().cloned();
         draft.role_error = role.as_ref().err().cloned();
-        match (email, role) {
-            (Ok(email), Ok(role)) if draft.name_error.is_none() => Ok(NewInvitation {
+        match (email, role, &self.scope) {
+            (Ok(email), Ok(role), Ok(scope)) if draft.name_error.is_none() => Ok(NewInvitation {
                 email,
                 name: name.to_string(),
                 role,
+                scope: scope.clone(),
             }),
             _ => Err(Box::new(draft)),
         }
@@ -83,7 +95,7 @@ fn done(ctx: &Ctx, auth: &Auth, message: String) -> WebResult<Response> {
     answer(ctx, auth, StatusCode::OK, feedback)
 }
 
-fn invalid(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<Response> {
+pub(super) fn invalid(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<Response> {
     answer(ctx, auth, StatusCode::UNPROCESSABLE_ENTITY, feedback)
 }
 
@@ -91,9 +103,10 @@ fn invalid(ctx: &Ctx, auth: &Auth, feedback: Feedback) -> WebResult<Response> {
 pub async fn view_zapros_post(
     ctx: Ctx,
     auth: Auth,
-    Form(form): Form<InviteForm>,
+    Form(pairs): Form<Pairs>,
 ) -> WebResult<Response> {
     auth.require(Action::ManageUsers)?;
+    let form = InviteForm::from(&pairs);
     let new = match form.parse(auth.user().role) {
         Ok(new) => new,
         Err(draft) => {
@@ -123,13 +136,25 @@ pub async fn view_zapros_post(
             )
         })
         .await?;
-    let refused = |email_error: Option<String>, role_error: Option<String>| {
+    let refused = |email_error: Option<String>, refusal: Option<Refusal>| {
+        let scope_refusal = matches!(
+            refusal,
+            Some(Refusal::ScopeForManager | Refusal::EmptyScope)
+        );
+        let message = refusal.map(|r| r.message().to_string());
+        let (role_error, scope_error) = if scope_refusal {
+            (None, message)
+        } else {
+            (message, None)
+        };
         let draft = InviteDraft {
             email: form.email.trim().to_string(),
             name: form.imie.trim().to_string(),
             role: form.rola.trim().to_string(),
+            scope: form.scope.clone().unwrap_or_default(),
             email_error,
             role_error,
+            scope_error,
             ..InviteDraft::default()
         };
         invalid(
@@ -154,12 +179,12 @@ pub async fn view_zapros_post(
             Some("Ta osoba jest już użytkownikiem tego konta.".into()),
             None,
         ),
-        InviteOutcome::Refused(refusal) => refused(None, Some(refusal.message().into())),
+        InviteOutcome::Refused(refusal) => refused(None, Some(refusal)),
     }
 }
 
 /// The answer to a role change or removal of `id`.
-fn changed(
+pub(super) fn changed(
     ctx: &Ctx,
     auth: &Auth,
     id: u64,
