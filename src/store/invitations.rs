@@ -6,7 +6,7 @@ use super::outbox::{NewMessage, enqueue};
 use super::schema::{INVITATION_TOKENS, INVITATIONS, INVITATIONS_BY_ACCOUNT, USERS};
 use super::users::{membership_in, valid_scope};
 use super::{Result, Store, StoreError};
-use crate::domain::access::Action;
+use crate::domain::access::{Action, permits};
 use crate::domain::membership::{self, Invitation, Refusal};
 use crate::domain::{Account, Email, Role, User};
 use crate::random;
@@ -79,7 +79,7 @@ impl Store {
     ) -> Result<InviteOutcome> {
         self.write(|tx| {
             let actor = get::<User>(&tx.open_table(USERS)?, actor_id)?
-                .filter(|u| u.active && u.role.may(Action::ManageUsers))
+                .filter(|u| u.active && permits(u.role, u.scope.is_some(), Action::ManageUsers))
                 .ok_or(StoreError::NotFound("user"))?;
             if let Err(refusal) = membership::check_invite(actor.role, new.role) {
                 return Ok(InviteOutcome::Refused(refusal));

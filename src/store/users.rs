@@ -6,7 +6,7 @@ use super::schema::{
     ACCOUNTS, SERVICES_BY_ACCOUNT, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL,
 };
 use super::{Result, Store};
-use crate::domain::access::Action;
+use crate::domain::access::{Action, permits};
 use crate::domain::membership::{self, Refusal};
 use crate::domain::{Account, Role, User};
 use jiff::Timestamp;
@@ -106,8 +106,11 @@ fn actor_and_target(
     target_id: u64,
 ) -> Result<std::result::Result<(User, User), UserChange>> {
     let users = tx.open_table(USERS)?;
-    let actor = get::<User>(&users, actor_id)?
-        .filter(|u| u.active && u.account_id == account_id && u.role.may(Action::ManageUsers));
+    let actor = get::<User>(&users, actor_id)?.filter(|u| {
+        u.active
+            && u.account_id == account_id
+            && permits(u.role, u.scope.is_some(), Action::ManageUsers)
+    });
     let Some(actor) = actor else {
         return Ok(Err(UserChange::Forbidden));
     };

@@ -677,3 +677,16 @@ async fn the_owner_limits_a_users_access_at_once_but_not_an_administrators() {
         "the live session is limited at once"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_who_leaves_the_account_is_logged_out_and_cannot_come_back_in() {
+    let app = spawn_app().await;
+    let admin = add_user(&app, OWNER, "admin@example.com", Role::Administrator);
+    app.log_in("admin@example.com").await;
+    let left = post(&app, &format!("/uzytkownicy/{}/usun", admin.id), &[]).await;
+    assert_eq!(left.status(), StatusCode::SEE_OTHER);
+    assert_eq!(left.headers()["location"], "/logowanie");
+    assert!(user(&app, OWNER, "admin@example.com").is_none());
+    let next = app.get("/pulpit").await;
+    assert_eq!(next.status(), StatusCode::SEE_OTHER, "the session is gone");
+}

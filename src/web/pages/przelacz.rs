@@ -1,6 +1,7 @@
 //! The account switcher: a person with memberships in several accounts moves the session to
 //! another one. A new session token (the old one ends), a new CSRF token, then the Pulpit.
 
+use crate::domain::access::Action;
 use crate::domain::login::SESSION_ABSOLUTE_TIMEOUT;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
@@ -20,6 +21,7 @@ pub async fn view_przelacz_post(
     auth: Auth,
     Form(form): Form<SwitchForm>,
 ) -> WebResult<Response> {
+    auth.require(Action::ViewOverview)?;
     let user_id: u64 = form.konto.trim().parse().map_err(|_| AppError::NotFound)?;
     let target = auth
         .memberships()
