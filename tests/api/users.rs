@@ -61,7 +61,11 @@ async fn invite(app: &TestApp, email: &str, role: &str) -> reqwest::Response {
 /// The token of the next invitation e-mailed to `to`.
 async fn invitation_token(app: &TestApp, to: &str) -> String {
     let text = app.next_mail(to, "/zaproszenie/").await;
-    let at = text.find("/zaproszenie/").unwrap() + "/zaproszenie/".len();
+    let link = format!("{}/zaproszenie/", app.state.base_url);
+    let at = text
+        .find(&link)
+        .expect("the link is built from the base URL")
+        + link.len();
     text[at..at + 64].to_string()
 }
 
