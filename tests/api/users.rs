@@ -159,7 +159,10 @@ async fn an_invited_person_accepts_by_button_logs_in_with_their_own_address_and_
         "an invitation is used once"
     );
 
+    assert!(user(&app, OWNER, NEWCOMER).unwrap().last_login.is_none());
     app.log_in(NEWCOMER).await;
+    let recorded = user(&app, OWNER, NEWCOMER).unwrap().last_login;
+    assert!(recorded.is_some(), "the login is recorded");
     let pulpit = app.pulpit().await;
     assert!(
         pulpit.contains("przykladowa-firma.pl"),
