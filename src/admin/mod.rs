@@ -39,7 +39,8 @@ pub enum AdminTask {
         #[arg(long, default_value = "")]
         city: String,
     },
-    /// Add a user to the account of an existing user.
+    /// Add a user to the account of an existing user (for a person in several accounts: the
+    /// account they used last). The e-mail may already belong to other accounts.
     AddUser {
         #[arg(long)]
         account_of: String,
@@ -51,7 +52,7 @@ pub enum AdminTask {
         #[arg(long)]
         role: String,
     },
-    /// Disable a user: their sessions stop at the next request.
+    /// Disable a person (every account they belong to): their sessions stop at the next request.
     DisableUser {
         #[arg(long)]
         email: String,

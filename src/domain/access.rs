@@ -66,6 +66,38 @@ pub fn allows(role: Role, action: Action) -> bool {
     }
 }
 
+/// Actions about the whole account (money, orders, users, its data and security): never for a
+/// user limited to chosen services.
+pub fn account_wide(action: Action) -> bool {
+    use Action::*;
+    matches!(
+        action,
+        ViewBilling | HandleBilling | Order | ManageUsers | EditAccountData | AccountSecurity
+    )
+}
+
+/// The one check with the service scope: `scoped` when the user sees only chosen services.
+pub fn permits(role: Role, scoped: bool, action: Action) -> bool {
+    allows(role, action) && !(scoped && account_wide(action))
+}
+
+/// Whose eyes an account-scoped read is for: the account, and the services a user limited to
+/// chosen services may see (`None`: the whole account). The store's `*_for` reads take it, so
+/// pages cannot forget the scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub account_id: u64,
+    pub scope: Option<Vec<u64>>,
+}
+
+impl Viewer {
+    pub fn sees(&self, service_id: u64) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|ids| ids.contains(&service_id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,7 +136,58 @@ mod tests {
         for (action, expected) in table {
             for (role, allowed) in ROLES.iter().zip(expected) {
                 assert_eq!(allows(*role, *action), *allowed, "{role:?} × {action:?}");
+                assert_eq!(
+                    permits(*role, false, *action),
+                    *allowed,
+                    "unscoped {role:?} × {action:?}"
+                );
             }
         }
+    }
+
+    /// A user limited to chosen services keeps what the role gives about services, and loses
+    /// everything about the whole account.
+    #[test]
+    fn the_matrix_for_a_user_limited_to_chosen_services() {
+        // Columns: Owner, Administrator, Accounting, Technical (all scoped).
+        let table: &[(Action, [bool; 4])] = &[
+            (Action::Public, [true, true, true, true]),
+            (Action::ViewOverview, [true, true, true, true]),
+            (Action::ViewServices, [true, true, true, true]),
+            (Action::ViewBilling, [false, false, false, false]),
+            (Action::HandleBilling, [false, false, false, false]),
+            (Action::ViewUsers, [true, true, true, true]),
+            (Action::ManageUsers, [false, false, false, false]),
+            (Action::ViewAccountData, [true, true, true, true]),
+            (Action::EditAccountData, [false, false, false, false]),
+            (Action::ViewShop, [true, true, true, true]),
+            (Action::Order, [false, false, false, false]),
+            (Action::OwnSecurity, [true, true, true, true]),
+            (Action::AccountSecurity, [false, false, false, false]),
+        ];
+        assert_eq!(table.len(), Action::ALL.len());
+        for (action, expected) in table {
+            for (role, allowed) in ROLES.iter().zip(expected) {
+                assert_eq!(
+                    permits(*role, true, *action),
+                    *allowed,
+                    "scoped {role:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_viewer_sees_the_whole_account_or_only_its_scope() {
+        let whole = Viewer {
+            account_id: 1,
+            scope: None,
+        };
+        let limited = Viewer {
+            account_id: 1,
+            scope: Some(vec![3, 5]),
+        };
+        assert!(whole.sees(4));
+        assert!(limited.sees(5) && !limited.sees(4));
     }
 }

@@ -120,6 +120,23 @@ impl Role {
             _ => None,
         }
     }
+
+    /// The value a form sends for this role (`Role::parse` reads it back).
+    pub fn form_value(self) -> &'static str {
+        match self {
+            Role::Owner => "wlasciciel",
+            Role::Administrator => "administrator",
+            Role::Accounting => "ksiegowosc",
+            Role::Technical => "techniczny",
+        }
+    }
+
+    pub const ALL: [Role; 4] = [
+        Role::Owner,
+        Role::Administrator,
+        Role::Accounting,
+        Role::Technical,
+    ];
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -131,4 +148,10 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub created_at: Timestamp,
+    /// When a session last started on this membership (login or switch).
+    #[serde(default)]
+    pub last_login: Option<Timestamp>,
+    /// The services this user may see and act on; `None`: the whole account.
+    #[serde(default)]
+    pub scope: Option<Vec<u64>>,
 }

@@ -29,6 +29,7 @@ pub mod account_data;
 pub mod account_history;
 pub mod country;
 pub mod device;
+pub mod membership;
 pub mod phone;
 pub mod postal_code;
 pub mod regon;

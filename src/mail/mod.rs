@@ -2,11 +2,13 @@
 //! and the worker that delivers the outbox after commit.
 
 mod delivery;
+mod invitation;
 mod reminders;
 pub mod security;
 pub mod template;
 
 pub use delivery::{DemoMailbox, Mailer, MailerError, run_worker};
+pub use invitation::invitation_message;
 pub use reminders::{reminder_message, step_message};
 
 use crate::domain::time::{format_date, format_timestamp};

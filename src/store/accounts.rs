@@ -1,7 +1,7 @@
 //! Accounts and their users.
 
 use super::codec::{get, next_in_sequence, owned_ids, put};
-use super::schema::{ACCOUNTS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL};
+use super::schema::{ACCOUNTS, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL};
 use super::{Result, Store, StoreError};
 use crate::domain::account::Address;
 use crate::domain::{Account, Email, Role, User};
@@ -29,12 +29,12 @@ pub(super) fn insert_user(
     role: Role,
     now: Timestamp,
 ) -> Result<User> {
-    let mut by_email = tx.open_table(USERS_BY_EMAIL)?;
-    if by_email.get(email.as_str())?.is_some() {
+    if super::users::membership_in(tx, email.as_str(), account_id)?.is_some() {
         return Err(StoreError::Conflict(format!(
-            "a user with e-mail {email} already exists"
+            "{email} is already a user of this account"
         )));
     }
+    let mut by_email = tx.open_table(USERS_BY_EMAIL)?;
     let user = User {
         id: next_in_sequence(tx, "user")?,
         account_id,
@@ -43,9 +43,16 @@ pub(super) fn insert_user(
         role,
         active: true,
         created_at: now,
+        last_login: None,
+        scope: None,
     };
     put(&mut tx.open_table(USERS)?, user.id, &user)?;
-    by_email.insert(email.as_str(), user.id)?;
+    // The first membership of an address is where its logins start, until another is used.
+    if by_email.get(email.as_str())?.is_none() {
+        by_email.insert(email.as_str(), user.id)?;
+    }
+    tx.open_table(USER_EMAILS)?
+        .insert((email.as_str(), user.id), ())?;
     tx.open_table(USERS_BY_ACCOUNT)?
         .insert((account_id, user.id), ())?;
     Ok(user)
@@ -55,10 +62,22 @@ pub(super) fn load_account(tx: &ReadTransaction, id: u64) -> Result<Account> {
     get(&tx.open_table(ACCOUNTS)?, id)?.ok_or(StoreError::NotFound("account"))
 }
 
+pub(super) fn load_account_in(tx: &WriteTransaction, id: u64) -> Result<Account> {
+    get(&tx.open_table(ACCOUNTS)?, id)?.ok_or(StoreError::NotFound("account"))
+}
+
 impl Store {
     /// Creates an account with its owner (role Właściciel) in one transaction.
     pub fn create_account(&self, new: NewAccount, now: Timestamp) -> Result<(Account, User)> {
         self.write(|tx| {
+            // A second account for the same address is most likely a typo of the operator's;
+            // a person joins another account by its invitation.
+            if !super::users::membership_ids(tx, new.owner_email.as_str())?.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "{} is already a user of another account; create this one with another owner address (the person can then be invited to it)",
+                    new.owner_email
+                )));
+            }
             let id = next_in_sequence(tx, "account")?;
             let account = Account {
                 id,
@@ -141,23 +160,24 @@ impl Store {
             .collect()
     }
 
-    /// Turns a user's access on or off. Disabling deletes the user's sessions in the same
-    /// transaction, so enabling them again does not revive a session from before.
+    /// Turns a person's access on or off, in every account they belong to. Disabling deletes
+    /// their sessions in the same transaction, so enabling them again does not revive a session.
     pub fn set_user_active(&self, email: &Email, active: bool) -> Result<User> {
         self.write(|tx| {
-            let id = tx
-                .open_table(USERS_BY_EMAIL)?
-                .get(email.as_str())?
-                .map(|v| v.value())
-                .ok_or(StoreError::NotFound("user"))?;
-            let mut users = tx.open_table(USERS)?;
-            let mut user: User = get(&users, id)?.ok_or(StoreError::NotFound("user"))?;
-            user.active = active;
-            put(&mut users, id, &user)?;
-            if !active {
-                super::login::end_sessions_of(tx, id)?;
+            let ids = super::users::membership_ids(tx, email.as_str())?;
+            let mut first = None;
+            for id in ids {
+                let mut users = tx.open_table(USERS)?;
+                let mut user: User = get(&users, id)?.ok_or(StoreError::NotFound("user"))?;
+                user.active = active;
+                put(&mut users, id, &user)?;
+                drop(users);
+                if !active {
+                    super::login::end_sessions_of(tx, id)?;
+                }
+                first.get_or_insert(user);
             }
-            Ok(user)
+            first.ok_or(StoreError::NotFound("user"))
         })
     }
 }

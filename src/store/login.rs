@@ -28,6 +28,8 @@ pub struct LiveSession {
     /// The person's second factor is on / the account requires it (Bezpieczeństwo).
     pub second_factor_on: bool,
     pub second_factor_required: bool,
+    /// Every active membership of the user's e-mail (this one included), for the switcher.
+    pub memberships: Vec<super::users::Membership>,
 }
 
 pub enum CodeCheck {
@@ -53,15 +55,21 @@ pub enum CodeCheck {
 /// A lock-out notice for the owner of an address whose codes were just locked, until the time given.
 pub type LockoutNotice<'a> = &'a dyn Fn(&User, Timestamp) -> NewMessage;
 
+/// The membership a login of `email` starts on: the one used last, if still active, else the
+/// first active one.
 fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
-    let Some(id) = tx
+    let last = tx
         .open_table(USERS_BY_EMAIL)?
         .get(email)?
-        .map(|v| v.value())
-    else {
-        return Ok(None);
-    };
-    Ok(get::<User>(&tx.open_table(USERS)?, id)?.filter(|u| u.active))
+        .map(|v| v.value());
+    let users = tx.open_table(USERS)?;
+    let others = super::users::membership_ids(tx, email)?;
+    for id in last.into_iter().chain(others) {
+        if let Some(user) = get::<User>(&users, id)?.filter(|u| u.active) {
+            return Ok(Some(user));
+        }
+    }
+    Ok(None)
 }
 
 /// The address a link (by its MAC) was sent to, and whether it may still log in: its row must be
@@ -255,9 +263,10 @@ impl Store {
         email: &str,
         now: Timestamp,
     ) -> Result<CodeCheck> {
-        let Some(user) = active_user(tx, email)? else {
+        let Some(mut user) = active_user(tx, email)? else {
             return Ok(CodeCheck::Rejected);
         };
+        super::users::record_start(tx, &mut user, now)?;
         let session_token = random::token();
         let session = Session {
             user_id: user.id,
@@ -306,12 +315,14 @@ impl Store {
         let account = super::accounts::load_account(&tx, user.account_id)?;
         let (second_factor_on, second_factor_required) =
             super::security::factor_flags(&tx, user.email.as_str(), account.id)?;
+        let memberships = super::users::memberships_of(&tx, user.email.as_str())?;
         Ok(Some(Arc::new(LiveSession {
             session,
             user,
             account,
             second_factor_on,
             second_factor_required,
+            memberships,
         })))
     }
 
@@ -327,6 +338,61 @@ impl Store {
                 sessions.insert(key.as_slice(), encode(&session)?.as_slice())?;
             }
             Ok(())
+        })
+    }
+
+    /// Moves a live session to another membership of the same e-mail: the old session ends and
+    /// a new token is returned (keeping the old session's start, so its absolute timeout stays).
+    /// `None` when the session is not live or `user_id` is not an active membership of its e-mail.
+    pub fn switch_session(
+        &self,
+        token: &str,
+        user_id: u64,
+        now: Timestamp,
+    ) -> Result<Option<String>> {
+        let key = self.session_key(token);
+        self.write_unseen(|tx| {
+            let stored = tx
+                .open_table(SESSIONS)?
+                .get(key.as_slice())?
+                .map(|v| v.value().to_vec());
+            let Some(old) = stored.map(|b| decode::<Session>(&b)).transpose()? else {
+                return Ok(None);
+            };
+            let users = tx.open_table(USERS)?;
+            let current: Option<User> = get(&users, old.user_id)?;
+            let target: Option<User> = get(&users, user_id)?;
+            drop(users);
+            let (Some(current), Some(mut target)) = (current, target) else {
+                return Ok(None);
+            };
+            if !old.is_alive(now)
+                || !current.active
+                || !target.active
+                || current.email != target.email
+            {
+                return Ok(None);
+            }
+            let new_token = random::token();
+            let new_key = self.session_key(&new_token);
+            // A new session as far as anyone can tell: new token, new public id (the sessions
+            // list of Bezpieczeństwo), the same browser and address.
+            let session = Session {
+                user_id: target.id,
+                account_id: target.account_id,
+                last_seen: now,
+                public_id: random::hex(&random::bytes::<16>()),
+                ..old
+            };
+            super::person_sessions::unindex_session(tx, &key)?;
+            let mut sessions = tx.open_table(SESSIONS)?;
+            sessions.remove(key.as_slice())?;
+            sessions.insert(new_key.as_slice(), encode(&session)?.as_slice())?;
+            drop(sessions);
+            tx.open_multimap_table(super::schema::SESSIONS_BY_PERSON)?
+                .insert(target.email.as_str(), new_key.as_slice())?;
+            super::users::record_start(tx, &mut target, now)?;
+            Ok(Some(new_token))
         })
     }
 

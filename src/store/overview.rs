@@ -20,6 +20,35 @@ pub struct Overview {
 }
 
 impl Store {
+    /// The overview as `viewer` may see it: a user limited to chosen services gets only those
+    /// (with their mailboxes and the documents renewing them). The whole account's is cached.
+    pub fn overview_for(&self, viewer: &crate::domain::access::Viewer) -> Result<Arc<Overview>> {
+        let whole = self.overview(viewer.account_id)?;
+        if viewer.scope.is_none() {
+            return Ok(whole);
+        }
+        let sees = |id: u64| viewer.sees(id);
+        Ok(Arc::new(Overview {
+            account: whole.account.clone(),
+            services: whole
+                .services
+                .iter()
+                .filter(|s| sees(s.id))
+                .cloned()
+                .collect(),
+            documents: (whole.documents.iter())
+                .filter(|d| d.renews_service.is_some_and(sees))
+                .cloned()
+                .collect(),
+            mailboxes: (whole.mailboxes.iter())
+                .filter(|m| sees(m.hosting_service_id))
+                .cloned()
+                .collect(),
+            user_count: whole.user_count,
+            balance: whole.balance,
+        }))
+    }
+
     /// Shared while nothing is written: the Pulpit is read far more often than anything changes.
     pub fn overview(&self, account_id: u64) -> Result<Arc<Overview>> {
         self.overviews.get_or_load(account_id, || {

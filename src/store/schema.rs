@@ -95,6 +95,17 @@ pub const SESSIONS_BY_PERSON: MultimapTableDefinition<&str, &[u8]> =
 pub const KNOWN_DEVICES: MultimapTableDefinition<&str, &[u8]> =
     MultimapTableDefinition::new("known_devices");
 
+/// (e-mail, user id) → (): every membership of one person, in any account (memberships_v9).
+/// `USERS_BY_EMAIL` then names the membership the person used last: login starts there.
+pub const USER_EMAILS: TableDefinition<(&str, u64), ()> = TableDefinition::new("user_emails");
+/// Pending invitations to an account (memberships_v9).
+pub const INVITATIONS: Rows = TableDefinition::new("invitations");
+pub const INVITATIONS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("invitations_by_account");
+/// MAC of an invitation token → invitation id; the token itself is never stored.
+pub const INVITATION_TOKENS: TableDefinition<&[u8], u64> =
+    TableDefinition::new("invitation_tokens");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -110,6 +121,7 @@ const MIGRATIONS: &[Migration] = &[
     account_history_v6,
     shop_orders_v7,
     security_v8,
+    memberships_v9,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -290,6 +302,24 @@ fn security_v8(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(ACCOUNT_SECURITY)?;
     tx.open_multimap_table(SESSIONS_BY_PERSON)?;
     tx.open_multimap_table(KNOWN_DEVICES)?;
+    Ok(())
+}
+
+/// One person, several accounts: the membership index, filled from `USERS_BY_EMAIL`, and the
+/// invitation tables.
+fn memberships_v9(tx: &WriteTransaction) -> Result<()> {
+    let mut pairs = Vec::new();
+    for row in tx.open_table(USERS_BY_EMAIL)?.iter()? {
+        let (email, id) = row?;
+        pairs.push((email.value().to_string(), id.value()));
+    }
+    let mut memberships = tx.open_table(USER_EMAILS)?;
+    for (email, id) in &pairs {
+        memberships.insert((email.as_str(), *id), ())?;
+    }
+    tx.open_table(INVITATIONS)?;
+    tx.open_table(INVITATIONS_BY_ACCOUNT)?;
+    tx.open_table(INVITATION_TOKENS)?;
     Ok(())
 }
 

@@ -116,4 +116,18 @@ impl Store {
     pub fn mailboxes_of_account(&self, account_id: u64) -> Result<Vec<Mailbox>> {
         mailboxes_of(&self.read()?, account_id)
     }
+
+    /// The services `viewer` may see (its account's, limited to its scope).
+    pub fn services_for(&self, viewer: &crate::domain::access::Viewer) -> Result<Vec<Service>> {
+        let mut services = self.services_of_account(viewer.account_id)?;
+        services.retain(|s| viewer.sees(s.id));
+        Ok(services)
+    }
+
+    /// The mailboxes of the hosting services `viewer` may see.
+    pub fn mailboxes_for(&self, viewer: &crate::domain::access::Viewer) -> Result<Vec<Mailbox>> {
+        let mut mailboxes = self.mailboxes_of_account(viewer.account_id)?;
+        mailboxes.retain(|m| viewer.sees(m.hosting_service_id));
+        Ok(mailboxes)
+    }
 }

@@ -5,7 +5,7 @@
 use super::WebState;
 use super::cookies;
 use super::error::AppError;
-use crate::domain::access::Action;
+use crate::domain::access::{Action, permits};
 use crate::store::LiveSession;
 use poem::http::Method;
 use poem::{Endpoint, IntoEndpoint, IntoResponse, Request, Response, Route, RouteMethod};
@@ -94,7 +94,7 @@ impl<E: Endpoint> Endpoint for Require<E> {
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
         if self.action != Action::Public {
             let live = live_session(&req)?;
-            if !live.user.role.may(self.action) {
+            if !permits(live.user.role, live.user.scope.is_some(), self.action) {
                 return Err(AppError::Forbidden.into());
             }
             // An account that requires the second factor lets a user without it only set it up.

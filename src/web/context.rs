@@ -156,8 +156,33 @@ impl Auth {
     }
 
     /// Whether the user's role allows `action` (`domain::access::allows`, the one check).
+    /// Every active membership of the user's e-mail, this one included (the account switcher).
+    pub fn memberships(&self) -> &[crate::store::Membership] {
+        &self.live.memberships
+    }
+
+    /// Whether the user's role, and their service scope, allow `action` (`domain::access::permits`,
+    /// the one check).
     pub fn may(&self, action: Action) -> bool {
-        self.user().role.may(action)
+        crate::domain::access::permits(self.user().role, self.user().scope.is_some(), action)
+    }
+
+    /// Who reads: the session's account, limited to the user's services if they have a scope.
+    pub fn viewer(&self) -> crate::domain::access::Viewer {
+        crate::domain::access::Viewer {
+            account_id: self.account().id,
+            scope: self.user().scope.clone(),
+        }
+    }
+
+    /// 404 unless the user may see the service `id` (another account's, or outside their scope).
+    /// The service's account is checked by the store read that follows.
+    pub fn require_service(&self, id: u64) -> Result<(), AppError> {
+        if self.viewer().sees(id) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     /// 403 unless the user's role allows `action`.

@@ -8,17 +8,21 @@ mod dane_abonenta_form;
 mod demo;
 mod faktury;
 mod faktury_pdf;
-mod konto;
 mod logowanie;
 mod logowanie_2fa;
 mod odnawianie;
 mod platnosci;
+mod przelacz;
 mod pulpit;
 mod sekcje;
 mod sklep;
 mod sklep_koszyk;
 mod uslugi;
+mod uzytkownicy;
+mod uzytkownicy_akcje;
+mod uzytkownicy_zakres;
 mod zaplac;
+mod zaproszenie;
 
 use super::assets::{view_asset_get, view_favicon_get};
 use crate::domain::access::Action;
@@ -109,7 +113,47 @@ pub fn table() -> Routes {
         .get("/cloud", ViewServices, sekcje::view_cloud_get)
         .get("/kreator-www", ViewServices, sekcje::view_kreator_get)
         .get("/open-xchange", ViewServices, sekcje::view_open_xchange_get)
-        .get("/uzytkownicy", ViewUsers, konto::view_uzytkownicy_get)
+        .get("/uzytkownicy", ViewUsers, uzytkownicy::view_uzytkownicy_get)
+        .post(
+            "/uzytkownicy/zapros",
+            ManageUsers,
+            uzytkownicy_akcje::view_zapros_post,
+        )
+        .post(
+            "/uzytkownicy/:id/rola",
+            ManageUsers,
+            uzytkownicy_akcje::view_rola_post,
+        )
+        .post(
+            "/uzytkownicy/:id/usun",
+            ManageUsers,
+            uzytkownicy_akcje::view_usun_post,
+        )
+        .post(
+            "/uzytkownicy/:id/zakres",
+            ManageUsers,
+            uzytkownicy_zakres::view_zakres_post,
+        )
+        .post(
+            "/uzytkownicy/zaproszenia/:id/anuluj",
+            ManageUsers,
+            uzytkownicy_akcje::view_anuluj_zaproszenie_post,
+        )
+        .get(
+            "/zaproszenie/:token",
+            Public,
+            zaproszenie::view_zaproszenie_get,
+        )
+        .post(
+            "/zaproszenie/:token",
+            Public,
+            zaproszenie::view_zaproszenie_post,
+        )
+        .post(
+            "/konto/przelacz",
+            ViewOverview,
+            przelacz::view_przelacz_post,
+        )
         .get(
             "/dane-abonenta",
             ViewAccountData,

@@ -73,7 +73,7 @@ fn section_with(
 pub fn section_of(ctx: &Ctx, auth: &Auth) -> Markup {
     let store = &ctx.state.store;
     match store
-        .services_of_account(auth.account().id)
+        .services_for(&auth.viewer())
         .and_then(|services| Ok((services, store.plans()?)))
     {
         Ok((services, plans)) => section(
@@ -212,6 +212,7 @@ pub async fn view_odnawianie_post(
     Form(form): Form<RenewalForm>,
 ) -> WebResult<Response> {
     let id = parse_id(&id)?;
+    auth.require_service(id)?;
     auth.require(Action::HandleBilling)?;
     let account_id = auth.account().id;
     let store = &ctx.state.store;
@@ -270,7 +271,7 @@ fn refused(ctx: &Ctx, auth: &Auth, service: Service, error: String) -> WebResult
         );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, error_row).into_response());
     }
-    let services = store.services_of_account(auth.account().id)?;
+    let services = store.services_for(&auth.viewer())?;
     let plans = store.plans()?;
     let days_before = ctx.state.config.args.auto_renew_days;
     let message = Some((service.id, Message::Error(error)));

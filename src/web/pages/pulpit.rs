@@ -28,7 +28,7 @@ pub fn view_index_get() -> Response {
 
 #[handler]
 pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let overview = ctx.state.store.overview(auth.account().id)?;
+    let overview = ctx.state.store.overview_for(&auth.viewer())?;
     let today = today(ctx.now());
     let body = html! {
         (live_region(&ctx, &auth, &overview, today))
@@ -36,14 +36,14 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             h2 #uslugi-naglowek { "Status usług" }
             (services_table(&overview.services, today, &ctx.state.config.args.lifecycle.settings()))
         }
-        (modules(&ctx, &overview, today, auth.may(access::Action::ViewBilling)))
+        (modules(&ctx, &auth, &overview, today))
     };
     Ok(ctx.page(&auth, "Pulpit", Nav::Pulpit, body))
 }
 
 #[handler]
 pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let overview = ctx.state.store.overview(auth.account().id)?;
+    let overview = ctx.state.store.overview_for(&auth.viewer())?;
     let region = live_region(&ctx, &auth, &overview, today(ctx.now()));
     if ctx.htmx {
         Ok(region.into_response())
@@ -54,8 +54,7 @@ pub async fn view_powiadomienia_get(ctx: Ctx, auth: Auth) -> WebResult<Response>
 
 /// The part of the Pulpit that refreshes itself: payment status and the boxes.
 fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
-    let role = auth.user().role;
-    let may_see_billing = role.may(access::Action::ViewBilling);
+    let may_see_billing = auth.may(access::Action::ViewBilling);
     let status = payment_status(&overview.documents, overview.balance, today);
     // Roles without billing see the state of services, not documents or money buttons.
     let documents: &[Document] = if may_see_billing {
@@ -67,7 +66,7 @@ fn live_region(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Mark
     let lifecycle = ctx.state.config.args.lifecycle.settings();
     crate::domain::notifications::add_next_steps(&mut boxes, &overview.services, &lifecycle, today);
     offer_balance(&mut boxes, documents, overview.balance);
-    if !role.may(access::Action::HandleBilling) {
+    if !auth.may(access::Action::HandleBilling) {
         for notice in &mut boxes {
             notice.actions.retain(|a| {
                 !matches!(
@@ -142,7 +141,9 @@ pub(super) fn invoices_figures(documents: &[Document], out_of_band: bool) -> Mar
     }
 }
 
-fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -> Markup {
+fn modules(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
+    let may_see_billing = auth.may(access::Action::ViewBilling);
+    let may_manage_users = auth.may(access::Action::ManageUsers);
     let owns_builder = of_kind(overview, ServiceKind::WebsiteBuilder).count() > 0;
     let licences: u32 = of_kind(overview, ServiceKind::OpenXchange)
         .map(|s| match s.details {
@@ -156,7 +157,7 @@ fn modules(ctx: &Ctx, overview: &Overview, today: Date, may_see_billing: bool) -
             div.modules {
                 (module("Użytkownicy", "/uzytkownicy", html! {
                     p.big { (overview.user_count) }
-                    p { a href="/uzytkownicy#dodaj" { "Dodaj użytkownika" } }
+                    @if may_manage_users { p { a href="/uzytkownicy#dodaj" { "Dodaj użytkownika" } } }
                 }))
                 (module("Skrzynki e-mail", "/skrzynki", html! {
                     @if overview.mailboxes.is_empty() { p.muted { "Brak skrzynek." } }

@@ -22,8 +22,8 @@ pub fn parse_id(raw: &str) -> WebResult<u64> {
 #[handler]
 pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
     let id = parse_id(&id)?;
-    // The account's own overview: another account's service is simply not in it.
-    let overview = ctx.state.store.overview(auth.account().id)?;
+    // The account's own overview (within the user's scope): another service is simply not in it.
+    let overview = ctx.state.store.overview_for(&auth.viewer())?;
     let service = overview
         .services
         .iter()
@@ -131,6 +131,7 @@ fn details(details: &ServiceDetails) -> Markup {
 #[handler]
 pub async fn view_odnow_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> WebResult<Response> {
     let id = parse_id(&id)?;
+    auth.require_service(id)?;
     auth.require(Action::HandleBilling)?;
     let account_id = auth.account().id;
     let now = ctx.now();

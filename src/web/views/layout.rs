@@ -78,6 +78,7 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                     div.who {
                         span { (auth.account().name) }
                         small { (auth.user().email) " · " (auth.user().role.label()) }
+                        (account_switcher(ctx, auth))
                         form method="post" action="/wyloguj" {
                             (csrf_field(&ctx.csrf))
                             button.link type="submit" { "Wyloguj" }
@@ -89,6 +90,29 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                     h1 { (title) }
                     (body)
                 }
+            }
+        }
+    }
+}
+
+/// For a person in several accounts: which one to act on (a plain form, works without JavaScript).
+fn account_switcher(ctx: &Ctx, auth: &Auth) -> Markup {
+    let memberships = auth.memberships();
+    html! {
+        @if memberships.len() > 1 {
+            form.switcher method="post" action="/konto/przelacz" {
+                (csrf_field(&ctx.csrf))
+                label for="przelacz-konto" { "Konto" }
+                " "
+                select #przelacz-konto name="konto" {
+                    @for m in memberships {
+                        option value=(m.user_id) selected[m.user_id == auth.user().id] {
+                            (m.account_name) " (" (m.role.label()) ")"
+                        }
+                    }
+                }
+                " "
+                button.button.secondary type="submit" { "Przełącz" }
             }
         }
     }

@@ -32,7 +32,7 @@ async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response>
     let services: Vec<_> = ctx
         .state
         .store
-        .services_of_account(auth.account().id)?
+        .services_for(&auth.viewer())?
         .into_iter()
         .filter(|s| s.kind == kind)
         .collect();

@@ -8,7 +8,7 @@ use poem::{Response, handler};
 
 #[handler]
 pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let mailboxes = ctx.state.store.mailboxes_of_account(auth.account().id)?;
+    let mailboxes = ctx.state.store.mailboxes_for(&auth.viewer())?;
     let body = html! {
         section.block {
             @if mailboxes.is_empty() {
