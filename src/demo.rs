@@ -44,7 +44,7 @@ impl Catalogue {
             store.add_plan(plan(kind, name, zl, months, periods))
         };
         use ServiceKind::*;
-        Ok(Catalogue {
+        let catalogue = Catalogue {
             domain_pl: add(Domain, "Domena .pl", 49, 12, &[24, 36])?,
             domain_com: add(Domain, "Domena .com", 59, 12, &[24, 36])?,
             hosting: add(Hosting, "Hosting Pro", 399, 12, &[24])?,
@@ -52,7 +52,10 @@ impl Catalogue {
             cloud: add(Cloud, "Cloud Server S", 59, 1, &[3, 12])?,
             builder: add(WebsiteBuilder, "Kreator WWW Biznes", 149, 12, &[])?,
             open_xchange: add(OpenXchange, "Open-Xchange (licencja)", 9, 1, &[12])?,
-        })
+        };
+        // Offered in the shop only: no demo service is on it.
+        add(Email, "Poczta Biznes (10 skrzynek)", 99, 12, &[24])?;
+        Ok(catalogue)
     }
 }
 

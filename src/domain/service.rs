@@ -12,6 +12,8 @@ pub const RENEWAL_WINDOW_DAYS: i64 = 30;
 pub enum ServiceKind {
     Domain,
     Hosting,
+    /// A mail plan: mailboxes on the host's mail server, without a web hosting.
+    Email,
     Ssl,
     Cloud,
     WebsiteBuilder,
@@ -19,9 +21,10 @@ pub enum ServiceKind {
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 6] = [
+    pub const ALL: [ServiceKind; 7] = [
         ServiceKind::Domain,
         ServiceKind::Hosting,
+        ServiceKind::Email,
         ServiceKind::Ssl,
         ServiceKind::Cloud,
         ServiceKind::WebsiteBuilder,
@@ -33,6 +36,7 @@ impl ServiceKind {
         match self {
             ServiceKind::Domain => "domain",
             ServiceKind::Hosting => "hosting",
+            ServiceKind::Email => "email",
             ServiceKind::Ssl => "ssl",
             ServiceKind::Cloud => "cloud",
             ServiceKind::WebsiteBuilder => "kreator-www",
@@ -54,6 +58,7 @@ impl ServiceKind {
         match self {
             ServiceKind::Domain => "Domena",
             ServiceKind::Hosting => "Hosting",
+            ServiceKind::Email => "Poczta e-mail",
             ServiceKind::Ssl => "Certyfikat SSL",
             ServiceKind::Cloud => "Cloud Server",
             ServiceKind::WebsiteBuilder => "Kreator WWW",
@@ -65,6 +70,7 @@ impl ServiceKind {
         match self {
             ServiceKind::Domain => "Domeny",
             ServiceKind::Hosting => "Hosting",
+            ServiceKind::Email => "Skrzynki e-mail",
             ServiceKind::Ssl => "Certyfikaty SSL",
             ServiceKind::Cloud => "Cloud infrastructure",
             ServiceKind::WebsiteBuilder => "Kreator WWW",
@@ -76,6 +82,7 @@ impl ServiceKind {
         match self {
             ServiceKind::Domain => "/domeny",
             ServiceKind::Hosting => "/hosting",
+            ServiceKind::Email => "/skrzynki",
             ServiceKind::Ssl => "/ssl",
             ServiceKind::Cloud => "/cloud",
             ServiceKind::WebsiteBuilder => "/kreator-www",

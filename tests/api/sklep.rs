@@ -612,3 +612,44 @@ async fn log_in_elsewhere(app: &TestApp, email: &str) -> reqwest::Client {
     assert_eq!(entered.status(), StatusCode::SEE_OTHER);
     client
 }
+
+#[tokio::test]
+async fn a_mail_plan_is_offered_under_skrzynki_and_once_paid_is_listed_there() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let shop = app.get("/sklep").await.text().await.unwrap();
+    let section = &shop[shop.find("id=\"skrzynki\"").expect("a mail section")..];
+    assert!(section.contains("Poczta Biznes (10 skrzynek)"));
+    let skrzynki = app.get("/skrzynki").await.text().await.unwrap();
+    assert!(
+        skrzynki.contains("/sklep#skrzynki"),
+        "the section leads to it"
+    );
+    assert!(!skrzynki.contains("Pakiety poczty"), "none owned yet");
+
+    let added = app
+        .add_to_cart("Poczta Biznes (10 skrzynek)", "przykladowa-firma.pl", 12)
+        .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let (ordered, _) = app.order().await;
+    let proforma: u64 = location(&ordered)
+        .trim_start_matches("/faktury/")
+        .trim_end_matches("/zaplac")
+        .parse()
+        .unwrap();
+    app.top_up(ABONENT, "200,00").await;
+    assert_eq!(
+        app.pay_from_balance(proforma).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let mail = app
+        .services_of(ABONENT)
+        .into_iter()
+        .find(|s| s.kind == ServiceKind::Email)
+        .expect("the mail plan exists once paid");
+    assert_eq!(mail.name, "przykladowa-firma.pl");
+    assert_eq!(mail.lifecycle, Lifecycle::Live);
+    let skrzynki = app.get("/skrzynki").await.text().await.unwrap();
+    assert!(skrzynki.contains("Pakiety poczty"));
+    assert!(skrzynki.contains(&format!("/uslugi/{}", mail.id)));
+}

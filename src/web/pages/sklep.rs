@@ -69,6 +69,7 @@ fn name_label(plan: &Plan) -> String {
         (ServiceKind::Domain, Some(tld)) => format!("Nazwa domeny (w {tld})"),
         (ServiceKind::Domain, None) => "Nazwa domeny".into(),
         (ServiceKind::Hosting, _) => "Domena lub nazwa serwera (opcjonalnie)".into(),
+        (ServiceKind::Email, _) => "Domena poczty (opcjonalnie)".into(),
         _ => "Nazwa (opcjonalnie)".into(),
     }
 }
@@ -105,7 +106,7 @@ fn product(csrf: &str, plan: &Plan, may_order: bool, form: Option<&ProductForm>)
                         label for=(field("nazwa")) { (name_label(plan)) }
                         input #(field("nazwa")) type="text" name="nazwa" value=(typed) autocomplete="off"
                             placeholder=(placeholder(plan)) required[plan.kind == ServiceKind::Domain]
-                            list=[(plan.kind == ServiceKind::Hosting).then_some(DOMAINS_LIST)]
+                            list=[matches!(plan.kind, ServiceKind::Hosting | ServiceKind::Email).then_some(DOMAINS_LIST)]
                             aria-invalid=[name_error.map(|_| "true")]
                             aria-describedby=[name_error.map(|_| field("nazwa-blad"))];
                         @if let Some(error) = name_error { p.error #(field("nazwa-blad")) role="alert" { (error) } }

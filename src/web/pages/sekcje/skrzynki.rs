@@ -1,15 +1,32 @@
 //! Skrzynki e-mail: the account's mailboxes with their use of the quota.
 
+use crate::domain::ServiceKind;
+use crate::domain::time::today;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::WebResult;
+use crate::web::views::components::services_table;
 use crate::web::views::layout::Nav;
 use maud::html;
 use poem::{Response, handler};
 
 #[handler]
 pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
-    let mailboxes = ctx.state.store.mailboxes_for(&auth.viewer())?;
+    let viewer = auth.viewer();
+    let mailboxes = ctx.state.store.mailboxes_for(&viewer)?;
+    let plans: Vec<_> = ctx
+        .state
+        .store
+        .services_for(&viewer)?
+        .into_iter()
+        .filter(|s| s.kind == ServiceKind::Email)
+        .collect();
     let body = html! {
+        @if !plans.is_empty() {
+            section.block {
+                h2 { "Pakiety poczty" }
+                (services_table(&plans, today(ctx.now()), &ctx.state.config.args.lifecycle.settings()))
+            }
+        }
         section.block {
             @if mailboxes.is_empty() {
                 p.muted { "Brak skrzynek e-mail." }
@@ -30,6 +47,7 @@ pub async fn view_skrzynki_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         section.block #nowa {
             h2 { "Nowa skrzynka e-mail" }
             p { "Aby założyć nową skrzynkę na swoim serwerze, skontaktuj się z nami: podaj jej adres i limit miejsca." }
+            p { a href=(crate::web::pages::sklep::shop_link(ServiceKind::Email)) { "Zamów pakiet poczty w Sklepie" } }
         }
     };
     Ok(ctx.page(&auth, "Skrzynki e-mail", Nav::Uslugi, body))
