@@ -30,3 +30,4 @@ pub mod country;
 pub mod phone;
 pub mod postal_code;
 pub mod regon;
+pub mod task;

@@ -17,6 +17,7 @@ mod renewals;
 mod schema;
 mod services;
 mod transfer;
+mod tasks;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
@@ -30,6 +31,7 @@ pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use transfer::{Matched, TransferOutcome};
+pub use tasks::TaskRetry;
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

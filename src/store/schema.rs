@@ -63,6 +63,7 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
     TableDefinition::new("reminders_sent");
 /// Provisioning tasks (suspend, delete, reactivate) for the host's driver.
 pub const TASKS: Rows = TableDefinition::new("tasks");
+/// The queued tasks of schema v4–v6 (dropped by `tasks_queue_v7`).
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
 /// (YYYYMMDD of expiry, service id) of every live service (schema v5): auto-renew reads only the
 /// services expiring soon or expired and not yet suspended.
@@ -72,6 +73,13 @@ pub const LIVE_EXPIRY_OF: TableDefinition<u64, u32> = TableDefinition::new("live
 /// (account id, seq) → a change of Dane abonenta (who, when, field, old → new): append-only.
 pub const ACCOUNT_HISTORY: TableDefinition<(u64, u64), &[u8]> =
     TableDefinition::new("account_history");
+/// (service id, task id) of every provisioning task (schema v7).
+pub const TASKS_BY_SERVICE: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("tasks_by_service");
+/// (unix second of the next try, task id) of every queued task (schema v7).
+pub const TASKS_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("tasks_due");
+/// Ids of the tasks a driver is running (schema v7): a start re-queues what a stop left here.
+pub const TASKS_RUNNING: TableDefinition<u64, ()> = TableDefinition::new("tasks_running");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -86,6 +94,7 @@ const MIGRATIONS: &[Migration] = &[
     lifecycle_index_v4,
     expiry_index_v5,
     account_history_v6,
+    tasks_queue_v7,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -249,6 +258,11 @@ fn expiry_index_v5(tx: &WriteTransaction) -> Result<()> {
 fn account_history_v6(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(ACCOUNT_HISTORY)?;
     Ok(())
+}
+
+/// Provisioning tasks get their queue: indexes by service, due and running.
+fn tasks_queue_v7(tx: &WriteTransaction) -> Result<()> {
+    super::tasks::migrate_v7(tx)
 }
 
 #[cfg(test)]
