@@ -73,12 +73,12 @@ impl TaskState {
         }
     }
 
-    /// A CSS modifier of the state's badge.
-    pub fn css(&self) -> &'static str {
+    /// The tone of the state's badge (as `ServiceStatus::tone`).
+    pub fn tone(&self) -> &'static str {
         match self {
-            TaskState::Queued | TaskState::Running => "pending",
+            TaskState::Queued | TaskState::Running => "warning",
             TaskState::Done => "ok",
-            TaskState::Failed { .. } => "error",
+            TaskState::Failed { .. } => "danger",
         }
     }
 }
