@@ -223,3 +223,71 @@ pub(super) fn migrate_v7(tx: &WriteTransaction) -> Result<()> {
     tx.delete_table(super::schema::TASKS_PENDING)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::task::{DriverError, after_run};
+
+    fn demo() -> (tempfile::TempDir, Store, u64) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let seeded = crate::demo::seed_if_empty(&store, Timestamp::UNIX_EPOCH, "http://x");
+        assert_eq!(seeded.ok(), Some(true));
+        let service = store
+            .read()
+            .and_then(|tx| {
+                let first = tx.open_table(SERVICES)?.first()?.map(|(k, _)| k.value());
+                Ok(first.unwrap_or_default())
+            })
+            .unwrap_or_default();
+        (dir, store, service)
+    }
+
+    #[test]
+    fn a_due_task_is_claimed_once_and_a_transient_failure_waits_for_its_next_try() {
+        let (_dir, store, service) = demo();
+        let now = Timestamp::UNIX_EPOCH;
+        let queued = store.queue_task(service, TaskAction::Suspend, now);
+        let id = queued.map(|t| t.id).unwrap_or_default();
+        let claimed = store.claim_due_tasks(now, 10).unwrap_or_default();
+        assert_eq!(claimed.iter().map(|t| (t.id, t.tries)).collect::<Vec<_>>(), vec![(id, 1)]);
+        assert_eq!(claimed[0].state, TaskState::Running);
+        assert_eq!(store.claim_due_tasks(now, 10).ok(), Some(vec![]), "claimed once");
+        let timeout = Err(DriverError::Transient("Przekroczono czas".into()));
+        assert_eq!(store.finish_task(&after_run(&claimed[0], &timeout, now)).ok(), Some(true));
+        assert_eq!(store.claim_due_tasks(now, 10).ok(), Some(vec![]), "not due yet");
+        let later = now + crate::domain::task::backoff(1);
+        let again = store.claim_due_tasks(later, 10).unwrap_or_default();
+        assert_eq!(again.iter().map(|t| t.tries).collect::<Vec<_>>(), vec![2]);
+        let listed = store.tasks_of_service(service).unwrap_or_default();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].state, TaskState::Running);
+    }
+
+    #[test]
+    fn a_running_task_goes_back_to_the_queue_at_start_and_a_failed_one_on_retry() {
+        let (_dir, store, service) = demo();
+        let now = Timestamp::UNIX_EPOCH;
+        let id = store
+            .queue_task(service, TaskAction::Delete, now)
+            .map(|t| t.id)
+            .unwrap_or_default();
+        let running = store.claim_due_tasks(now, 1).unwrap_or_default();
+        assert_eq!(store.requeue_running_tasks(now).ok(), Some(1));
+        assert_eq!(store.requeue_running_tasks(now).ok(), Some(0));
+        assert_eq!(store.task(id).ok().flatten().map(|t| t.state), Some(TaskState::Queued));
+        assert_eq!(store.finish_task(&running[0]).ok(), Some(false), "no longer running");
+        let rerun = store.claim_due_tasks(now, 1).unwrap_or_default();
+        let refused = Err(DriverError::Permanent("Nie".into()));
+        assert_eq!(store.finish_task(&after_run(&rerun[0], &refused, now)).ok(), Some(true));
+        assert_eq!(store.list_tasks(true, 10).map(|l| l.len()).ok(), Some(1));
+        assert!(matches!(store.retry_failed_task(id, now), Ok(TaskRetry::Requeued(t)) if t.tries == 0));
+        assert!(matches!(
+            store.retry_failed_task(id, now),
+            Ok(TaskRetry::NotFailed(TaskState::Queued))
+        ));
+        assert_eq!(store.retry_failed_task(999, now).ok(), Some(TaskRetry::NotFound));
+        assert_eq!(store.claim_due_tasks(now, 1).map(|l| l.len()).ok(), Some(1));
+    }
+}
