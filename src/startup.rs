@@ -100,7 +100,10 @@ impl Application {
         // What a stopped panel left running runs again (drivers are told to expect it).
         let requeued = store.requeue_running_tasks(clock.now())?;
         if requeued > 0 {
-            tracing::warn!(requeued, "provisioning tasks interrupted by a stop run again");
+            tracing::warn!(
+                requeued,
+                "provisioning tasks interrupted by a stop run again"
+            );
         }
         if args.demo {
             check_demo_allowed(&config, &store)?;

@@ -21,7 +21,12 @@ pub enum TasksAction {
 pub fn list(store: &Store, failed: bool) -> Result<String, String> {
     let tasks = store.list_tasks(failed, LIST_LIMIT).map_err(store_error)?;
     if tasks.is_empty() {
-        return Ok(if failed { "no failed tasks" } else { "no tasks" }.into());
+        return Ok(if failed {
+            "no failed tasks"
+        } else {
+            "no tasks"
+        }
+        .into());
     }
     let mut lines = vec!["id\tservice\taction\tstate\ttries\treason\tnext try".to_string()];
     lines.extend(tasks.iter().map(line));

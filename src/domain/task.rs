@@ -49,7 +49,9 @@ pub enum TaskState {
     Running,
     Done,
     /// `reason` is Polish and shown to the customer.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 impl TaskState {
@@ -234,6 +236,9 @@ mod tests {
             r#"{"id":5,"service_id":9,"action":"Delete","state":"Done","created_at":"2026-01-01T00:00:00Z"}"#,
         )
         .unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!((done.action, done.state), (TaskAction::Delete, TaskState::Done));
+        assert_eq!(
+            (done.action, done.state),
+            (TaskAction::Delete, TaskState::Done)
+        );
     }
 }

@@ -136,7 +136,12 @@ fn outcome(
 
 fn first_line(output: &str) -> Option<String> {
     let line = output.lines().map(str::trim).find(|l| !l.is_empty())?;
-    Some(line.chars().filter(|c| !c.is_control()).take(REASON_LIMIT).collect())
+    Some(
+        line.chars()
+            .filter(|c| !c.is_control())
+            .take(REASON_LIMIT)
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! expiry (warning, suspension, deletion) and the provisioning tasks they leave for the host.
 
 use super::codec::{get, put};
-use super::tasks::add_task;
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{
     ACCOUNTS, LIVE_BY_EXPIRY, LIVE_EXPIRY_OF, REMINDERS_SENT, SERVICE_DUE_ON, SERVICES,
     SERVICES_DUE, USERS, USERS_BY_ACCOUNT,
 };
+use super::tasks::add_task;
 use super::{Result, Store, StoreError};
 use crate::domain::lifecycle::{
     Settings, Step, WARNING_MARKER, due_reminders, due_step, first_event_on, next_event_after,

@@ -16,8 +16,8 @@ mod reminders;
 mod renewals;
 mod schema;
 mod services;
-mod transfer;
 mod tasks;
+mod transfer;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
@@ -30,8 +30,8 @@ pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome
 pub use overview::Overview;
 pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
-pub use transfer::{Matched, TransferOutcome};
 pub use tasks::TaskRetry;
+pub use transfer::{Matched, TransferOutcome};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

@@ -446,7 +446,10 @@ mod tests {
         }
         let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
         let tasks = store.tasks_of_service(3).unwrap_or_default();
-        let states: Vec<_> = tasks.iter().map(|t| (t.id, t.state.name(), t.account_id)).collect();
+        let states: Vec<_> = tasks
+            .iter()
+            .map(|t| (t.id, t.state.name(), t.account_id))
+            .collect();
         assert_eq!(states, vec![(1, "done", 1), (2, "queued", 1)]);
         assert_eq!(tasks[1].service_name, "firma.pl");
         let now = jiff::Timestamp::now();

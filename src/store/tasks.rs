@@ -91,7 +91,13 @@ impl Store {
     /// claimed by one caller only. No write when nothing is due.
     pub fn claim_due_tasks(&self, now: Timestamp, limit: usize) -> Result<Vec<Task>> {
         let upto = (now.as_second(), u64::MAX);
-        if self.read()?.open_table(TASKS_DUE)?.range(..=upto)?.next().is_none() {
+        if self
+            .read()?
+            .open_table(TASKS_DUE)?
+            .range(..=upto)?
+            .next()
+            .is_none()
+        {
             return Ok(Vec::new());
         }
         self.write_unseen(|tx| {
@@ -251,12 +257,28 @@ mod tests {
         let queued = store.queue_task(service, TaskAction::Suspend, now);
         let id = queued.map(|t| t.id).unwrap_or_default();
         let claimed = store.claim_due_tasks(now, 10).unwrap_or_default();
-        assert_eq!(claimed.iter().map(|t| (t.id, t.tries)).collect::<Vec<_>>(), vec![(id, 1)]);
+        assert_eq!(
+            claimed.iter().map(|t| (t.id, t.tries)).collect::<Vec<_>>(),
+            vec![(id, 1)]
+        );
         assert_eq!(claimed[0].state, TaskState::Running);
-        assert_eq!(store.claim_due_tasks(now, 10).ok(), Some(vec![]), "claimed once");
+        assert_eq!(
+            store.claim_due_tasks(now, 10).ok(),
+            Some(vec![]),
+            "claimed once"
+        );
         let timeout = Err(DriverError::Transient("Przekroczono czas".into()));
-        assert_eq!(store.finish_task(&after_run(&claimed[0], &timeout, now)).ok(), Some(true));
-        assert_eq!(store.claim_due_tasks(now, 10).ok(), Some(vec![]), "not due yet");
+        assert_eq!(
+            store
+                .finish_task(&after_run(&claimed[0], &timeout, now))
+                .ok(),
+            Some(true)
+        );
+        assert_eq!(
+            store.claim_due_tasks(now, 10).ok(),
+            Some(vec![]),
+            "not due yet"
+        );
         let later = now + crate::domain::task::backoff(1);
         let again = store.claim_due_tasks(later, 10).unwrap_or_default();
         assert_eq!(again.iter().map(|t| t.tries).collect::<Vec<_>>(), vec![2]);
@@ -276,18 +298,33 @@ mod tests {
         let running = store.claim_due_tasks(now, 1).unwrap_or_default();
         assert_eq!(store.requeue_running_tasks(now).ok(), Some(1));
         assert_eq!(store.requeue_running_tasks(now).ok(), Some(0));
-        assert_eq!(store.task(id).ok().flatten().map(|t| t.state), Some(TaskState::Queued));
-        assert_eq!(store.finish_task(&running[0]).ok(), Some(false), "no longer running");
+        assert_eq!(
+            store.task(id).ok().flatten().map(|t| t.state),
+            Some(TaskState::Queued)
+        );
+        assert_eq!(
+            store.finish_task(&running[0]).ok(),
+            Some(false),
+            "no longer running"
+        );
         let rerun = store.claim_due_tasks(now, 1).unwrap_or_default();
         let refused = Err(DriverError::Permanent("Nie".into()));
-        assert_eq!(store.finish_task(&after_run(&rerun[0], &refused, now)).ok(), Some(true));
+        assert_eq!(
+            store.finish_task(&after_run(&rerun[0], &refused, now)).ok(),
+            Some(true)
+        );
         assert_eq!(store.list_tasks(true, 10).map(|l| l.len()).ok(), Some(1));
-        assert!(matches!(store.retry_failed_task(id, now), Ok(TaskRetry::Requeued(t)) if t.tries == 0));
+        assert!(
+            matches!(store.retry_failed_task(id, now), Ok(TaskRetry::Requeued(t)) if t.tries == 0)
+        );
         assert!(matches!(
             store.retry_failed_task(id, now),
             Ok(TaskRetry::NotFailed(TaskState::Queued))
         ));
-        assert_eq!(store.retry_failed_task(999, now).ok(), Some(TaskRetry::NotFound));
+        assert_eq!(
+            store.retry_failed_task(999, now).ok(),
+            Some(TaskRetry::NotFound)
+        );
         assert_eq!(store.claim_due_tasks(now, 1).map(|l| l.len()).ok(), Some(1));
     }
 }

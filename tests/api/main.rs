@@ -25,3 +25,4 @@ mod reminders;
 mod security;
 mod sessions;
 mod smtp;
+mod tasks;
