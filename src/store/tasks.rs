@@ -136,6 +136,9 @@ impl Store {
     /// At start: tasks a stopped panel left Running go back to the queue, due at once, so they
     /// run again (their driver may see them a second time). Returns how many.
     pub fn requeue_running_tasks(&self, now: Timestamp) -> Result<usize> {
+        if self.read()?.open_table(TASKS_RUNNING)?.first()?.is_none() {
+            return Ok(0);
+        }
         self.write_unseen(|tx| {
             let mut ids = Vec::new();
             for entry in tx.open_table(TASKS_RUNNING)?.iter()? {
