@@ -37,6 +37,8 @@ impl Exec {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            // The SMTP password is the panel's, not the command's.
+            .env_remove("PANEL_SMTP_URL")
             // Its own process group, so a timeout kills what the command started as well.
             .process_group(0)
             .spawn()
@@ -49,8 +51,10 @@ impl Exec {
 
 impl Driver for Exec {
     fn run(&self, task: &Task) -> Result<(), DriverError> {
-        let input = serde_json::to_vec(&TaskInput::of(task))
+        let mut input = serde_json::to_vec(&TaskInput::of(task))
             .map_err(|e| DriverError::Permanent(format!("Błąd danych zadania: {e}")))?;
+        // One line, for `read -r` in a shell script.
+        input.push(b'\n');
         let started = Instant::now();
         let mut child = self.spawn()?;
         if let Some(mut stdin) = child.stdin.take() {

@@ -61,7 +61,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
             (renewal(&ctx, &auth, service, open, today))
         }
         @if !tasks.is_empty() {
-            (tasks_section(&tasks))
+            (tasks_section(service.id, &tasks))
         }
         p { a href=(service.kind.section_path()) { "Wszystkie usługi: " (service.kind.section_title()) } }
     };
@@ -98,29 +98,39 @@ fn renewal(
 /// How many of a service's tasks its page lists, newest first.
 const TASKS_SHOWN: usize = 10;
 
-/// "Zadania": what the service's servers were asked to do, and how it went.
-fn tasks_section(tasks: &[Task]) -> Markup {
-    html! {
-        section.block #zadania {
-            h2 { "Zadania" }
-            div.table-wrap { table.stacked {
-                thead { tr { th { "Zadanie" } th { "Zlecone" } th { "Stan" } } }
-                tbody {
-                    @for task in tasks.iter().rev().take(TASKS_SHOWN) {
-                        tr {
-                            td { (task.action.label()) }
-                            td data-label="Zlecone" { (format_timestamp(task.created_at)) }
-                            td data-label="Stan" {
-                                @if let TaskState::Failed { reason } = &task.state {
-                                    span class={ "badge badge--" (task.state.tone()) } { "błąd:" } " " (reason)
-                                } @else {
-                                    span class={ "badge badge--" (task.state.tone()) } { (task.state.label()) }
-                                }
+/// "Zadania": what the service's servers were asked to do, and how it went. While a task waits or
+/// runs, htmx reloads the section every few seconds (it stops once none does).
+fn tasks_section(service_id: u64, tasks: &[Task]) -> Markup {
+    let pending = tasks
+        .iter()
+        .any(|t| matches!(t.state, TaskState::Queued | TaskState::Running));
+    let content = html! {
+        h2 { "Zadania" }
+        div.table-wrap { table.stacked {
+            thead { tr { th { "Zadanie" } th { "Zlecone" } th { "Stan" } } }
+            tbody {
+                @for task in tasks.iter().rev().take(TASKS_SHOWN) {
+                    tr {
+                        td { (task.action.label()) }
+                        td data-label="Zlecone" { (format_timestamp(task.created_at)) }
+                        td data-label="Stan" {
+                            @if let TaskState::Failed { reason } = &task.state {
+                                span class={ "badge badge--" (task.state.tone()) } { "błąd:" } " " (reason)
+                            } @else {
+                                span class={ "badge badge--" (task.state.tone()) } { (task.state.label()) }
                             }
                         }
                     }
                 }
-            } }
+            }
+        } }
+    };
+    html! {
+        @if pending {
+            section.block #zadania hx-get={ "/uslugi/" (service_id) } hx-select="#zadania"
+                hx-target="this" hx-swap="outerHTML" hx-trigger="every 5s" { (content) }
+        } @else {
+            section.block #zadania { (content) }
         }
     }
 }
