@@ -98,12 +98,16 @@ impl Application {
         }
         let store = Store::open(&args.data_dir)?;
         // What a stopped panel left running runs again (drivers are told to expect it).
-        let requeued = store.requeue_running_tasks(clock.now())?;
-        if requeued > 0 {
-            tracing::warn!(
-                requeued,
-                "provisioning tasks interrupted by a stop run again"
-            );
+        match store.requeue_running_tasks(clock.now()) {
+            Ok(0) => {}
+            Ok(requeued) => {
+                tracing::warn!(
+                    requeued,
+                    "provisioning tasks interrupted by a stop run again"
+                );
+            }
+            // A full disk must not keep the panel down; the next start tries again.
+            Err(e) => tracing::error!(error = %e, "cannot re-queue interrupted provisioning tasks"),
         }
         if args.demo {
             check_demo_allowed(&config, &store)?;
