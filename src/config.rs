@@ -102,6 +102,51 @@ pub struct ServeArgs {
     pub auto_renew_days: u32,
     #[command(flatten)]
     pub lifecycle: LifecycleArgs,
+    #[command(flatten)]
+    pub tasks: TaskArgs,
+}
+
+/// How provisioning tasks (suspend, delete, reactivate a service…) reach the host's servers.
+#[derive(Args, Debug, Clone)]
+pub struct TaskArgs {
+    /// A program run once per provisioning task, the task as JSON on standard input (action,
+    /// service_id, service_name, service_kind, account_id, attempt…). Exit 0: done; exit 75: try
+    /// again later; other: failed, with the first line of its output as the reason shown to the
+    /// customer (in Polish). A task may be run twice (after a restart): make it idempotent.
+    /// Without it the panel marks tasks done itself.
+    #[arg(long, env = "PANEL_TASK_COMMAND")]
+    pub task_command: Option<PathBuf>,
+    /// Seconds a --task-command may run; past it, it is killed and the task tried again later.
+    #[arg(
+        long,
+        env = "PANEL_TASK_TIMEOUT",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub task_timeout: u64,
+}
+
+/// No command (the built-in driver), a minute's limit: as when no flag is given.
+impl Default for TaskArgs {
+    fn default() -> Self {
+        TaskArgs {
+            task_command: None,
+            task_timeout: 60,
+        }
+    }
+}
+
+impl TaskArgs {
+    /// The driver these settings choose.
+    pub fn driver(&self) -> std::sync::Arc<dyn crate::provisioning::Driver> {
+        match &self.task_command {
+            Some(command) => std::sync::Arc::new(crate::provisioning::Exec::new(
+                command.clone(),
+                std::time::Duration::from_secs(self.task_timeout),
+            )),
+            None => std::sync::Arc::new(crate::provisioning::Builtin),
+        }
+    }
 }
 
 /// When reminders go and how long an expired service lives on.

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod jobs;
 pub mod mail;
 pub mod pdf;
+pub mod provisioning;
 pub mod random;
 pub mod startup;
 pub mod state;

@@ -97,6 +97,18 @@ impl Application {
             );
         }
         let store = Store::open(&args.data_dir)?;
+        // What a stopped panel left running runs again (drivers are told to expect it).
+        match store.requeue_running_tasks(clock.now()) {
+            Ok(0) => {}
+            Ok(requeued) => {
+                tracing::warn!(
+                    requeued,
+                    "provisioning tasks interrupted by a stop run again"
+                );
+            }
+            // A full disk must not keep the panel down; the next start tries again.
+            Err(e) => tracing::error!(error = %e, "cannot re-queue interrupted provisioning tasks"),
+        }
         if args.demo {
             check_demo_allowed(&config, &store)?;
         }
@@ -128,6 +140,7 @@ impl Application {
             store: store.clone(),
             clock: clock.clone(),
             mail_wake: Arc::new(Notify::new()),
+            task_wake: Arc::new(Notify::new()),
             base_url,
             demo_mailbox: args.demo.then(Arc::default),
             seller,
@@ -148,6 +161,10 @@ impl Application {
             state.demo_mailbox.clone(),
         ));
         tokio::spawn(probe_while_unwritable(store.clone()));
+        tokio::spawn(crate::jobs::tasks::run_forever(
+            state.clone(),
+            state.config.args.tasks.driver(),
+        ));
         let web_for_jobs = web.clone();
         tokio::spawn(crate::jobs::run_forever(state.clone(), move || {
             web_for_jobs.limiters.forget_idle()

@@ -17,6 +17,8 @@ pub struct AppState {
     /// Without a trailing slash, e.g. `https://panel.example.com`.
     pub base_url: String,
     pub mail_wake: Arc<Notify>,
+    /// Wakes the provisioning task worker (`jobs::tasks`).
+    pub task_wake: Arc<Notify>,
     /// With `--demo`: delivered login messages, whose bodies are no longer in the database.
     pub demo_mailbox: Option<Arc<DemoMailbox>>,
 }
@@ -25,5 +27,10 @@ impl AppState {
     /// Call after committing an action that queued e-mail.
     pub fn wake_mailer(&self) {
         self.mail_wake.notify_one();
+    }
+
+    /// Call after committing an action that queued a provisioning task.
+    pub fn wake_tasks(&self) {
+        self.task_wake.notify_one();
     }
 }

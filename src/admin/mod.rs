@@ -17,8 +17,10 @@ mod catalogue;
 mod credit;
 mod outbox;
 mod socket;
+mod tasks;
 
 pub use outbox::OutboxAction;
+pub use tasks::TasksAction;
 
 pub use socket::{bind_socket, serve_socket, socket_path};
 
@@ -167,6 +169,17 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<OutboxAction>,
     },
+    /// List the provisioning tasks (service, action, state, tries, reason, next try), newest
+    /// first, or `tasks retry ID` to queue a failed task again.
+    Tasks {
+        /// Only tasks that failed (the reason is what the customer sees).
+        #[arg(long)]
+        #[serde(default)]
+        failed: bool,
+        #[command(subcommand)]
+        #[serde(default)]
+        action: Option<TasksAction>,
+    },
 }
 
 /// Carries out one task against the store.
@@ -271,6 +284,11 @@ pub fn execute(
             ..
         } => outbox::retry(store, id, now),
         AdminTask::Outbox { pending, dead, .. } => outbox::list(store, pending, dead),
+        AdminTask::Tasks {
+            action: Some(TasksAction::Retry { id }),
+            ..
+        } => tasks::retry(store, id, now),
+        AdminTask::Tasks { failed, .. } => tasks::list(store, failed),
     }
 }
 

@@ -34,3 +34,4 @@ pub mod phone;
 pub mod postal_code;
 pub mod regon;
 pub mod security;
+pub mod task;

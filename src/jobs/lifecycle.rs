@@ -1,5 +1,5 @@
 //! The service lifecycle after expiry: grace, the warning before suspension, suspension, deletion;
-//! each step with its provisioning task, which the built-in driver then marks done.
+//! each step with its provisioning task, which the task job (`jobs::tasks`) then runs.
 
 use crate::domain::lifecycle::{Settings, Step};
 use crate::domain::time::today;
@@ -13,8 +13,6 @@ pub struct Report {
     pub warned: usize,
     pub suspended: usize,
     pub deleted: usize,
-    /// Provisioning tasks the built-in driver marked done.
-    pub tasks_done: usize,
     pub failed: usize,
 }
 
@@ -64,6 +62,5 @@ pub fn run_once(
         }
     }
     report.failed = failed;
-    report.tasks_done = store.complete_pending_tasks()?;
     Ok(report)
 }

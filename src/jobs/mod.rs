@@ -2,6 +2,7 @@
 
 pub mod lifecycle;
 pub mod reminders;
+pub mod tasks;
 
 use crate::billing::auto_renew;
 use crate::state::AppState;
@@ -33,6 +34,9 @@ async fn run_due_jobs(state: &AppState, now: Timestamp) {
             }
             if sent.sent > 0 || stepped.queued_mail() {
                 state.wake_mailer();
+            }
+            if stepped.suspended + stepped.deleted > 0 {
+                state.wake_tasks();
             }
         }
         Err(e) => tracing::error!(error = %e, "reminders or lifecycle failed"),

@@ -638,12 +638,7 @@ fn extend_services(tx: &WriteTransaction, proforma: &Document, now: Timestamp) -
             ))
         })?;
         if service.lifecycle == Lifecycle::Suspended {
-            super::lifecycle::add_task(
-                tx,
-                service.id,
-                super::lifecycle::TaskAction::Reactivate,
-                now,
-            )?;
+            super::tasks::add_task(tx, &service, super::lifecycle::TaskAction::Reactivate, now)?;
         }
         service.lifecycle = Lifecycle::Live;
         put(&mut services, service.id, &service)?;

@@ -1,12 +1,13 @@
 //! The due index of services (by the day of their next lifecycle event), the lifecycle steps after
 //! expiry (warning, suspension, deletion) and the provisioning tasks they leave for the host.
 
-use super::codec::{get, next_in_sequence, put};
+use super::codec::{get, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{
     ACCOUNTS, LIVE_BY_EXPIRY, LIVE_EXPIRY_OF, REMINDERS_SENT, SERVICE_DUE_ON, SERVICES,
-    SERVICES_DUE, TASKS, TASKS_PENDING, USERS, USERS_BY_ACCOUNT,
+    SERVICES_DUE, USERS, USERS_BY_ACCOUNT,
 };
+use super::tasks::add_task;
 use super::{Result, Store, StoreError};
 use crate::domain::lifecycle::{
     Settings, Step, WARNING_MARKER, due_reminders, due_step, first_event_on, next_event_after,
@@ -17,7 +18,6 @@ use crate::domain::{Account, Service, User};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use redb::{ReadableTable, WriteTransaction};
-use serde::{Deserialize, Serialize};
 
 /// A date as an index key: YYYYMMDD (ordered as the dates are).
 pub fn day_key(date: Date) -> u32 {
@@ -136,47 +136,8 @@ pub(super) fn billing_recipients(tx: &WriteTransaction, account: &Account) -> Re
     Ok(to)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TaskAction {
-    Suspend,
-    Delete,
-    Reactivate,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TaskState {
-    Pending,
-    Done,
-}
-
-/// A provisioning task: what the host's servers must do to a service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Task {
-    pub id: u64,
-    pub service_id: u64,
-    pub action: TaskAction,
-    pub state: TaskState,
-    pub created_at: Timestamp,
-}
-
-/// Records a pending task in the caller's transaction (with the step that needs it).
-pub(super) fn add_task(
-    tx: &WriteTransaction,
-    service_id: u64,
-    action: TaskAction,
-    now: Timestamp,
-) -> Result<()> {
-    let task = Task {
-        id: next_in_sequence(tx, "task")?,
-        service_id,
-        action,
-        state: TaskState::Pending,
-        created_at: now,
-    };
-    put(&mut tx.open_table(TASKS)?, task.id, &task)?;
-    tx.open_table(TASKS_PENDING)?.insert(task.id, ())?;
-    Ok(())
-}
+// Tasks live in `store::tasks` and `domain::task`; re-exported here for `store::{Task, …}`.
+pub use crate::domain::task::{Task, TaskAction, TaskState};
 
 /// Composes the e-mail of a lifecycle step to one recipient.
 pub type ComposeStep<'a> = &'a dyn Fn(&str, &Account, &Service, Step) -> NewMessage;
@@ -222,40 +183,6 @@ impl Store {
                 .collect()
         })
     }
-
-    /// The built-in provisioning driver: marks every pending task done (a host with real servers
-    /// replaces it with one that acts first). Returns how many it marked.
-    pub fn complete_pending_tasks(&self) -> Result<usize> {
-        self.write_unseen(|tx| {
-            let mut pending = tx.open_table(TASKS_PENDING)?;
-            let mut tasks = tx.open_table(TASKS)?;
-            let mut ids = Vec::new();
-            for entry in pending.iter()? {
-                ids.push(entry?.0.value());
-            }
-            for id in &ids {
-                if let Some(mut task) = get::<Task>(&tasks, *id)? {
-                    task.state = TaskState::Done;
-                    put(&mut tasks, *id, &task)?;
-                }
-                pending.remove(id)?;
-            }
-            Ok(ids.len())
-        })
-    }
-
-    /// The provisioning tasks of a service, oldest first.
-    pub fn tasks_of_service(&self, service_id: u64) -> Result<Vec<Task>> {
-        let tx = self.read()?;
-        let mut list = Vec::new();
-        for row in tx.open_table(TASKS)?.iter()? {
-            let task: Task = super::codec::decode(row?.1.value())?;
-            if task.service_id == service_id {
-                list.push(task);
-            }
-        }
-        Ok(list)
-    }
 }
 
 fn advance(
@@ -279,11 +206,11 @@ fn advance(
             Step::Warn { .. } => mark(tx, &service, WARNING_MARKER, true)?,
             Step::Suspend { .. } => {
                 service.lifecycle = Lifecycle::Suspended;
-                add_task(tx, service.id, TaskAction::Suspend, now)?;
+                add_task(tx, &service, TaskAction::Suspend, now)?;
             }
             Step::Delete => {
                 service.lifecycle = Lifecycle::Deleted;
-                add_task(tx, service.id, TaskAction::Delete, now)?;
+                add_task(tx, &service, TaskAction::Delete, now)?;
             }
         }
         put(&mut tx.open_table(SERVICES)?, service.id, &service)?;

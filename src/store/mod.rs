@@ -21,6 +21,7 @@ mod second_step;
 mod security;
 mod services;
 mod shop;
+mod tasks;
 mod transfer;
 mod users;
 
@@ -39,6 +40,7 @@ pub use reminders::{ComposeReminder, Reminded, Reminder};
 pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use security::FactorView;
 pub use shop::{CartChange, OrderOutcome};
+pub use tasks::TaskRetry;
 pub use transfer::{Matched, TransferOutcome};
 pub use users::{Membership, UserChange};
 

@@ -63,6 +63,7 @@ pub const REMINDERS_SENT: TableDefinition<(u64, u32, u32), u8> =
     TableDefinition::new("reminders_sent");
 /// Provisioning tasks (suspend, delete, reactivate) for the host's driver.
 pub const TASKS: Rows = TableDefinition::new("tasks");
+/// The queued tasks of schema v4–v6 (dropped by `tasks_queue_v10`).
 pub const TASKS_PENDING: TableDefinition<u64, ()> = TableDefinition::new("tasks_pending");
 /// (YYYYMMDD of expiry, service id) of every live service (schema v5): auto-renew reads only the
 /// services expiring soon or expired and not yet suspended.
@@ -72,6 +73,13 @@ pub const LIVE_EXPIRY_OF: TableDefinition<u64, u32> = TableDefinition::new("live
 /// (account id, seq) → a change of Dane abonenta (who, when, field, old → new): append-only.
 pub const ACCOUNT_HISTORY: TableDefinition<(u64, u64), &[u8]> =
     TableDefinition::new("account_history");
+/// (service id, task id) of every provisioning task (schema v7).
+pub const TASKS_BY_SERVICE: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("tasks_by_service");
+/// (unix second of the next try, task id) of every queued task (schema v7).
+pub const TASKS_DUE: TableDefinition<(i64, u64), ()> = TableDefinition::new("tasks_due");
+/// Ids of the tasks a driver is running (schema v7): a start re-queues what a stop left here.
+pub const TASKS_RUNNING: TableDefinition<u64, ()> = TableDefinition::new("tasks_running");
 
 /// user id → the user's cart in the shop (schema v5).
 pub const CARTS: Rows = TableDefinition::new("carts");
@@ -122,6 +130,7 @@ const MIGRATIONS: &[Migration] = &[
     shop_orders_v7,
     security_v8,
     memberships_v9,
+    tasks_queue_v10,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -323,6 +332,11 @@ fn memberships_v9(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// Provisioning tasks get their queue: indexes by service, due and running.
+fn tasks_queue_v10(tx: &WriteTransaction) -> Result<()> {
+    super::tasks::migrate_v7(tx)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,5 +488,48 @@ mod tests {
             Ok(keys)
         });
         assert_eq!(placed.ok(), Some(vec![(20261205, 1)]));
+    }
+
+    #[test]
+    fn tasks_of_a_version_6_database_still_read_and_the_pending_one_is_queued() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        {
+            let db = Database::create(dir.path().join("panel.redb"))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let tx = db.begin_write().unwrap_or_else(|e| unreachable!("{e}"));
+            let rows = (|| -> Result<()> {
+                for migration in &MIGRATIONS[..6] {
+                    migration(&tx)?;
+                }
+                tx.open_table(META)?
+                    .insert(SCHEMA_VERSION_KEY, 6u64.to_be_bytes().as_slice())?;
+                let service = br#"{"id":3,"account_id":1,"kind":"Domain","name":"firma.pl","plan_id":1,"lifecycle":"Suspended","expires_on":"2026-10-05","auto_renew":true,"details":"None","created_at":"2026-01-01T00:00:00Z"}"#;
+                tx.open_table(SERVICES)?.insert(3, service.as_slice())?;
+                let done = br#"{"id":1,"service_id":3,"action":"Suspend","state":"Done","created_at":"2026-11-04T12:00:00Z"}"#;
+                let pending = br#"{"id":2,"service_id":3,"action":"Delete","state":"Pending","created_at":"2026-12-04T12:00:00Z"}"#;
+                let mut tasks = tx.open_table(TASKS)?;
+                tasks.insert(1, done.as_slice())?;
+                tasks.insert(2, pending.as_slice())?;
+                tx.open_table(TASKS_PENDING)?.insert(2, ())?;
+                Ok(())
+            })();
+            assert!(rows.is_ok(), "{rows:?}");
+            tx.commit().unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let tasks = store.tasks_of_service(3).unwrap_or_default();
+        let states: Vec<_> = tasks
+            .iter()
+            .map(|t| (t.id, t.state.name(), t.account_id))
+            .collect();
+        assert_eq!(states, vec![(1, "done", 1), (2, "queued", 1)]);
+        assert_eq!(tasks[1].service_name, "firma.pl");
+        let now = jiff::Timestamp::now();
+        let ran = crate::jobs::tasks::run_once(&store, &crate::provisioning::Builtin, now);
+        assert_eq!(ran.map(|r| r.done).ok(), Some(1));
+        assert_eq!(
+            store.task(2).ok().flatten().map(|t| t.state),
+            Some(crate::domain::task::TaskState::Done)
+        );
     }
 }

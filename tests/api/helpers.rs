@@ -35,6 +35,8 @@ pub struct Options {
     pub max_connections: Option<usize>,
     /// Instead of a fresh temporary directory (e.g. one on a small tmpfs).
     pub data_dir: Option<PathBuf>,
+    /// `--task-command` and `--task-timeout`.
+    pub tasks: panel::config::TaskArgs,
 }
 
 /// An app that delivers through a real SMTP server in the test, which fails as told first.
@@ -85,6 +87,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         max_connections: options.max_connections.unwrap_or(1024),
         auto_renew_days: 14,
         lifecycle: Default::default(),
+        tasks: options.tasks,
     };
     let mut config = Config::new(args);
     config.login_limits = options.limits;

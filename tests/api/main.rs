@@ -33,4 +33,5 @@ mod security;
 mod sessions;
 mod sklep;
 mod smtp;
+mod tasks;
 mod users;

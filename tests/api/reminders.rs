@@ -106,8 +106,13 @@ impl Fixture {
         reminders::run_once(&self.store, noon(day), settings, 14, BASE_URL).unwrap()
     }
 
+    /// The day's lifecycle steps, then the provisioning tasks they queued (built-in driver).
     fn step(&self, day: Date) -> lifecycle::Report {
-        lifecycle::run_once(&self.store, noon(day), &Settings::default(), BASE_URL).unwrap()
+        let report =
+            lifecycle::run_once(&self.store, noon(day), &Settings::default(), BASE_URL).unwrap();
+        panel::jobs::tasks::run_once(&self.store, &panel::provisioning::Builtin, noon(day))
+            .unwrap();
+        report
     }
 
     /// Subjects of the mail queued to `to`, oldest first.
@@ -320,7 +325,10 @@ fn an_expired_domain_is_warned_suspended_and_deleted_on_its_days() {
     assert_eq!(steps, vec![(27, 1, 0, 0), (30, 0, 1, 0), (60, 0, 0, 1)]);
     assert_eq!(f.service().lifecycle, Lifecycle::Deleted);
     let tasks = f.store.tasks_of_service(f.service).unwrap();
-    let actions: Vec<_> = tasks.iter().map(|t| (t.action, t.state)).collect();
+    let actions: Vec<_> = tasks
+        .iter()
+        .map(|t| (t.action.clone(), t.state.clone()))
+        .collect();
     assert_eq!(
         actions,
         vec![
@@ -362,7 +370,10 @@ fn paying_a_renewal_during_grace_or_suspension_reactivates_the_service_at_once()
         ServiceStatus::Active
     );
     let tasks = g.store.tasks_of_service(g.service).unwrap();
-    assert_eq!(tasks.last().map(|t| t.action), Some(TaskAction::Reactivate));
+    assert_eq!(
+        tasks.last().map(|t| t.action.clone()),
+        Some(TaskAction::Reactivate)
+    );
     assert_eq!(
         g.step(add_days(expires, 61)).deleted,
         0,

@@ -2,7 +2,8 @@
 
 use crate::domain::access::Action;
 use crate::domain::notifications::{offer_balance, payment_status, service_notice};
-use crate::domain::time::{format_date, today};
+use crate::domain::task::{Task, TaskState};
+use crate::domain::time::{format_date, format_timestamp, today};
 use crate::domain::{Document, Service, ServiceDetails};
 use crate::mail;
 use crate::store::RenewOutcome;
@@ -35,6 +36,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
     let today = today(ctx.now());
+    let tasks = ctx.state.store.tasks_of_service(service.id)?;
     let body = html! {
         section.block {
             dl.details {
@@ -57,6 +59,9 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         section.block {
             h2 { "Odnowienie" }
             (renewal(&ctx, &auth, service, open, today))
+        }
+        @if !tasks.is_empty() {
+            (tasks_section(service.id, &tasks))
         }
         p { a href=(service.kind.section_path()) { "Wszystkie usługi: " (service.kind.section_title()) } }
     };
@@ -86,6 +91,46 @@ fn renewal(
             (renew_form(&ctx.csrf, service.id, None))
         } @else {
             p.muted { "Odnowienie będzie możliwe od " (format_date(service.renewal_opens_on())) "." }
+        }
+    }
+}
+
+/// How many of a service's tasks its page lists, newest first.
+const TASKS_SHOWN: usize = 10;
+
+/// "Zadania": what the service's servers were asked to do, and how it went. While a task waits or
+/// runs, htmx reloads the section every few seconds (it stops once none does).
+fn tasks_section(service_id: u64, tasks: &[Task]) -> Markup {
+    let pending = tasks
+        .iter()
+        .any(|t| matches!(t.state, TaskState::Queued | TaskState::Running));
+    let content = html! {
+        h2 { "Zadania" }
+        div.table-wrap { table.stacked {
+            thead { tr { th { "Zadanie" } th { "Zlecone" } th { "Stan" } } }
+            tbody {
+                @for task in tasks.iter().rev().take(TASKS_SHOWN) {
+                    tr {
+                        td { (task.action.label()) }
+                        td data-label="Zlecone" { (format_timestamp(task.created_at)) }
+                        td data-label="Stan" {
+                            @if let TaskState::Failed { reason } = &task.state {
+                                span class={ "badge badge--" (task.state.tone()) } { "błąd:" } " " (reason)
+                            } @else {
+                                span class={ "badge badge--" (task.state.tone()) } { (task.state.label()) }
+                            }
+                        }
+                    }
+                }
+            }
+        } }
+    };
+    html! {
+        @if pending {
+            section.block #zadania hx-get={ "/uslugi/" (service_id) } hx-select="#zadania"
+                hx-target="this" hx-swap="outerHTML" hx-trigger="every 5s" { (content) }
+        } @else {
+            section.block #zadania { (content) }
         }
     }
 }
