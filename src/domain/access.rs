@@ -33,10 +33,12 @@ pub enum Action {
     OwnSecurity,
     /// Settings of the whole account's security (require the second factor for everyone).
     AccountSecurity,
+    /// Change a service itself: nameservers, DNS, mailboxes, power of a server (not paying).
+    ManageServices,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::Public,
         Action::ViewOverview,
         Action::ViewServices,
@@ -50,6 +52,7 @@ impl Action {
         Action::Order,
         Action::OwnSecurity,
         Action::AccountSecurity,
+        Action::ManageServices,
     ];
 }
 
@@ -63,6 +66,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ViewBilling | HandleBilling | Order => matches!(role, Owner | Administrator | Accounting),
         ManageUsers | EditAccountData => matches!(role, Owner | Administrator),
         AccountSecurity => role == Owner,
+        ManageServices => matches!(role, Owner | Administrator | Technical),
     }
 }
 
@@ -127,6 +131,7 @@ mod tests {
             (Action::Order, [true, true, true, false]),
             (Action::OwnSecurity, [true, true, true, true]),
             (Action::AccountSecurity, [true, false, false, false]),
+            (Action::ManageServices, [true, true, false, true]),
         ];
         assert_eq!(
             table.len(),
@@ -164,6 +169,7 @@ mod tests {
             (Action::Order, [false, false, false, false]),
             (Action::OwnSecurity, [true, true, true, true]),
             (Action::AccountSecurity, [false, false, false, false]),
+            (Action::ManageServices, [true, true, false, true]),
         ];
         assert_eq!(table.len(), Action::ALL.len());
         for (action, expected) in table {
