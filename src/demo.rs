@@ -111,7 +111,7 @@ impl Seeder<'_> {
 
     /// abonent@example.com: a company with an accountant, a service of every kind, and invoices.
     fn company(&self, base_url: &str) -> Result<()> {
-        let (firma, _) = self.store.create_account(
+        let (firma, owner) = self.store.create_account(
             NewAccount {
                 name: "Przykładowa Firma sp. z o.o.".into(),
                 nip: Some("5260250274".into()),
@@ -136,7 +136,8 @@ impl Seeder<'_> {
         )?;
         self.company_domains_and_hosting(firma.id)?;
         self.company_other_services(firma.id)?;
-        self.company_history(firma.id, base_url)
+        self.company_history(firma.id, base_url)?;
+        self.company_order(firma.id, owner.id, base_url)
     }
 
     /// Domains about to expire, expired and far off; a hosting server nearly full in one mailbox.
@@ -256,13 +257,20 @@ impl Seeder<'_> {
             )?;
             store.record_payment(&proforma.number, None, None, earlier, &receipt)?;
         }
-        let description = "Domena .com — rejestracja sklep-przykladowy.com";
-        store.issue_proforma(
-            account_id,
-            vec![order_line(description, &plans.domain_com)],
-            add_days(today(now), -3),
-            now - jiff::SignedDuration::from_hours(24 * 10),
-        )?;
+        Ok(())
+    }
+
+    /// An order from the Sklep placed ten days ago and still unpaid: paying it creates the domain.
+    fn company_order(&self, account_id: u64, owner_id: u64, base_url: &str) -> Result<()> {
+        let placed = self.now - jiff::SignedDuration::from_hours(24 * 10);
+        let name = "sklep-przykladowy.com".to_string();
+        self.store
+            .add_to_cart(owner_id, self.plans.domain_com.id, 12, name)?;
+        let compose = |account: &crate::domain::Account, proforma: &crate::domain::Document| {
+            crate::mail::order_proforma_message(base_url, account, proforma)
+        };
+        self.store
+            .place_order(account_id, owner_id, "demo", placed, &compose)?;
         Ok(())
     }
 

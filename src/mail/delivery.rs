@@ -293,7 +293,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
         let store = Store::open(&dir.path().join("data")).unwrap_or_else(|e| unreachable!("{e}"));
         let clock = Clock::default();
-        // The demo's history queues two receipts.
+        // The demo's history queues two receipts and an order's proforma.
         let seeded = crate::demo::seed_if_empty(&store, clock.now(), "http://127.0.0.1");
         assert!(seeded.is_ok_and(|s| s));
         let outbox = dir.path().join("outbox");
@@ -312,21 +312,21 @@ mod tests {
         store.fail_writes(false);
         wake.notify_one();
         for _ in 0..100 {
-            if delivered_files(&outbox) == 2 {
+            if delivered_files(&outbox) == 3 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
         worker.abort();
-        assert_eq!(delivered_files(&outbox), 2, "each message sent once");
+        assert_eq!(delivered_files(&outbox), 3, "each message sent once");
         let deliveries: Vec<Delivery> = store
             .outbox_messages(10)
             .unwrap_or_default()
             .into_iter()
             .map(|m| m.delivery)
             .collect();
-        assert_eq!(deliveries.len(), 2);
+        assert_eq!(deliveries.len(), 3);
         assert!(
             deliveries
                 .iter()

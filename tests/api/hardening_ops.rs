@@ -77,7 +77,10 @@ async fn a_delivered_or_dead_login_message_leaves_no_code_or_link_in_the_databas
         .into_iter()
         .filter(|m| !m.contains("/uslugi/") && !m.contains(" wygasa "))
         .count();
-    assert_eq!(not_reminders, 3, "two receipts and one login code");
+    assert_eq!(
+        not_reminders, 4,
+        "two receipts, the order's proforma and one login code"
+    );
     let logged_in = app.enter_code(ABONENT, &mail.code).await;
     assert_eq!(
         logged_in.status(),
@@ -114,13 +117,13 @@ async fn sent_mail_is_purged_after_the_retention_period() {
     let reminders = all_delivered_reminders(&app).await;
     let purged = panel::jobs::purge_delivered_mail(store, app.clock.now(), 30).unwrap();
     assert_eq!(purged, 0, "nothing is older than 30 days yet");
-    assert_eq!(store.outbox_messages(100).unwrap().len(), 3 + reminders);
+    assert_eq!(store.outbox_messages(100).unwrap().len(), 4 + reminders);
     app.clock.advance(SignedDuration::from_hours(24 * 31));
     let purged = panel::jobs::purge_delivered_mail(store, app.clock.now(), 30).unwrap();
     assert_eq!(
         purged,
-        3 + reminders,
-        "two receipts, one login code and the reminders"
+        4 + reminders,
+        "two receipts, the order's proforma, one login code and the reminders"
     );
     assert!(store.outbox_messages(100).unwrap().is_empty());
 }

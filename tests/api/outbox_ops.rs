@@ -157,8 +157,8 @@ async fn the_operator_lists_waiting_messages_without_their_bodies() {
     );
     let not_reminders = listed.lines().filter(|l| !l.contains(" wygasa ")).count();
     assert_eq!(
-        not_reminders, 4,
-        "a header and three messages besides the demo's reminders"
+        not_reminders, 5,
+        "a header and four messages besides the demo's reminders"
     );
     assert_eq!(
         app.admin_ok(&["outbox", "--dead"]).await.trim(),

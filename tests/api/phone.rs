@@ -37,7 +37,7 @@ async fn the_overdue_order_box_on_the_pulpit_says_what_the_proforma_is_for() {
         .expect("the demo's overdue order");
     let pulpit = app.pulpit().await;
     let title = format!(
-        "Proforma {} za „Domena .com — rejestracja sklep-przykladowy.com” jest po terminie",
+        "Proforma {} za „Domena .com — rejestracja sklep-przykladowy.com, 12 miesięcy” jest po terminie",
         order.number
     );
     assert!(pulpit.contains(&title), "the box says {title:?}");

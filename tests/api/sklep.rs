@@ -653,3 +653,31 @@ async fn a_mail_plan_is_offered_under_skrzynki_and_once_paid_is_listed_there() {
     assert!(skrzynki.contains("Pakiety poczty"));
     assert!(skrzynki.contains(&format!("/uslugi/{}", mail.id)));
 }
+
+#[tokio::test]
+async fn the_demos_overdue_order_once_paid_creates_its_domain() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let order = app
+        .proformas_of(ABONENT)
+        .into_iter()
+        .find(|d| d.is_unpaid() && d.renews_service.is_none())
+        .expect("the demo's overdue order");
+    assert!(
+        app.state
+            .store
+            .order_of_proforma(order.id)
+            .unwrap()
+            .is_some()
+    );
+    let held = |app: &TestApp| {
+        app.services_of(ABONENT)
+            .into_iter()
+            .any(|s| s.name == "sklep-przykladowy.com")
+    };
+    assert!(!held(&app));
+    app.top_up(ABONENT, "100,00").await;
+    let paid = app.pay_from_balance(order.id).await;
+    assert_eq!(paid.status(), StatusCode::SEE_OTHER);
+    assert!(held(&app), "paying the order created the domain");
+}
