@@ -8,6 +8,7 @@ pub mod credit;
 pub mod email;
 pub mod ledger;
 pub mod lifecycle;
+pub mod mailbox;
 pub mod login;
 pub mod money;
 pub mod nip;
