@@ -166,7 +166,7 @@ impl Refusal {
         match self {
             Refusal::Duplicate => "Skrzynka o tym adresie już istnieje.".into(),
             Refusal::TooMany { limit } => {
-                format!("Pakiet pozwala na {limit} skrzynek na tym serwerze i wszystkie są już założone.")
+                format!("Limit skrzynek na tym serwerze w pakiecie: {limit}. Wszystkie są już założone.")
             }
             Refusal::OverPlan { left_mb } => {
                 format!("Pakiet ma wolne jeszcze {left_mb} MB: podaj limit nie większy.")

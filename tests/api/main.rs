@@ -32,6 +32,7 @@ mod reminders;
 mod security;
 mod sessions;
 mod sklep;
+mod skrzynki;
 mod smtp;
 mod tasks;
 mod users;
