@@ -12,6 +12,7 @@ mod browser;
 mod browser_bezp;
 mod browser_dane;
 mod browser_sklep;
+mod browser_skrzynki;
 mod browser_users;
 mod credit_notes;
 mod dane_abonenta;

@@ -169,7 +169,7 @@ pub fn usage_bar(mailbox: &Mailbox) -> Markup {
     let tone = usage_tone(mailbox);
     html! {
         span class={ "usage usage--" (tone) } {
-            meter min="0" max="100" low="80" high="95" optimum="0" value=(percent.min(100)) { (percent) "%" }
+            meter min="0" max="100" low="80" high="95" optimum="0" value=(percent.min(100)) {}
             " " (percent) "%"
         }
     }
