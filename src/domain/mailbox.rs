@@ -18,9 +18,30 @@ pub const MAIL_PLAN_LIMITS: MailLimits = MailLimits {
 
 /// Passwords everyone tries first (lower-cased, compared without the digits and signs at the end).
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "haslo", "hasło", "qwerty", "qwertyuiop", "zaq1@wsx", "zaq12wsx", "polska",
-    "admin", "administrator", "letmein", "welcome", "iloveyou", "abcdef", "abcdefghij", "monkey",
-    "dragon", "football", "superman", "kochamcie", "mateusz", "michal", "marcin", "bartek",
+    "password",
+    "haslo",
+    "hasło",
+    "qwerty",
+    "qwertyuiop",
+    "zaq1@wsx",
+    "zaq12wsx",
+    "polska",
+    "admin",
+    "administrator",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "abcdef",
+    "abcdefghij",
+    "monkey",
+    "dragon",
+    "football",
+    "superman",
+    "kochamcie",
+    "mateusz",
+    "michal",
+    "marcin",
+    "bartek",
 ];
 
 /// A mailbox address: a sane local part (lower-cased) at one of the account's domains.
@@ -42,10 +63,14 @@ impl MailboxAddress {
         }
         let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-+".contains(c);
         if !local.chars().all(allowed) {
-            return Err("Nazwa skrzynki może zawierać tylko litery a–z bez polskich znaków, cyfry i znaki . _ - +");
+            return Err(
+                "Nazwa skrzynki może zawierać tylko litery a–z bez polskich znaków, cyfry i znaki . _ - +",
+            );
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            return Err("Kropka nie może stać na początku ani na końcu nazwy ani dwie obok siebie.");
+            return Err(
+                "Kropka nie może stać na początku ani na końcu nazwy ani dwie obok siebie.",
+            );
         }
         let domain = domain.trim().to_lowercase();
         if domain.is_empty() {
@@ -84,7 +109,9 @@ pub fn check_password(password: &str, address: &str) -> Result<(), &'static str>
     let one_char = lower.chars().all(|c| Some(c) == first);
     let digits_only = lower.chars().all(|c| c.is_ascii_digit());
     if one_char || digits_only || COMMON_PASSWORDS.contains(&core) {
-        return Err("To hasło jest zbyt łatwe do odgadnięcia: użyj liter, cyfr i znaków, nie popularnego słowa.");
+        return Err(
+            "To hasło jest zbyt łatwe do odgadnięcia: użyj liter, cyfr i znaków, nie popularnego słowa.",
+        );
     }
     Ok(())
 }
@@ -166,7 +193,9 @@ impl Refusal {
         match self {
             Refusal::Duplicate => "Skrzynka o tym adresie już istnieje.".into(),
             Refusal::TooMany { limit } => {
-                format!("Limit skrzynek na tym serwerze w pakiecie: {limit}. Wszystkie są już założone.")
+                format!(
+                    "Limit skrzynek na tym serwerze w pakiecie: {limit}. Wszystkie są już założone."
+                )
             }
             Refusal::OverPlan { left_mb } => {
                 format!("Pakiet ma wolne jeszcze {left_mb} MB: podaj limit nie większy.")

@@ -151,3 +151,45 @@ pub(super) fn index_addresses_v11(tx: &WriteTransaction) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailboxes_stored_before_v11_are_indexed_by_address_and_then_refused_twice() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let now = Timestamp::UNIX_EPOCH;
+        let seeded = crate::demo::seed_if_empty(&store, now, "http://x");
+        assert_eq!(seeded.ok(), Some(true));
+        let old = "biuro@przykladowa-firma.pl";
+        // As a v10 database has it: the mailbox row, no index.
+        let dropped = store.write(|tx| {
+            tx.delete_table(MAILBOXES_BY_ADDRESS)?;
+            Ok(())
+        });
+        assert!(dropped.is_ok());
+        let migrated = store.write(index_addresses_v11);
+        assert!(migrated.is_ok(), "{migrated:?}");
+        let existing = store.mailboxes_of_account(1).unwrap_or_default();
+        let server = existing.first().map(|m| m.hosting_service_id);
+        let again = store.create_mailbox(
+            NewMailbox {
+                account_id: 1,
+                server_id: server.unwrap_or_default(),
+                address: old.into(),
+                quota_mb: 1,
+                password_hash: "$argon2id$x".into(),
+            },
+            now,
+        );
+        assert!(matches!(again, Ok(Err(Refusal::Duplicate))));
+        assert!(
+            store
+                .tasks_of_service(server.unwrap_or_default())
+                .is_ok_and(|t| t.is_empty()),
+            "a refused change writes no task"
+        );
+    }
+}

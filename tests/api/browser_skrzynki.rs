@@ -62,7 +62,11 @@ async fn a_new_mailbox_appears_on_the_page_without_a_reload_and_becomes_active()
     type_into(&client, "#pole-haslo", "krotkie").await;
     click(&client, "#nowa-skrzynka-formularz button[type=submit]").await;
     wait_for(&client, "#pole-haslo-blad").await;
-    assert!(text_of(&client, "#pole-haslo-blad").await.contains("co najmniej 10 znaków"));
+    assert!(
+        text_of(&client, "#pole-haslo-blad")
+            .await
+            .contains("co najmniej 10 znaków")
+    );
     type_into(&client, "#pole-haslo", "Zielony-Kot-42").await;
     click(&client, "#nowa-skrzynka-formularz button[type=submit]").await;
     wait_for(&client, ".flash").await;
@@ -105,7 +109,11 @@ async fn without_javascript_deleting_a_mailbox_asks_first_and_then_deletes_it() 
     click(&client, "#potwierdzenie button").await;
     wait_for(&client, ".flash").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/skrzynki");
-    assert!(text_of(&client, ".flash").await.contains("Usuwamy skrzynkę"));
+    assert!(
+        text_of(&client, ".flash")
+            .await
+            .contains("Usuwamy skrzynkę")
+    );
     assert!(
         client.find(Locator::LinkText(FULL)).await.is_err(),
         "no longer listed"
@@ -122,10 +130,17 @@ async fn on_a_390_px_phone_the_mailboxes_the_form_and_a_mailbox_page_fit_the_scr
     as_a_phone(&client, 844).await;
     client.goto(&app.url("/skrzynki")).await.unwrap();
     let overflow_list = overflow(&client).await;
-    assert!(overflow_list <= 0, "no sideways scrolling: {overflow_list} px");
+    assert!(
+        overflow_list <= 0,
+        "no sideways scrolling: {overflow_list} px"
+    );
     let hidden = off_screen(&client, "td[data-label='Użycie'], td[data-label='Stan']").await;
     assert!(hidden.is_empty(), "use and state on the screen: {hidden:?}");
-    let fields = off_screen(&client, "#nowa-skrzynka-formularz input:not([type=hidden]), #nowa-skrzynka-formularz select").await;
+    let fields = off_screen(
+        &client,
+        "#nowa-skrzynka-formularz input:not([type=hidden]), #nowa-skrzynka-formularz select",
+    )
+    .await;
     assert!(fields.is_empty(), "{fields:?}");
     screenshot(&client, "skrzynki").await;
     client
@@ -138,7 +153,10 @@ async fn on_a_390_px_phone_the_mailboxes_the_form_and_a_mailbox_page_fit_the_scr
     click(&client, "#usun button").await;
     wait_for(&client, "#potwierdzenie").await;
     let overflow_page = overflow(&client).await;
-    assert!(overflow_page <= 0, "no sideways scrolling: {overflow_page} px");
+    assert!(
+        overflow_page <= 0,
+        "no sideways scrolling: {overflow_page} px"
+    );
     screenshot(&client, "skrzynka").await;
     client.close().await.unwrap();
 }

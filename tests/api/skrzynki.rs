@@ -4,8 +4,8 @@
 
 use crate::helpers::{TestApp, spawn_app};
 use panel::domain::mailbox::password_matches;
-use panel::domain::task::TaskAction;
 use panel::domain::service::Lifecycle;
+use panel::domain::task::TaskAction;
 use panel::domain::{Mailbox, Service, ServiceDetails, ServiceKind};
 use reqwest::StatusCode;
 
@@ -57,11 +57,17 @@ impl TestApp {
             .unwrap()
     }
 
-    async fn mailbox_post(&self, id: u64, what: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    async fn mailbox_post(
+        &self,
+        id: u64,
+        what: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let csrf = self.csrf().await;
         let mut form = fields.to_vec();
         form.push(("csrf_token", &csrf));
-        self.post_form(&format!("/skrzynki/{id}/{what}"), &form).await
+        self.post_form(&format!("/skrzynki/{id}/{what}"), &form)
+            .await
     }
 }
 
@@ -78,7 +84,10 @@ async fn a_new_mailbox_is_created_with_only_a_hash_of_its_password_and_a_task_fo
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/skrzynki");
     let page = app.get("/skrzynki").await.text().await.unwrap();
-    assert!(page.contains("sekretariat@przykladowa-firma.pl"), "lower-cased and listed");
+    assert!(
+        page.contains("sekretariat@przykladowa-firma.pl"),
+        "lower-cased and listed"
+    );
     let created = app.mailbox("sekretariat@przykladowa-firma.pl").unwrap();
     assert_eq!(created.quota_mb, 1024);
     let hash = created.password_hash.unwrap();
@@ -147,12 +156,19 @@ async fn a_mailbox_beyond_the_plans_count_is_refused() {
         })
         .unwrap();
     let server = small.id.to_string();
-    let first = app.create_mailbox(&[("serwer", &server), ("nazwa", "jeden")]).await;
+    let first = app
+        .create_mailbox(&[("serwer", &server), ("nazwa", "jeden")])
+        .await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
-    let second = app.create_mailbox(&[("serwer", &server), ("nazwa", "dwa")]).await;
+    let second = app
+        .create_mailbox(&[("serwer", &server), ("nazwa", "dwa")])
+        .await;
     assert_eq!(second.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = second.text().await.unwrap();
-    assert!(page.contains("Limit skrzynek na tym serwerze w pakiecie: 1."), "{page}");
+    assert!(
+        page.contains("Limit skrzynek na tym serwerze w pakiecie: 1."),
+        "{page}"
+    );
     assert!(app.mailbox("dwa@przykladowa-firma.pl").is_none());
 }
 
@@ -161,11 +177,20 @@ async fn a_weak_password_is_refused_in_polish_and_the_rest_of_the_form_is_kept()
     let app = owner_app().await;
     for (weak, message) in [
         ("krotkie", "Hasło musi mieć co najmniej 10 znaków."),
-        ("sekretariat2026", "Hasło nie może zawierać adresu skrzynki."),
+        (
+            "sekretariat2026",
+            "Hasło nie może zawierać adresu skrzynki.",
+        ),
         ("qwertyuiop1", "zbyt łatwe do odgadnięcia"),
     ] {
-        let response = app.create_mailbox(&[("haslo", weak), ("limit", "777")]).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        let response = app
+            .create_mailbox(&[("haslo", weak), ("limit", "777")])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{weak}"
+        );
         let page = response.text().await.unwrap();
         assert!(page.contains(message), "{weak}: {message}");
         assert!(page.contains("value=\"Sekretariat\"") && page.contains("value=\"777\""));
@@ -178,26 +203,47 @@ async fn a_weak_password_is_refused_in_polish_and_the_rest_of_the_form_is_kept()
 async fn the_password_and_the_quota_of_a_mailbox_are_changed_with_their_tasks() {
     let app = owner_app().await;
     let mailbox = app.mailbox(FULL).unwrap();
-    let changed = app.mailbox_post(mailbox.id, "haslo", &[("haslo", "Nowe-Haslo-2026!")]).await;
+    let changed = app
+        .mailbox_post(mailbox.id, "haslo", &[("haslo", "Nowe-Haslo-2026!")])
+        .await;
     assert_eq!(changed.status(), StatusCode::SEE_OTHER);
     let hash = app.mailbox(FULL).unwrap().password_hash.unwrap();
     assert!(password_matches(&hash, "Nowe-Haslo-2026!"));
-    let weak = app.mailbox_post(mailbox.id, "haslo", &[("haslo", "krotkie")]).await;
+    let weak = app
+        .mailbox_post(mailbox.id, "haslo", &[("haslo", "krotkie")])
+        .await;
     assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let below = app.mailbox_post(mailbox.id, "limit", &[("limit", "1000")]).await;
+    let below = app
+        .mailbox_post(mailbox.id, "limit", &[("limit", "1000")])
+        .await;
     assert_eq!(below.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(below.text().await.unwrap().contains("Skrzynka zajmuje już 1987 MB"));
-    let over = app.mailbox_post(mailbox.id, "limit", &[("limit", "15361")]).await;
+    assert!(
+        below
+            .text()
+            .await
+            .unwrap()
+            .contains("Skrzynka zajmuje już 1987 MB")
+    );
+    let over = app
+        .mailbox_post(mailbox.id, "limit", &[("limit", "15361")])
+        .await;
     assert_eq!(over.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let bigger = app.mailbox_post(mailbox.id, "limit", &[("limit", "15360")]).await;
+    let bigger = app
+        .mailbox_post(mailbox.id, "limit", &[("limit", "15360")])
+        .await;
     assert_eq!(bigger.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.mailbox(FULL).unwrap().quota_mb, 15360);
     let tasks = app.mailbox_tasks(SERVER);
     assert_eq!(
         tasks,
         vec![
-            TaskAction::SetMailboxPassword { address: FULL.into() },
-            TaskAction::SetMailboxQuota { address: FULL.into(), quota_mb: 15360 },
+            TaskAction::SetMailboxPassword {
+                address: FULL.into()
+            },
+            TaskAction::SetMailboxQuota {
+                address: FULL.into(),
+                quota_mb: 15360
+            },
         ]
     );
 }
@@ -212,16 +258,24 @@ async fn deleting_a_mailbox_asks_first_and_deletes_only_when_confirmed() {
     assert!(page.contains(&format!("Czy na pewno usunąć skrzynkę {FULL}?")));
     assert!(page.contains("name=\"potwierdzam\" value=\"tak\""));
     assert!(app.mailbox(FULL).is_some(), "not deleted yet");
-    let deleted = app.mailbox_post(mailbox.id, "usun", &[("potwierdzam", "tak")]).await;
+    let deleted = app
+        .mailbox_post(mailbox.id, "usun", &[("potwierdzam", "tak")])
+        .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
     assert_eq!(deleted.headers()["location"], "/skrzynki");
     assert!(app.mailbox(FULL).is_none());
     assert_eq!(
         app.mailbox_tasks(SERVER),
-        vec![TaskAction::DeleteMailbox { address: FULL.into() }]
+        vec![TaskAction::DeleteMailbox {
+            address: FULL.into()
+        }]
     );
     let again = app.create_mailbox(&[("nazwa", "biuro")]).await;
-    assert_eq!(again.status(), StatusCode::SEE_OTHER, "the address is free again");
+    assert_eq!(
+        again.status(),
+        StatusCode::SEE_OTHER,
+        "the address is free again"
+    );
 }
 
 #[tokio::test]
@@ -229,10 +283,17 @@ async fn another_accounts_mailbox_is_not_found_and_its_server_not_offered() {
     let app = spawn_app().await;
     let mailbox = app.mailbox(FULL).unwrap();
     app.log_in("inny@example.com").await;
-    assert_eq!(app.get(&format!("/skrzynki/{}", mailbox.id)).await.status(), StatusCode::NOT_FOUND);
-    let deleted = app.mailbox_post(mailbox.id, "usun", &[("potwierdzam", "tak")]).await;
+    assert_eq!(
+        app.get(&format!("/skrzynki/{}", mailbox.id)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let deleted = app
+        .mailbox_post(mailbox.id, "usun", &[("potwierdzam", "tak")])
+        .await;
     assert_eq!(deleted.status(), StatusCode::NOT_FOUND);
-    let changed = app.mailbox_post(mailbox.id, "limit", &[("limit", "3000")]).await;
+    let changed = app
+        .mailbox_post(mailbox.id, "limit", &[("limit", "3000")])
+        .await;
     assert_eq!(changed.status(), StatusCode::NOT_FOUND);
     let on_their_server = app.create_mailbox(&[]).await;
     assert_eq!(on_their_server.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -247,10 +308,17 @@ async fn ksiegowosc_gets_403_and_nothing_changes() {
     app.log_in("ksiegowosc@example.com").await;
     let page = app.get("/skrzynki").await.text().await.unwrap();
     assert!(page.contains(FULL) && !page.contains("Załóż skrzynkę"));
-    assert_eq!(app.create_mailbox(&[]).await.status(), StatusCode::FORBIDDEN);
-    let deleted = app.mailbox_post(mailbox.id, "usun", &[("potwierdzam", "tak")]).await;
+    assert_eq!(
+        app.create_mailbox(&[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let deleted = app
+        .mailbox_post(mailbox.id, "usun", &[("potwierdzam", "tak")])
+        .await;
     assert_eq!(deleted.status(), StatusCode::FORBIDDEN);
-    let changed = app.mailbox_post(mailbox.id, "haslo", &[("haslo", GOOD_PASSWORD)]).await;
+    let changed = app
+        .mailbox_post(mailbox.id, "haslo", &[("haslo", GOOD_PASSWORD)])
+        .await;
     assert_eq!(changed.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.mailboxes().len(), 3);
     assert_eq!(app.mailbox(FULL).unwrap().password_hash, None);
@@ -271,7 +339,10 @@ async fn a_technical_user_may_create_a_mailbox() {
     ])
     .await;
     app.log_in("tech@example.com").await;
-    assert_eq!(app.create_mailbox(&[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.create_mailbox(&[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert!(app.mailbox("sekretariat@przykladowa-firma.pl").is_some());
 }
 
@@ -285,9 +356,15 @@ async fn a_97_percent_full_mailbox_shows_a_red_bar_and_a_roomy_one_a_green_bar()
         page[at..at + end].to_string()
     };
     let full = row(FULL);
-    assert!(full.contains("usage--danger") && full.contains("97%"), "{full}");
+    assert!(
+        full.contains("usage--danger") && full.contains("97%"),
+        "{full}"
+    );
     assert!(!full.contains("usage--ok"));
     let roomy = row("anna.nowak@przykladowa-firma.pl");
     assert!(roomy.contains("usage--ok"), "{roomy}");
-    assert!(page.contains("Skrzynki: <strong>3 z 50</strong>"), "count against the limit");
+    assert!(
+        page.contains("Skrzynki: <strong>3 z 50</strong>"),
+        "count against the limit"
+    );
 }

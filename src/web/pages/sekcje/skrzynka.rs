@@ -63,7 +63,13 @@ pub async fn view_skrzynka_haslo_post(
             errors: Errors::one("haslo", message),
             limit: String::new(),
         };
-        return Ok(respond(&ctx, &auth, &found, shown, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(respond(
+            &ctx,
+            &auth,
+            &found,
+            shown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     let salt = crate::random::bytes::<16>();
     let hash = tokio::task::spawn_blocking(move || hash_password(&form.haslo, &salt))
@@ -93,11 +99,23 @@ pub async fn view_skrzynka_limit_post(
         Ok(quota_mb) => quota_mb,
         Err(message) => {
             let errors = Errors::one("limit", message);
-            let shown = Shown::Refused { errors, limit: form.limit };
-            return Ok(respond(&ctx, &auth, &found, shown, StatusCode::UNPROCESSABLE_ENTITY));
+            let shown = Shown::Refused {
+                errors,
+                limit: form.limit,
+            };
+            return Ok(respond(
+                &ctx,
+                &auth,
+                &found,
+                shown,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
         }
     };
-    let message = format!("Zmieniamy limit skrzynki {} na {quota_mb} MB.", found.1.address);
+    let message = format!(
+        "Zmieniamy limit skrzynki {} na {quota_mb} MB.",
+        found.1.address
+    );
     change(&ctx, &auth, found, MailboxChange::Quota(quota_mb), message).await
 }
 
@@ -162,19 +180,40 @@ async fn change(
         .map_err(not_found)?;
     if let Err(refusal) = done {
         let errors = Errors::one(refusal.field(), refusal.message());
-        let shown = Shown::Refused { errors, limit: String::new() };
-        return Ok(respond(ctx, auth, &found, shown, StatusCode::UNPROCESSABLE_ENTITY));
+        let shown = Shown::Refused {
+            errors,
+            limit: String::new(),
+        };
+        return Ok(respond(
+            ctx,
+            auth,
+            &found,
+            shown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     ctx.state.wake_tasks();
     if !ctx.htmx {
         return Ok(ctx.redirect_with_flash(&format!("/skrzynki/{id}"), &message));
     }
     let found = find(ctx, auth, id)?;
-    Ok(respond(ctx, auth, &found, Shown::Saved(message), StatusCode::OK))
+    Ok(respond(
+        ctx,
+        auth,
+        &found,
+        Shown::Saved(message),
+        StatusCode::OK,
+    ))
 }
 
 /// The fragment for htmx, or the whole page.
-fn respond(ctx: &Ctx, auth: &Auth, found: &(Server, Mailbox), shown: Shown, status: StatusCode) -> Response {
+fn respond(
+    ctx: &Ctx,
+    auth: &Auth,
+    found: &(Server, Mailbox),
+    shown: Shown,
+    status: StatusCode,
+) -> Response {
     let body = content(ctx, auth, found, shown);
     if ctx.htmx {
         return (status, body).into_response();
@@ -191,8 +230,14 @@ fn content(ctx: &Ctx, auth: &Auth, (server, mailbox): &(Server, Mailbox), shown:
         Shown::Saved(message) => (&no_errors, String::new(), Some(message)),
         Shown::Mailbox | Shown::Confirm => (&no_errors, String::new(), None),
     };
-    let limit = if limit.is_empty() { mailbox.quota_mb.to_string() } else { limit };
-    let max = server.limits.quota_left_mb(&server.mailboxes, Some(mailbox.id));
+    let limit = if limit.is_empty() {
+        mailbox.quota_mb.to_string()
+    } else {
+        limit
+    };
+    let max = server
+        .limits
+        .quota_left_mb(&server.mailboxes, Some(mailbox.id));
     let base = format!("/skrzynki/{}", mailbox.id);
     html! {
         div #skrzynka {

@@ -61,7 +61,10 @@ pub(super) fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<Ser
     let mut servers = Vec::new();
     for service in services.iter().filter(|s| MailLimits::of(s).is_some()) {
         let mut domains = owned_domains.clone();
-        if let crate::domain::ServiceDetails::Hosting { domains: attached, .. } = &service.details {
+        if let crate::domain::ServiceDetails::Hosting {
+            domains: attached, ..
+        } = &service.details
+        {
             domains.extend(attached.iter().cloned());
         }
         domains.sort();
@@ -142,7 +145,12 @@ pub async fn view_skrzynki_post(
         .blocking(move |s| s.create_mailbox(new, now))
         .await?;
     if let Err(refusal) = created {
-        return refused(&ctx, &auth, &form, &Errors::one(refusal.field(), refusal.message()));
+        return refused(
+            &ctx,
+            &auth,
+            &form,
+            &Errors::one(refusal.field(), refusal.message()),
+        );
     }
     ctx.state.wake_tasks();
     let message = format!("Zakładamy skrzynkę {address}: będzie gotowa za chwilę.");
@@ -206,7 +214,9 @@ fn domain_options(servers: &[Server]) -> Vec<(String, String)> {
     let mut all: Vec<String> = servers.iter().flat_map(|s| s.domains.clone()).collect();
     all.sort();
     all.dedup();
-    all.into_iter().map(|d| (d.clone(), format!("@{d}"))).collect()
+    all.into_iter()
+        .map(|d| (d.clone(), format!("@{d}")))
+        .collect()
 }
 
 /// One server: its limits, its mailboxes with their use, the latest mailbox tasks. While a

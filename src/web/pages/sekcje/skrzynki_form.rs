@@ -97,7 +97,11 @@ pub fn field(name: &str, label: &str, value: &str, kind: &str, errors: &Errors) 
     let id = format!("pole-{name}");
     let error = errors.of(name);
     let error_id = format!("{id}-blad");
-    let autocomplete = if kind == "password" { "new-password" } else { "off" };
+    let autocomplete = if kind == "password" {
+        "new-password"
+    } else {
+        "off"
+    };
     html! {
         div.field {
             label for=(id) { (label) }
@@ -109,7 +113,13 @@ pub fn field(name: &str, label: &str, value: &str, kind: &str, errors: &Errors) 
     }
 }
 
-fn select(name: &str, label: &str, options: &[(String, String)], chosen: &str, errors: &Errors) -> Markup {
+fn select(
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    chosen: &str,
+    errors: &Errors,
+) -> Markup {
     let id = format!("pole-{name}");
     let error = errors.of(name);
     html! {
