@@ -1,6 +1,7 @@
 //! Mailboxes on a server (a Hosting, or a "Poczta e-mail" plan): the address, the plan's limits,
 //! the password rules and hash, and how full a mailbox looks. No I/O here.
 
+use super::service::Lifecycle;
 use super::{Mailbox, Service, ServiceDetails, ServiceKind};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -159,6 +160,14 @@ impl MailLimits {
         }
     }
 
+    /// May a new mailbox be added on `service` now (the server is paid for and not suspended)?
+    pub fn accepts_new(service: &Service) -> Result<(), Refusal> {
+        match service.lifecycle {
+            Lifecycle::Live => Ok(()),
+            _ => Err(Refusal::ServerInactive),
+        }
+    }
+
     /// Disk not yet given to the quotas of `on_server` (the server's mailboxes), leaving out
     /// the mailbox `except` (whose quota is being changed).
     pub fn quota_left_mb(&self, on_server: &[Mailbox], except: Option<u64>) -> u64 {
@@ -174,16 +183,25 @@ impl MailLimits {
 /// Why the server refused a mailbox change; each belongs to a field of the form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
+    /// The server is suspended, deleted or not paid for yet: no new mailboxes on it.
+    ServerInactive,
     Duplicate,
-    TooMany { limit: u32 },
-    OverPlan { left_mb: u64 },
-    BelowUsed { used_mb: u64 },
+    TooMany {
+        limit: u32,
+    },
+    OverPlan {
+        left_mb: u64,
+    },
+    BelowUsed {
+        used_mb: u64,
+    },
 }
 
 impl Refusal {
     /// The form field the message is shown at.
     pub fn field(&self) -> &'static str {
         match self {
+            Refusal::ServerInactive => "serwer",
             Refusal::Duplicate | Refusal::TooMany { .. } => "nazwa",
             Refusal::OverPlan { .. } | Refusal::BelowUsed { .. } => "limit",
         }
@@ -191,6 +209,9 @@ impl Refusal {
 
     pub fn message(&self) -> String {
         match self {
+            Refusal::ServerInactive => {
+                "Ten serwer nie jest aktywny: nowe skrzynki można na nim zakładać, gdy usługa jest opłacona.".into()
+            }
             Refusal::Duplicate => "Skrzynka o tym adresie już istnieje.".into(),
             Refusal::TooMany { limit } => {
                 format!(
@@ -339,6 +360,18 @@ mod tests {
             check_quota(limits, &two, &two[0], 499),
             Err(Refusal::BelowUsed { used_mb: 500 })
         );
+    }
+
+    #[test]
+    fn a_mail_plan_has_its_limits_and_a_suspended_server_takes_no_new_mailbox() {
+        let mut plan = Service::live_domain_for_tests(5, jiff::civil::date(2030, 1, 1));
+        plan.kind = ServiceKind::Email;
+        assert_eq!(MailLimits::of(&plan), Some(MAIL_PLAN_LIMITS));
+        assert_eq!(MailLimits::accepts_new(&plan), Ok(()));
+        plan.lifecycle = Lifecycle::Suspended;
+        assert_eq!(MailLimits::accepts_new(&plan), Err(Refusal::ServerInactive));
+        plan.kind = ServiceKind::Ssl;
+        assert_eq!(MailLimits::of(&plan), None, "no mailboxes on a certificate");
     }
 
     #[test]

@@ -59,6 +59,9 @@ impl Store {
     ) -> Result<std::result::Result<Mailbox, Refusal>> {
         self.write(|tx| {
             let (server, limits) = server(tx, new.account_id, new.server_id)?;
+            if let Err(refusal) = MailLimits::accepts_new(&server) {
+                return Ok(Err(refusal));
+            }
             if tx
                 .open_table(MAILBOXES_BY_ADDRESS)?
                 .get(new.address.as_str())?

@@ -71,6 +71,29 @@ impl TestApp {
     }
 }
 
+/// A second hosting of the owner, "Serwer mały", with room for `mailbox_limit` mailboxes.
+fn add_hosting(app: &TestApp, mailbox_limit: u32, lifecycle: Lifecycle) -> Service {
+    let service = Service {
+        id: 0,
+        account_id: app.account_id(OWNER),
+        kind: ServiceKind::Hosting,
+        name: "Serwer mały".into(),
+        plan_id: 3,
+        lifecycle,
+        expires_on: jiff::civil::date(2030, 1, 1),
+        auto_renew: false,
+        renewal_months: None,
+        details: ServiceDetails::Hosting {
+            disk_quota_mb: 5000,
+            disk_used_mb: 0,
+            mailbox_limit,
+            domains: vec![],
+        },
+        created_at: app.clock.now(),
+    };
+    app.state.store.add_service(service).unwrap()
+}
+
 async fn owner_app() -> TestApp {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
@@ -132,29 +155,7 @@ async fn a_quota_over_what_the_plan_has_left_is_refused() {
 #[tokio::test]
 async fn a_mailbox_beyond_the_plans_count_is_refused() {
     let app = owner_app().await;
-    let account = app.account_id(OWNER);
-    let small = app
-        .state
-        .store
-        .add_service(Service {
-            id: 0,
-            account_id: account,
-            kind: ServiceKind::Hosting,
-            name: "Serwer mały".into(),
-            plan_id: 3,
-            lifecycle: Lifecycle::Live,
-            expires_on: jiff::civil::date(2030, 1, 1),
-            auto_renew: false,
-            renewal_months: None,
-            details: ServiceDetails::Hosting {
-                disk_quota_mb: 5000,
-                disk_used_mb: 0,
-                mailbox_limit: 1,
-                domains: vec![],
-            },
-            created_at: app.clock.now(),
-        })
-        .unwrap();
+    let small = add_hosting(&app, 1, Lifecycle::Live);
     let server = small.id.to_string();
     let first = app
         .create_mailbox(&[("serwer", &server), ("nazwa", "jeden")])
@@ -170,6 +171,32 @@ async fn a_mailbox_beyond_the_plans_count_is_refused() {
         "{page}"
     );
     assert!(app.mailbox("dwa@przykladowa-firma.pl").is_none());
+}
+
+#[tokio::test]
+async fn a_suspended_server_takes_no_new_mailbox_and_is_not_offered() {
+    let app = owner_app().await;
+    let suspended = add_hosting(&app, 5, Lifecycle::Suspended);
+    let page = app.get("/skrzynki").await.text().await.unwrap();
+    assert!(
+        page.contains("Serwer mały"),
+        "its mailboxes are still listed"
+    );
+    assert!(
+        !page.contains(&format!("<option value=\"{}\"", suspended.id)),
+        "not offered"
+    );
+    let server = suspended.id.to_string();
+    let response = app.create_mailbox(&[("serwer", &server)]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Ten serwer nie jest aktywny")
+    );
+    assert!(app.mailbox("sekretariat@przykladowa-firma.pl").is_none());
 }
 
 #[tokio::test]

@@ -2,14 +2,13 @@
 //! second step ("Czy na pewno usunąć …?") that works as a plain form without JavaScript.
 
 use super::skrzynki::{Server, mailbox_state, servers};
-use super::skrzynki_form::{Errors, change_form, field, usage_bar};
+use super::skrzynki_form::{Errors, confirm_section, manage_sections, usage_bar};
 use crate::domain::Mailbox;
 use crate::domain::access::Action;
 use crate::domain::mailbox::{check_password, hash_password, parse_quota};
 use crate::store::{MailboxChange, StoreError};
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
-use crate::web::views::components::csrf_field;
 use crate::web::views::layout::Nav;
 use maud::{Markup, html};
 use poem::http::{HeaderValue, StatusCode};
@@ -238,7 +237,6 @@ fn content(ctx: &Ctx, auth: &Auth, (server, mailbox): &(Server, Mailbox), shown:
     let max = server
         .limits
         .quota_left_mb(&server.mailboxes, Some(mailbox.id));
-    let base = format!("/skrzynki/{}", mailbox.id);
     html! {
         div #skrzynka {
             @if let Some(message) = saved { p.flash role="status" { (message) } }
@@ -252,36 +250,9 @@ fn content(ctx: &Ctx, auth: &Auth, (server, mailbox): &(Server, Mailbox), shown:
                 }
             }
             @if matches!(shown, Shown::Confirm) {
-                section.block #potwierdzenie role="alertdialog" aria-labelledby="potwierdzenie-pytanie" {
-                    p #potwierdzenie-pytanie { strong { "Czy na pewno usunąć skrzynkę " (mailbox.address) "?" } }
-                    p { "Wiadomości w niej zostaną usunięte i nie da się ich odzyskać." }
-                    form.inline method="post" action={ (base) "/usun" } {
-                        (csrf_field(&ctx.csrf))
-                        input type="hidden" name="potwierdzam" value="tak";
-                        button.button.button--danger type="submit" { "Tak, usuń skrzynkę" }
-                    }
-                    " " a href=(base) { "Anuluj" }
-                }
+                (confirm_section(&ctx.csrf, mailbox))
             } @else if auth.may(Action::ManageServices) {
-                section.block #zmien-haslo {
-                    h2 { "Zmień hasło" }
-                    (change_form(&ctx.csrf, &format!("{base}/haslo"),
-                        field("haslo", "Nowe hasło (co najmniej 10 znaków)", "", "password", errors), "Zmień hasło"))
-                }
-                section.block #zmien-limit {
-                    h2 { "Zmień limit miejsca" }
-                    p.muted { "Od " (mailbox.used_mb) " MB (tyle zajmuje) do " (max) " MB (tyle pozwala pakiet)." }
-                    (change_form(&ctx.csrf, &format!("{base}/limit"),
-                        field("limit", "Limit w MB", &limit, "number", errors), "Zmień limit"))
-                }
-                section.block #usun {
-                    h2 { "Usuń skrzynkę" }
-                    form method="post" action={ (base) "/usun" } hx-post={ (base) "/usun" }
-                        hx-target="#skrzynka" hx-swap="outerHTML" {
-                        (csrf_field(&ctx.csrf))
-                        button.button.button--danger type="submit" { "Usuń skrzynkę…" }
-                    }
-                }
+                (manage_sections(&ctx.csrf, mailbox, max, &limit, errors))
             }
             p { a href="/skrzynki" { "← Wszystkie skrzynki" } }
         }

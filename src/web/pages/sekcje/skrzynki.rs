@@ -59,7 +59,10 @@ pub(super) fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<Ser
         .map(|s| s.name.clone());
     let owned_domains: Vec<String> = owned_domains.collect();
     let mut servers = Vec::new();
-    for service in services.iter().filter(|s| MailLimits::of(s).is_some()) {
+    for service in &services {
+        let Some(limits) = MailLimits::of(service) else {
+            continue;
+        };
         let mut domains = owned_domains.clone();
         if let crate::domain::ServiceDetails::Hosting {
             domains: attached, ..
@@ -71,7 +74,7 @@ pub(super) fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<Ser
         domains.dedup();
         let tasks = ctx.state.store.tasks_of_service(service.id)?;
         servers.push(Server {
-            limits: MailLimits::of(service).unwrap_or(crate::domain::mailbox::MAIL_PLAN_LIMITS),
+            limits,
             mailboxes: mailboxes
                 .iter()
                 .filter(|m| m.hosting_service_id == service.id)
@@ -182,6 +185,7 @@ fn content(ctx: &Ctx, auth: &Auth, shown: Shown<'_>) -> WebResult<Markup> {
     let choices = Choices {
         servers: servers
             .iter()
+            .filter(|s| MailLimits::accepts_new(&s.service).is_ok())
             .map(|s| (s.service.id.to_string(), s.service.name.clone()))
             .collect(),
         domains: domain_options(&servers),
@@ -201,7 +205,7 @@ fn content(ctx: &Ctx, auth: &Auth, shown: Shown<'_>) -> WebResult<Markup> {
             }
             section.block #nowa {
                 h2 { "Nowa skrzynka e-mail" }
-                @if auth.may(Action::ManageServices) && !servers.is_empty() {
+                @if auth.may(Action::ManageServices) && !choices.servers.is_empty() {
                     (create_form(&ctx.csrf, &choices, form, errors))
                 }
                 p { a href=(crate::web::pages::sklep::shop_link(ServiceKind::Email)) { "Zamów pakiet poczty w Sklepie" } }

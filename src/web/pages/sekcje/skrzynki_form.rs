@@ -93,7 +93,7 @@ impl CreateForm {
 }
 
 /// A labelled input with its error; `kind` is the input type.
-pub fn field(name: &str, label: &str, value: &str, kind: &str, errors: &Errors) -> Markup {
+fn field(name: &str, label: &str, value: &str, kind: &str, errors: &Errors) -> Markup {
     let id = format!("pole-{name}");
     let error = errors.of(name);
     let error_id = format!("{id}-blad");
@@ -161,7 +161,7 @@ pub fn create_form(csrf: &str, choices: &Choices, form: &CreateForm, errors: &Er
 }
 
 /// The one-field forms of a mailbox's page (new password, new quota).
-pub fn change_form(csrf: &str, action: &str, input: Markup, button: &str) -> Markup {
+fn change_form(csrf: &str, action: &str, input: Markup, button: &str) -> Markup {
     html! {
         form method="post" action=(action) hx-post=(action) hx-target="#skrzynka" hx-swap="outerHTML"
             hx-disabled-elt="find button[type=submit]" novalidate {
@@ -179,8 +179,64 @@ pub fn usage_bar(mailbox: &Mailbox) -> Markup {
     let tone = usage_tone(mailbox);
     html! {
         span class={ "usage usage--" (tone) } {
-            meter min="0" max="100" low="80" high="95" optimum="0" value=(percent.min(100)) {}
+            meter min="0" max="100" low="80" high="95" optimum="0" value=(percent.min(100))
+                aria-label="Zajęte miejsce w skrzynce" {}
             " " (percent) "%"
+        }
+    }
+}
+
+/// The second step of deleting: a plain form (no JavaScript needed) or Anuluj.
+pub fn confirm_section(csrf: &str, mailbox: &Mailbox) -> Markup {
+    let base = format!("/skrzynki/{}", mailbox.id);
+    html! {
+        section.block #potwierdzenie role="alertdialog" aria-labelledby="potwierdzenie-pytanie" {
+            p #potwierdzenie-pytanie { strong { "Czy na pewno usunąć skrzynkę " (mailbox.address) "?" } }
+            p { "Wiadomości w niej zostaną usunięte i nie da się ich odzyskać." }
+            form.inline method="post" action={ (base) "/usun" } {
+                (csrf_field(csrf))
+                input type="hidden" name="potwierdzam" value="tak";
+                button.button.button--danger type="submit" { "Tak, usuń skrzynkę" }
+            }
+            " " a href=(base) { "Anuluj" }
+        }
+    }
+}
+
+/// A mailbox's forms for those who may manage services: password, quota (between what it uses
+/// and `max`, what the plan allows), delete.
+pub fn manage_sections(
+    csrf: &str,
+    mailbox: &Mailbox,
+    max: u64,
+    limit: &str,
+    errors: &Errors,
+) -> Markup {
+    let base = format!("/skrzynki/{}", mailbox.id);
+    let password = field(
+        "haslo",
+        "Nowe hasło (co najmniej 10 znaków)",
+        "",
+        "password",
+        errors,
+    );
+    html! {
+        section.block #zmien-haslo {
+            h2 { "Zmień hasło" }
+            (change_form(csrf, &format!("{base}/haslo"), password, "Zmień hasło"))
+        }
+        section.block #zmien-limit {
+            h2 { "Zmień limit miejsca" }
+            p.muted { "Od " (mailbox.used_mb) " MB (tyle zajmuje) do " (max) " MB (tyle pozwala pakiet)." }
+            (change_form(csrf, &format!("{base}/limit"), field("limit", "Limit w MB", limit, "number", errors), "Zmień limit"))
+        }
+        section.block #usun {
+            h2 { "Usuń skrzynkę" }
+            form method="post" action={ (base) "/usun" } hx-post={ (base) "/usun" }
+                hx-target="#skrzynka" hx-swap="outerHTML" {
+                (csrf_field(csrf))
+                button.button.button--danger type="submit" { "Usuń skrzynkę…" }
+            }
         }
     }
 }
