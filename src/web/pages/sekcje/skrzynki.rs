@@ -230,7 +230,7 @@ fn server_section(server: &Server) -> Markup {
     let given: u64 = server.mailboxes.iter().map(|m| m.quota_mb).sum();
     let content = html! {
         h2 { (server.service.name) " " small.muted { (server.service.kind.label()) } }
-        p.figures {
+        p.server-limits {
             "Skrzynki: " strong { (server.mailboxes.len()) " z " (server.limits.mailbox_limit) }
             " · Przydzielone miejsce: " strong { (given) " z " (server.limits.disk_quota_mb) " MB" }
         }
