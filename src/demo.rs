@@ -196,6 +196,7 @@ impl Seeder<'_> {
                 address: address.into(),
                 quota_mb: quota,
                 used_mb: used,
+                password_hash: None,
             })?;
         }
         Ok(())

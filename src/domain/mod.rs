@@ -9,6 +9,7 @@ pub mod email;
 pub mod ledger;
 pub mod lifecycle;
 pub mod login;
+pub mod mailbox;
 pub mod money;
 pub mod nip;
 pub mod notifications;

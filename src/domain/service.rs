@@ -244,6 +244,9 @@ pub struct Mailbox {
     pub address: String,
     pub quota_mb: u64,
     pub used_mb: u64,
+    /// The password as an argon2id PHC string; the password itself is never stored.
+    #[serde(default)]
+    pub password_hash: Option<String>,
 }
 
 impl Mailbox {

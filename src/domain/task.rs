@@ -18,6 +18,22 @@ pub enum TaskAction {
     Suspend,
     Delete,
     Reactivate,
+    /// A new mailbox on the service's server. Mailbox tasks never carry the password or its
+    /// hash (tasks are listed and sent to the host's command as JSON).
+    CreateMailbox {
+        address: String,
+        quota_mb: u64,
+    },
+    SetMailboxPassword {
+        address: String,
+    },
+    SetMailboxQuota {
+        address: String,
+        quota_mb: u64,
+    },
+    DeleteMailbox {
+        address: String,
+    },
 }
 
 impl TaskAction {
@@ -27,6 +43,10 @@ impl TaskAction {
             TaskAction::Suspend => "suspend",
             TaskAction::Delete => "delete",
             TaskAction::Reactivate => "reactivate",
+            TaskAction::CreateMailbox { .. } => "create_mailbox",
+            TaskAction::SetMailboxPassword { .. } => "set_mailbox_password",
+            TaskAction::SetMailboxQuota { .. } => "set_mailbox_quota",
+            TaskAction::DeleteMailbox { .. } => "delete_mailbox",
         }
     }
 
@@ -36,6 +56,21 @@ impl TaskAction {
             TaskAction::Suspend => "Zawieszenie usługi",
             TaskAction::Delete => "Usunięcie usługi",
             TaskAction::Reactivate => "Przywrócenie usługi",
+            TaskAction::CreateMailbox { .. } => "Założenie skrzynki",
+            TaskAction::SetMailboxPassword { .. } => "Zmiana hasła skrzynki",
+            TaskAction::SetMailboxQuota { .. } => "Zmiana limitu skrzynki",
+            TaskAction::DeleteMailbox { .. } => "Usunięcie skrzynki",
+        }
+    }
+
+    /// The mailbox the action is about, if it is about one.
+    pub fn mailbox_address(&self) -> Option<&str> {
+        match self {
+            TaskAction::CreateMailbox { address, .. }
+            | TaskAction::SetMailboxPassword { address }
+            | TaskAction::SetMailboxQuota { address, .. }
+            | TaskAction::DeleteMailbox { address } => Some(address),
+            TaskAction::Suspend | TaskAction::Delete | TaskAction::Reactivate => None,
         }
     }
 }

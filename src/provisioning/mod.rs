@@ -35,7 +35,8 @@ impl Driver for Builtin {
 #[derive(Debug, Serialize)]
 pub struct TaskInput<'a> {
     pub id: u64,
-    /// `suspend`, `delete`, `reactivate`; later actions add their data to `action_data`.
+    /// `suspend`, `delete`, `reactivate`, `create_mailbox`, `set_mailbox_password`,
+    /// `set_mailbox_quota`, `delete_mailbox`; actions with data carry it in `action_data`.
     pub action: &'static str,
     /// The stored action in full (`"Suspend"`, or `{"CreateMailbox": {…}}` for actions with data).
     pub action_data: &'a crate::domain::task::TaskAction,

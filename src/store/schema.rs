@@ -20,6 +20,9 @@ pub const SERVICES_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
 pub const MAILBOXES: Rows = TableDefinition::new("mailboxes");
 pub const MAILBOXES_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("mailboxes_by_account");
+/// Mailbox address → mailbox id (skrzynki_v11): an address exists once on the host's mail servers.
+pub const MAILBOXES_BY_ADDRESS: TableDefinition<&str, u64> =
+    TableDefinition::new("mailboxes_by_address");
 
 /// Proformas and invoices share one id space, so `/faktury/{id}` names either.
 pub const DOCUMENTS: Rows = TableDefinition::new("documents");
@@ -131,6 +134,7 @@ const MIGRATIONS: &[Migration] = &[
     security_v8,
     memberships_v9,
     tasks_queue_v10,
+    skrzynki_v11,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -335,6 +339,11 @@ fn memberships_v9(tx: &WriteTransaction) -> Result<()> {
 /// Provisioning tasks get their queue: indexes by service, due and running.
 fn tasks_queue_v10(tx: &WriteTransaction) -> Result<()> {
     super::tasks::migrate_v7(tx)
+}
+
+/// Mailboxes get their index by address (the panel now creates them and refuses duplicates).
+fn skrzynki_v11(tx: &WriteTransaction) -> Result<()> {
+    super::mailboxes::index_addresses_v11(tx)
 }
 
 #[cfg(test)]

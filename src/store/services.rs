@@ -99,6 +99,8 @@ impl Store {
             put(&mut tx.open_table(MAILBOXES)?, mailbox.id, &mailbox)?;
             tx.open_table(MAILBOXES_BY_ACCOUNT)?
                 .insert((mailbox.account_id, mailbox.id), ())?;
+            tx.open_table(super::schema::MAILBOXES_BY_ADDRESS)?
+                .insert(mailbox.address.as_str(), mailbox.id)?;
             Ok(mailbox.clone())
         })
     }

@@ -59,6 +59,23 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ("GET", "/domeny", Some([true, true, true, true])),
     ("GET", "/hosting", Some([true, true, true, true])),
     ("GET", "/skrzynki", Some([true, true, true, true])),
+    ("POST", "/skrzynki", Some([true, true, false, true])),
+    ("GET", "/skrzynki/:id", Some([true, true, true, true])),
+    (
+        "POST",
+        "/skrzynki/:id/haslo",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/skrzynki/:id/limit",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/skrzynki/:id/usun",
+        Some([true, true, false, true]),
+    ),
     ("GET", "/ssl", Some([true, true, true, true])),
     ("GET", "/cloud", Some([true, true, true, true])),
     ("GET", "/kreator-www", Some([true, true, true, true])),

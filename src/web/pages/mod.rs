@@ -109,6 +109,23 @@ pub fn table() -> Routes {
         .get("/domeny", ViewServices, sekcje::view_domeny_get)
         .get("/hosting", ViewServices, sekcje::view_hosting_get)
         .get("/skrzynki", ViewServices, sekcje::view_skrzynki_get)
+        .post("/skrzynki", ManageServices, sekcje::view_skrzynki_post)
+        .get("/skrzynki/:id", ViewServices, sekcje::view_skrzynka_get)
+        .post(
+            "/skrzynki/:id/haslo",
+            ManageServices,
+            sekcje::view_skrzynka_haslo_post,
+        )
+        .post(
+            "/skrzynki/:id/limit",
+            ManageServices,
+            sekcje::view_skrzynka_limit_post,
+        )
+        .post(
+            "/skrzynki/:id/usun",
+            ManageServices,
+            sekcje::view_skrzynka_usun_post,
+        )
         .get("/ssl", ViewServices, sekcje::view_ssl_get)
         .get("/cloud", ViewServices, sekcje::view_cloud_get)
         .get("/kreator-www", ViewServices, sekcje::view_kreator_get)

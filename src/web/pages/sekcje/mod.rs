@@ -16,7 +16,9 @@ mod domeny;
 mod hosting;
 mod kreator_www;
 mod open_xchange;
+mod skrzynka;
 mod skrzynki;
+mod skrzynki_form;
 mod ssl;
 
 pub use cloud::view_cloud_get;
@@ -24,7 +26,10 @@ pub use domeny::view_domeny_get;
 pub use hosting::view_hosting_get;
 pub use kreator_www::view_kreator_get;
 pub use open_xchange::view_open_xchange_get;
-pub use skrzynki::view_skrzynki_get;
+pub use skrzynka::{
+    view_skrzynka_get, view_skrzynka_haslo_post, view_skrzynka_limit_post, view_skrzynka_usun_post,
+};
+pub use skrzynki::{view_skrzynki_get, view_skrzynki_post};
 pub use ssl::view_ssl_get;
 
 /// The account's services of one kind, as a page.
