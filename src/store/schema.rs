@@ -20,7 +20,7 @@ pub const SERVICES_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
 pub const MAILBOXES: Rows = TableDefinition::new("mailboxes");
 pub const MAILBOXES_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("mailboxes_by_account");
-/// Mailbox address → mailbox id (skrzynki_v11): an address exists once on the host's mail servers.
+/// Mailbox address → mailbox id (mailbox_addresses_v11): an address exists once on the host's mail servers.
 pub const MAILBOXES_BY_ADDRESS: TableDefinition<&str, u64> =
     TableDefinition::new("mailboxes_by_address");
 
@@ -134,7 +134,7 @@ const MIGRATIONS: &[Migration] = &[
     security_v8,
     memberships_v9,
     tasks_queue_v10,
-    skrzynki_v11,
+    mailbox_addresses_v11,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -342,7 +342,7 @@ fn tasks_queue_v10(tx: &WriteTransaction) -> Result<()> {
 }
 
 /// Mailboxes get their index by address (the panel now creates them and refuses duplicates).
-fn skrzynki_v11(tx: &WriteTransaction) -> Result<()> {
+fn mailbox_addresses_v11(tx: &WriteTransaction) -> Result<()> {
     super::mailboxes::index_addresses_v11(tx)
 }
 
