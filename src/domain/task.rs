@@ -18,14 +18,19 @@ pub enum TaskAction {
     Suspend,
     Delete,
     Reactivate,
-    /// A new mailbox on the service's server. Mailbox tasks never carry the password or its
-    /// hash (tasks are listed and sent to the host's command as JSON).
+    /// A new mailbox on the service's server. Mailbox tasks never carry the password, only its
+    /// argon2id hash (a PHC string, as Dovecot's `ARGON2ID` scheme stores it): the host's mail
+    /// server needs it to let the mailbox log in.
     CreateMailbox {
         address: String,
         quota_mb: u64,
+        #[serde(default)]
+        password_hash: String,
     },
     SetMailboxPassword {
         address: String,
+        #[serde(default)]
+        password_hash: String,
     },
     SetMailboxQuota {
         address: String,
@@ -67,7 +72,7 @@ impl TaskAction {
     pub fn mailbox_address(&self) -> Option<&str> {
         match self {
             TaskAction::CreateMailbox { address, .. }
-            | TaskAction::SetMailboxPassword { address }
+            | TaskAction::SetMailboxPassword { address, .. }
             | TaskAction::SetMailboxQuota { address, .. }
             | TaskAction::DeleteMailbox { address } => Some(address),
             TaskAction::Suspend | TaskAction::Delete | TaskAction::Reactivate => None,

@@ -90,6 +90,7 @@ impl Store {
             let action = TaskAction::CreateMailbox {
                 address: mailbox.address.clone(),
                 quota_mb: mailbox.quota_mb,
+                password_hash: mailbox.password_hash.clone().unwrap_or_default(),
             };
             add_task(tx, &server, action, now)?;
             Ok(Ok(mailbox))
@@ -113,8 +114,11 @@ impl Store {
             let address = mailbox.address.clone();
             let action = match change {
                 MailboxChange::Password(hash) => {
-                    mailbox.password_hash = Some(hash);
-                    TaskAction::SetMailboxPassword { address }
+                    mailbox.password_hash = Some(hash.clone());
+                    TaskAction::SetMailboxPassword {
+                        address,
+                        password_hash: hash,
+                    }
                 }
                 MailboxChange::Quota(quota_mb) => {
                     let on_server = mailboxes_on(tx, account_id, server.id)?;
