@@ -5,6 +5,8 @@ pub mod account;
 pub mod bank;
 pub mod billing;
 pub mod credit;
+pub mod dns;
+pub mod dns_form;
 pub mod email;
 pub mod ledger;
 pub mod lifecycle;
