@@ -18,6 +18,15 @@ pub enum TaskAction {
     Suspend,
     Delete,
     Reactivate,
+    /// The domain's nameservers at the registry (ASCII host names).
+    SetNameservers {
+        nameservers: Vec<String>,
+    },
+    /// The whole zone `zone` (ASCII) as it must be served: a script replaces what it serves.
+    SetDnsRecords {
+        zone: String,
+        records: Vec<super::dns::DnsRecord>,
+    },
 }
 
 impl TaskAction {
@@ -27,6 +36,8 @@ impl TaskAction {
             TaskAction::Suspend => "suspend",
             TaskAction::Delete => "delete",
             TaskAction::Reactivate => "reactivate",
+            TaskAction::SetNameservers { .. } => "set_nameservers",
+            TaskAction::SetDnsRecords { .. } => "set_dns_records",
         }
     }
 
@@ -36,6 +47,8 @@ impl TaskAction {
             TaskAction::Suspend => "Zawieszenie usługi",
             TaskAction::Delete => "Usunięcie usługi",
             TaskAction::Reactivate => "Przywrócenie usługi",
+            TaskAction::SetNameservers { .. } => "Zmiana serwerów DNS",
+            TaskAction::SetDnsRecords { .. } => "Zmiana rekordów DNS",
         }
     }
 }

@@ -114,6 +114,9 @@ pub const INVITATIONS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
 pub const INVITATION_TOKENS: TableDefinition<&[u8], u64> =
     TableDefinition::new("invitation_tokens");
 
+/// Domeny: a domain's DNS records, transfer code and the log of its reveals, by service id.
+pub const DNS_ZONES: Rows = TableDefinition::new("dns_zones");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -131,6 +134,7 @@ const MIGRATIONS: &[Migration] = &[
     security_v8,
     memberships_v9,
     tasks_queue_v10,
+    domeny_v11,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -335,6 +339,12 @@ fn memberships_v9(tx: &WriteTransaction) -> Result<()> {
 /// Provisioning tasks get their queue: indexes by service, due and running.
 fn tasks_queue_v10(tx: &WriteTransaction) -> Result<()> {
     super::tasks::migrate_v7(tx)
+}
+
+/// Domeny: the DNS zones' table.
+fn domeny_v11(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(DNS_ZONES)?;
+    Ok(())
 }
 
 #[cfg(test)]

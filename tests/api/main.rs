@@ -15,6 +15,7 @@ mod browser_sklep;
 mod browser_users;
 mod credit_notes;
 mod dane_abonenta;
+mod domeny;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;

@@ -69,7 +69,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
     Ok(ctx.page(&auth, &title, Nav::Uslugi, body))
 }
 
-fn renewal(
+pub(crate) fn renewal(
     ctx: &Ctx,
     auth: &Auth,
     service: &Service,
@@ -100,7 +100,7 @@ const TASKS_SHOWN: usize = 10;
 
 /// "Zadania": what the service's servers were asked to do, and how it went. While a task waits or
 /// runs, htmx reloads the section every few seconds (it stops once none does).
-fn tasks_section(service_id: u64, tasks: &[Task]) -> Markup {
+pub(crate) fn tasks_section(service_id: u64, tasks: &[Task]) -> Markup {
     let pending = tasks
         .iter()
         .any(|t| matches!(t.state, TaskState::Queued | TaskState::Running));

@@ -1,0 +1,482 @@
+//! Domeny: the customer sees their domains with expiry, sets nameservers, manages DNS records of
+//! every type (each wrong one named in Polish, the form kept), reveals the transfer code (each
+//! reveal recorded); every change leaves a task for the servers; roles and other accounts hold.
+
+use crate::helpers::{TestApp, spawn_app};
+use panel::domain::ServiceDetails;
+use panel::domain::access::Viewer;
+use panel::domain::dns::{DomainZone, RecordData};
+use panel::domain::task::TaskAction;
+use reqwest::StatusCode;
+
+const ABONENT: &str = "abonent@example.com";
+const DOMAIN: &str = "przykladowa-firma.pl";
+
+impl TestApp {
+    fn domain_id(&self) -> u64 {
+        self.service_id(ABONENT, DOMAIN)
+    }
+
+    async fn send(&self, path: &str, fields: &[(&str, &str)], htmx: bool) -> reqwest::Response {
+        let csrf = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &csrf));
+        let mut request = self.client.post(self.url(path)).form(&all);
+        if htmx {
+            request = request.header("HX-Request", "true");
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn add_record(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        let path = format!("/domeny/{}/rekordy", self.domain_id());
+        self.send(&path, fields, false).await
+    }
+
+    async fn domain_html(&self) -> String {
+        let response = self.get(&format!("/domeny/{}", self.domain_id())).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
+    }
+
+    fn zone(&self) -> DomainZone {
+        let viewer = Viewer {
+            account_id: self.account_id(ABONENT),
+            scope: None,
+        };
+        let page = self.state.store.domain_page(&viewer, self.domain_id());
+        page.unwrap().unwrap().zone
+    }
+
+    fn nameservers(&self) -> Vec<String> {
+        let services = self
+            .state
+            .store
+            .services_of_account(self.account_id(ABONENT));
+        let domain = services
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == DOMAIN)
+            .unwrap();
+        match domain.details {
+            ServiceDetails::Domain { nameservers } => nameservers,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn domain_tasks(&self) -> Vec<TaskAction> {
+        let tasks = self.state.store.tasks_of_service(self.domain_id()).unwrap();
+        tasks.into_iter().map(|t| t.action).collect()
+    }
+}
+
+fn redirected_to_domain(response: &reqwest::Response, id: u64) {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/domeny/{id}").as_str()
+    );
+}
+
+#[tokio::test]
+async fn the_domain_list_shows_expiry_status_and_auto_renew_with_a_link_to_each_domain() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let html = app.get("/domeny").await.text().await.unwrap();
+    assert!(html.contains(&format!("href=\"/domeny/{}\"", app.domain_id())));
+    assert!(html.contains("Wygasa za 5 dni"), "{html}");
+    assert!(!html.contains("Wygasa ("));
+    assert!(html.contains("Automatyczne odnawianie"));
+    assert!(html.contains("włączone") && html.contains("wyłączone"));
+    assert!(!html.contains("Serwer WWW 1"), "only domains are listed");
+}
+
+#[tokio::test]
+async fn the_owner_sets_new_nameservers_and_a_task_takes_them_to_the_registry() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let id = app.domain_id();
+    let path = format!("/domeny/{id}/serwery-dns");
+    let sent = "ns1.nowy-dns.pl\nNS2.nowy-dns.pl.\nns.zażółć.pl";
+    redirected_to_domain(&app.send(&path, &[("serwery", sent)], false).await, id);
+    let html = app.domain_html().await;
+    assert!(html.contains("Zapisaliśmy serwery DNS"));
+    assert!(html.contains("ns2.nowy-dns.pl") && html.contains("ns.zażółć.pl"));
+    let stored = app.nameservers();
+    assert_eq!(stored[..2], ["ns1.nowy-dns.pl", "ns2.nowy-dns.pl"]);
+    assert!(stored[2].starts_with("ns.xn--"), "stored in ASCII");
+    assert_eq!(
+        app.domain_tasks().last(),
+        Some(&TaskAction::SetNameservers {
+            nameservers: stored
+        })
+    );
+    assert!(
+        html.contains("Zmiana serwerów DNS"),
+        "the task is on the page"
+    );
+}
+
+#[tokio::test]
+async fn one_or_fourteen_nameservers_or_a_bad_host_are_refused_with_what_was_typed_kept() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let path = format!("/domeny/{}/serwery-dns", app.domain_id());
+    let before = app.nameservers();
+    let fourteen: Vec<String> = (1..=14).map(|i| format!("ns{i}.example.net")).collect();
+    let fourteen = fourteen.join("\n");
+    for (typed, message) in [
+        ("ns1.jedyny.pl", "Podaj co najmniej 2 serwery DNS"),
+        (fourteen.as_str(), "najwyżej 13 serwerów DNS"),
+        ("ns1.dobry.pl\nzły_serwer!.pl", "„zły_serwer!.pl”"),
+        ("ns1.dobry.pl\nns1.dobry.pl", "podany dwa razy"),
+    ] {
+        for htmx in [false, true] {
+            let response = app.send(&path, &[("serwery", typed)], htmx).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let html = response.text().await.unwrap();
+            assert!(html.contains(message), "{message}: {html}");
+            assert!(
+                html.contains(typed.lines().last().unwrap()),
+                "the form keeps it"
+            );
+            assert_eq!(html.contains("<html"), !htmx);
+        }
+    }
+    assert_eq!(app.nameservers(), before);
+    assert!(
+        app.domain_tasks().is_empty(),
+        "no task for a refused change"
+    );
+}
+
+/// A valid form of each type, and what the list then shows.
+const GOOD: [(&[(&str, &str)], &str); 7] = [
+    (
+        &[("typ", "A"), ("nazwa", "www"), ("wartosc", "192.0.2.10")],
+        "192.0.2.10",
+    ),
+    (
+        &[("typ", "AAAA"), ("nazwa", "@"), ("wartosc", "2001:db8::10")],
+        "2001:db8::10",
+    ),
+    (
+        &[
+            ("typ", "CNAME"),
+            ("nazwa", "blog"),
+            ("wartosc", "strony.example.net"),
+        ],
+        "strony.example.net",
+    ),
+    (
+        &[
+            ("typ", "MX"),
+            ("nazwa", "@"),
+            ("priorytet", "10"),
+            ("wartosc", "mx.example.net"),
+        ],
+        "10 mx.example.net",
+    ),
+    (
+        &[
+            ("typ", "TXT"),
+            ("nazwa", "@"),
+            ("wartosc", "v=spf1 include:example.net -all"),
+        ],
+        "v=spf1 include:example.net -all",
+    ),
+    (
+        &[
+            ("typ", "SRV"),
+            ("nazwa", "_sip._tcp"),
+            ("priorytet", "10"),
+            ("waga", "5"),
+            ("port", "5060"),
+            ("wartosc", "sip.example.net"),
+        ],
+        "10 5 5060 sip.example.net",
+    ),
+    (
+        &[
+            ("typ", "CAA"),
+            ("nazwa", "@"),
+            ("flaga", "0"),
+            ("tag", "issue"),
+            ("wartosc", "letsencrypt.org"),
+        ],
+        "0 issue",
+    ),
+];
+
+#[tokio::test]
+async fn a_record_of_each_type_is_added_listed_and_sent_to_the_dns_servers() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    for (fields, shown) in GOOD {
+        let response = app.add_record(fields).await;
+        redirected_to_domain(&response, app.domain_id());
+        let html = app.domain_html().await;
+        assert!(html.contains("Dodaliśmy rekord"));
+        assert!(html.contains(shown), "{shown}");
+    }
+    let zone = app.zone();
+    let types: Vec<&str> = zone.records.iter().map(|r| r.data.type_name()).collect();
+    assert_eq!(types, ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA"]);
+    let tasks = app.domain_tasks();
+    assert_eq!(tasks.len(), 7, "one task per change");
+    assert_eq!(
+        tasks.last(),
+        Some(&TaskAction::SetDnsRecords {
+            zone: DOMAIN.into(),
+            records: zone.records
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_record_of_each_type_is_refused_with_its_message_and_the_form_kept() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    app.add_record(GOOD[0].0).await;
+    let cases: [(&[(&str, &str)], &str); 9] = [
+        (
+            &[("typ", "A"), ("nazwa", "www2"), ("wartosc", "192.0.2.300")],
+            "Podaj adres IPv4",
+        ),
+        (
+            &[("typ", "AAAA"), ("nazwa", "@"), ("wartosc", "2001:db8::zz")],
+            "Podaj adres IPv6",
+        ),
+        (
+            &[
+                ("typ", "CNAME"),
+                ("nazwa", "@"),
+                ("wartosc", "strony.example.net"),
+            ],
+            "wierzchołku domeny",
+        ),
+        (
+            &[
+                ("typ", "CNAME"),
+                ("nazwa", "www"),
+                ("wartosc", "strony.example.net"),
+            ],
+            "CNAME musi być pod swoją nazwą jedyny",
+        ),
+        (
+            &[
+                ("typ", "MX"),
+                ("nazwa", "@"),
+                ("priorytet", "70000"),
+                ("wartosc", "mx.example.net"),
+            ],
+            "Priorytet to liczba od 0 do 65535",
+        ),
+        (
+            &[("typ", "TXT"), ("nazwa", "@"), ("wartosc", "")],
+            "Wpisz treść rekordu TXT",
+        ),
+        (
+            &[
+                ("typ", "SRV"),
+                ("nazwa", "_sip._tcp"),
+                ("priorytet", "1"),
+                ("waga", "1"),
+                ("port", "99999"),
+                ("wartosc", "sip.example.net"),
+            ],
+            "Port to liczba od 1 do 65535",
+        ),
+        (
+            &[
+                ("typ", "CAA"),
+                ("nazwa", "@"),
+                ("flaga", "0"),
+                ("tag", "zgoda"),
+                ("wartosc", "letsencrypt.org"),
+            ],
+            "Wybierz znacznik",
+        ),
+        (
+            &[
+                ("typ", "A"),
+                ("nazwa", "www2"),
+                ("ttl", "30"),
+                ("wartosc", "192.0.2.1"),
+            ],
+            "TTL to liczba sekund od 60 do 86400",
+        ),
+    ];
+    for (fields, message) in cases {
+        let response = app.add_record(fields).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{message}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains(message), "{message}: {html}");
+        let typed = fields.iter().find(|(k, _)| *k == "wartosc").unwrap().1;
+        assert!(
+            html.contains(&format!("value=\"{typed}\"")),
+            "the form keeps {typed}"
+        );
+    }
+    assert_eq!(app.zone().records.len(), 1, "nothing stored");
+    assert_eq!(app.domain_tasks().len(), 1, "no task for a refused record");
+}
+
+#[tokio::test]
+async fn a_record_is_changed_in_its_filled_form_and_then_deleted() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let id = app.domain_id();
+    app.add_record(GOOD[0].0).await;
+    let nr = app.zone().records[0].id;
+    let form = app
+        .get(&format!("/domeny/{id}?edytuj={nr}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("Zmień rekord") && form.contains("value=\"192.0.2.10\""));
+    let path = format!("/domeny/{id}/rekordy/{nr}");
+    let fields = [
+        ("typ", "A"),
+        ("nazwa", "www"),
+        ("ttl", "600"),
+        ("wartosc", "198.51.100.7"),
+    ];
+    redirected_to_domain(&app.send(&path, &fields, false).await, id);
+    let html = app.domain_html().await;
+    assert!(html.contains("198.51.100.7") && !html.contains("192.0.2.10"));
+    let record = &app.zone().records[0];
+    assert_eq!((record.id, record.ttl), (nr, 600));
+    assert_eq!(
+        record.data,
+        RecordData::A {
+            address: [198, 51, 100, 7].into()
+        }
+    );
+    redirected_to_domain(&app.send(&format!("{path}/usun"), &[], false).await, id);
+    assert!(app.zone().records.is_empty());
+    assert!(
+        app.domain_html()
+            .await
+            .contains("Strefa nie ma jeszcze rekordów")
+    );
+    let missing = app.send(&format!("{path}/usun"), &[], false).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.domain_tasks().len(), 3, "added, changed, deleted");
+}
+
+#[tokio::test]
+async fn with_htmx_a_new_record_comes_back_in_the_pages_content() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let path = format!("/domeny/{}/rekordy", app.domain_id());
+    let response = app.send(&path, GOOD[3].0, true).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.starts_with("<div id=\"domena\""), "{html}");
+    assert!(html.contains("10 mx.example.net") && html.contains("Dodaliśmy rekord MX @"));
+}
+
+#[tokio::test]
+async fn another_accounts_domain_and_a_service_that_is_no_domain_are_not_found() {
+    let app = spawn_app().await;
+    let theirs = app.domain_id();
+    let server = app.service_id(ABONENT, "Serwer WWW 1");
+    app.log_in("inny@example.com").await;
+    for id in [theirs, server] {
+        assert_eq!(
+            app.get(&format!("/domeny/{id}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        for (path, fields) in [
+            (format!("/domeny/{id}/rekordy"), GOOD[0].0),
+            (
+                format!("/domeny/{id}/serwery-dns"),
+                &[("serwery", "ns1.a.pl ns2.a.pl")][..],
+            ),
+            (format!("/domeny/{id}/authinfo"), &[][..]),
+        ] {
+            let response = app.send(&path, fields, false).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+    assert!(app.zone().records.is_empty() && app.zone().reveals.is_empty());
+    assert!(app.domain_tasks().is_empty());
+}
+
+#[tokio::test]
+async fn ksiegowosc_sees_the_domain_but_every_change_is_forbidden_and_nothing_changes() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    app.add_record(GOOD[0].0).await;
+    let before = (app.zone(), app.nameservers(), app.domain_tasks());
+    let id = app.domain_id();
+    let nr = before.0.records[0].id;
+    app.log_in("ksiegowosc@example.com").await;
+    let html = app.domain_html().await;
+    assert!(html.contains("192.0.2.10"));
+    assert!(!html.contains("Dodaj rekord") && !html.contains("Pokaż kod AuthInfo"));
+    for (path, fields) in [
+        (format!("/domeny/{id}/rekordy"), GOOD[1].0),
+        (format!("/domeny/{id}/rekordy/{nr}"), GOOD[1].0),
+        (format!("/domeny/{id}/rekordy/{nr}/usun"), &[][..]),
+        (
+            format!("/domeny/{id}/serwery-dns"),
+            &[("serwery", "ns1.a.pl ns2.a.pl")][..],
+        ),
+        (format!("/domeny/{id}/authinfo"), &[][..]),
+    ] {
+        let response = app.send(&path, fields, false).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!((app.zone(), app.nameservers(), app.domain_tasks()), before);
+}
+
+#[tokio::test]
+async fn techniczny_manages_the_dns_and_sees_the_transfer_code() {
+    let app = spawn_app().await;
+    app.admin_ok(&[
+        "add-user",
+        "--account-of",
+        ABONENT,
+        "--email",
+        "tech@example.com",
+        "--role",
+        "techniczny",
+    ])
+    .await;
+    app.log_in("tech@example.com").await;
+    redirected_to_domain(&app.add_record(GOOD[4].0).await, app.domain_id());
+    let path = format!("/domeny/{}/authinfo", app.domain_id());
+    assert_eq!(app.send(&path, &[], false).await.status(), StatusCode::OK);
+    assert_eq!(app.zone().reveals[0].by, "tech@example.com");
+}
+
+#[tokio::test]
+async fn the_transfer_code_is_shown_only_on_request_the_same_each_time_and_each_reveal_is_listed() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let page = app.domain_html().await;
+    assert!(page.contains("Pokaż kod AuthInfo") && !page.contains("id=\"kod\""));
+    let path = format!("/domeny/{}/authinfo", app.domain_id());
+    let first = app.send(&path, &[], false).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let first = first.text().await.unwrap();
+    let code = app.zone().auth_code.unwrap();
+    assert!(first.contains(&code), "the code is on the answer");
+    assert!(
+        !app.domain_html().await.contains(&code),
+        "and not on the page after it"
+    );
+    let second = app.send(&path, &[], true).await.text().await.unwrap();
+    assert!(second.contains(&code), "the same code again");
+    let zone = app.zone();
+    assert_eq!(zone.reveals.len(), 2);
+    let page = app.domain_html().await;
+    assert_eq!(page.matches("— abonent@example.com").count(), 2, "{page}");
+}
