@@ -462,7 +462,7 @@ async fn the_transfer_code_is_shown_only_on_request_the_same_each_time_and_each_
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
     let page = app.domain_html().await;
-    assert!(page.contains("Pokaż kod AuthInfo") && !page.contains("id=\"kod\""));
+    assert!(page.contains("Pokaż kod AuthInfo") && !page.contains("id=\"kod-wartosc\""));
     let path = format!("/domeny/{}/authinfo", app.domain_id());
     let first = app.send(&path, &[], false).await;
     assert_eq!(first.status(), StatusCode::OK);

@@ -11,6 +11,7 @@ mod bezpieczenstwo_sesje;
 mod browser;
 mod browser_bezp;
 mod browser_dane;
+mod browser_domeny;
 mod browser_sklep;
 mod browser_users;
 mod credit_notes;

@@ -132,7 +132,7 @@ pub(super) fn auth_code_section(
             h2 { "Kod AuthInfo" }
             p { "Kod potrzebny do przeniesienia domeny do innego rejestratora. Każde wyświetlenie kodu zapisujemy." }
             @if let Some(code) = revealed {
-                p { "Kod AuthInfo: " strong { code #kod { (code) } } }
+                p { "Kod AuthInfo: " strong { code #kod-wartosc { (code) } } }
             } @else if manages {
                 form method="post" action=(action) hx-post=(action) hx-target="#domena" hx-swap="outerHTML"
                     hx-disabled-elt="find button" {
