@@ -44,6 +44,7 @@ async fn with_javascript_a_new_dns_record_appears_in_the_list_without_a_reload()
         .await
         .unwrap();
 
+    click(&client, "#rekordy-dns details.edit summary").await;
     choose_type(&client, "MX").await;
     type_into(&client, "#pole-nazwa", "@").await;
     type_into(&client, "#pole-wartosc", "mx.example.net").await;
@@ -93,6 +94,7 @@ async fn on_a_390_px_phone_the_domain_page_with_long_records_fits_the_screen() {
         .goto(&app.url(&format!("/domeny/{id}")))
         .await
         .unwrap();
+    click(&client, "#rekordy-dns details.edit summary").await;
     choose_type(&client, "TXT").await;
     type_into(&client, "#pole-nazwa", "_dmarc").await;
     let long = format!(

@@ -480,3 +480,49 @@ async fn the_transfer_code_is_shown_only_on_request_the_same_each_time_and_each_
     let page = app.domain_html().await;
     assert_eq!(page.matches("— abonent@example.com").count(), 2, "{page}");
 }
+
+#[tokio::test]
+async fn a_technician_limited_to_one_domain_finds_no_other_domain_to_see_or_change() {
+    let app = spawn_app().await;
+    let tech = "tech@example.com";
+    app.admin_ok(&[
+        "add-user",
+        "--account-of",
+        ABONENT,
+        "--email",
+        tech,
+        "--role",
+        "techniczny",
+    ])
+    .await;
+    let shop = app.service_id(ABONENT, "sklep-przykladowy.pl");
+    let users = app
+        .state
+        .store
+        .users_of_account(app.account_id(ABONENT))
+        .unwrap();
+    let tech_id = users.iter().find(|u| u.email.as_str() == tech).unwrap().id;
+    app.log_in(ABONENT).await;
+    let shop_id = shop.to_string();
+    let limit = [("zakres", "wybrane"), ("usluga", shop_id.as_str())];
+    let limited = app
+        .send(&format!("/uzytkownicy/{tech_id}/zakres"), &limit, false)
+        .await;
+    assert_eq!(limited.status(), StatusCode::SEE_OTHER);
+
+    app.log_in(tech).await;
+    let list = app.get("/domeny").await.text().await.unwrap();
+    assert!(list.contains("sklep-przykladowy.pl") && !list.contains(DOMAIN));
+    let outside = app.domain_id();
+    assert_eq!(
+        app.get(&format!("/domeny/{outside}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let refused = app.add_record(GOOD[0].0).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let own = app
+        .send(&format!("/domeny/{shop}/rekordy"), GOOD[0].0, false)
+        .await;
+    redirected_to_domain(&own, shop);
+    assert!(app.zone().records.is_empty());
+}

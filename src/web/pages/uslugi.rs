@@ -56,6 +56,9 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 (details(&service.details))
             }
         }
+        @if service.kind == crate::domain::ServiceKind::Domain {
+            p { a.button.secondary href={ "/domeny/" (service.id) } { "Serwery DNS, rekordy i kod AuthInfo" } }
+        }
         section.block {
             h2 { "Odnowienie" }
             (renewal(&ctx, &auth, service, open, today))

@@ -57,7 +57,12 @@ pub(super) fn records_section(
                     tbody { @for record in &page.zone.records { (record_row(ctx, id, record, manages)) } }
                 } }
             }
-            @if manages { (record_form(ctx, id, form, errors, editing)) }
+            @if manages {
+                details.edit open[!errors.is_empty() || editing.is_some()] {
+                    summary { "Dodaj lub zmień rekord" }
+                    (record_form(ctx, id, form, errors, editing))
+                }
+            }
         }
     }
 }
