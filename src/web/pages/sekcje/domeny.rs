@@ -6,6 +6,7 @@ use super::domeny_dns::records_section;
 use super::domeny_ns::{auth_code_section, nameservers_section};
 use crate::domain::access::Action;
 use crate::domain::dns_form::{FieldErrors, RecordForm};
+use crate::domain::lifecycle::{Settings, next_step_label};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceKind};
 use crate::store::DomainPage;
@@ -51,7 +52,8 @@ pub async fn view_domeny_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
         .filter(|s| s.kind == ServiceKind::Domain)
         .collect();
     domains.sort_by_key(|s| s.expires_on);
-    let body = domains_table(&domains, today(ctx.now()));
+    let settings = ctx.state.config.args.lifecycle.settings();
+    let body = domains_table(&domains, today(ctx.now()), &settings);
     Ok(ctx.page(
         &auth,
         ServiceKind::Domain.section_title(),
@@ -60,7 +62,8 @@ pub async fn view_domeny_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     ))
 }
 
-fn domains_table(domains: &[Service], today: jiff::civil::Date) -> Markup {
+/// `settings`: the lifecycle's, for the next step beside an expired or suspended domain.
+fn domains_table(domains: &[Service], today: jiff::civil::Date, settings: &Settings) -> Markup {
     html! {
         section.block #domeny {
             @if domains.is_empty() {
@@ -72,7 +75,12 @@ fn domains_table(domains: &[Service], today: jiff::civil::Date) -> Markup {
                         @let status = domain.status(today);
                         tr {
                             td { a href={ "/domeny/" (domain.id) } { (shown_name(domain)) } }
-                            td data-label="Status" { (status_badge(status)) }
+                            td data-label="Status" {
+                                (status_badge(status))
+                                @if let Some(step) = next_step_label(domain, settings, today) {
+                                    " " small.muted { (step) }
+                                }
+                            }
                             td data-label="Ważna do" { (format_date(domain.expires_on)) }
                             td data-label="Automatyczne odnawianie" { @if domain.auto_renew { "włączone" } @else { "wyłączone" } }
                         }
@@ -159,6 +167,9 @@ fn content(ctx: &Ctx, auth: &Auth, page: &DomainPage, shown: Shown<'_>) -> WebRe
                 dl.details {
                     div { dt { "Status" } dd #status { (status_badge(service.status(today))) } }
                     div { dt { "Opłacona do" } dd #wazna-do { (format_date(service.expires_on)) } }
+                    @if let Some(step) = next_step_label(service, &ctx.state.config.args.lifecycle.settings(), today) {
+                        div { dt { "Następny krok" } dd #nastepny-krok { (step) } }
+                    }
                     div { dt { "Automatyczne odnawianie" } dd { @if service.auto_renew { "włączone" } @else { "wyłączone" } } }
                 }
             }
