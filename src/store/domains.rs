@@ -31,9 +31,9 @@ pub enum DnsOutcome {
     NotFound,
     /// The zone's rules refused it (field, message); nothing was written.
     Refused(Refusal),
+    /// Stored, with the task that serves the zone.
     Done {
-        zone: DomainZone,
-        task: Task,
+        task_id: u64,
     },
 }
 
@@ -124,7 +124,7 @@ impl Store {
                 records: zone.records.clone(),
             };
             let task = add_task(tx, &service, action, now)?;
-            Ok(DnsOutcome::Done { zone, task })
+            Ok(DnsOutcome::Done { task_id: task.id })
         })
     }
 
