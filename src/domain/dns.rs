@@ -2,12 +2,12 @@
 //! of each type and the rules a zone keeps (CNAME alone at its name, not at the apex). Names are
 //! stored in ASCII (punycode) and shown in Unicode. No I/O.
 
+pub use super::hostname::{Hostname, MAX_NAMESERVERS, MIN_NAMESERVERS, parse_nameservers};
+use super::hostname::{MAX_NAME, check_labels, to_ascii};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-pub const MIN_NAMESERVERS: usize = 2;
-pub const MAX_NAMESERVERS: usize = 13;
 pub const MIN_TTL: u32 = 60;
 pub const MAX_TTL: u32 = 86_400;
 pub const DEFAULT_TTL: u32 = 3_600;
@@ -15,105 +15,12 @@ pub const DEFAULT_TTL: u32 = 3_600;
 pub const TXT_CHUNK: usize = 255;
 /// A zone's records, at most (a guard against runaway forms or scripts, not a DNS limit).
 pub const MAX_RECORDS: usize = 1_000;
+/// The longest TXT text accepted (split into strings of 255).
+const MAX_TXT: usize = 4_000;
+/// The CAA tags a customer may set.
+pub const CAA_TAGS: [&str; 3] = ["issue", "issuewild", "iodef"];
 /// The apex of the zone, as names relative to it write it.
 pub const APEX: &str = "@";
-
-const MAX_NAME: usize = 253;
-const MAX_LABEL: usize = 63;
-
-/// A host name (a nameserver, a CNAME/MX/SRV target): at least two labels, stored in ASCII.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Hostname(String);
-
-impl Hostname {
-    pub fn parse(input: &str) -> Result<Hostname, &'static str> {
-        let typed = input.trim().trim_end_matches('.').to_lowercase();
-        if typed.is_empty() {
-            return Err("Podaj nazwę serwera, np. ns1.example.net.");
-        }
-        if typed.chars().any(char::is_whitespace) {
-            return Err("Nazwa serwera nie może zawierać spacji.");
-        }
-        if !typed.contains('.') {
-            return Err("Podaj pełną nazwę serwera z domeną, np. ns1.example.net.");
-        }
-        let ascii = to_ascii(&typed)?;
-        check_labels(&ascii, |b| b.is_ascii_alphanumeric() || b == b'-')?;
-        if ascii
-            .rsplit('.')
-            .next()
-            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err("Podaj nazwę serwera, nie adres IP.");
-        }
-        Ok(Hostname(ascii))
-    }
-
-    pub fn ascii(&self) -> &str {
-        &self.0
-    }
-
-    /// The name as the customer reads it (an IDN in Unicode).
-    pub fn shown(&self) -> String {
-        super::shop::unicode_name(&self.0)
-    }
-}
-
-fn to_ascii(typed: &str) -> Result<String, &'static str> {
-    if typed.split('.').any(str::is_empty) {
-        return Err("Nazwa nie może mieć dwóch kropek obok siebie.");
-    }
-    if typed.is_ascii() {
-        return Ok(typed.to_string());
-    }
-    idna::domain_to_ascii(typed)
-        .map_err(|_| "Nazwa może zawierać tylko litery, cyfry, łączniki i kropki.")
-}
-
-fn check_labels(ascii: &str, allowed: impl Fn(u8) -> bool) -> Result<(), &'static str> {
-    if ascii.len() > MAX_NAME {
-        return Err("Nazwa jest za długa: może mieć najwyżej 253 znaki.");
-    }
-    for label in ascii.split('.') {
-        if label.len() > MAX_LABEL {
-            return Err("Człon nazwy może mieć najwyżej 63 znaki.");
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err("Człon nazwy nie może zaczynać się ani kończyć łącznikiem.");
-        }
-        if !label.bytes().all(&allowed) {
-            return Err("Nazwa może zawierać tylko litery, cyfry, łączniki i kropki.");
-        }
-    }
-    Ok(())
-}
-
-/// The nameservers typed one a line (or separated by spaces or commas): 2–13, no repeats.
-pub fn parse_nameservers(input: &str) -> Result<Vec<Hostname>, String> {
-    let mut hosts: Vec<Hostname> = Vec::new();
-    for typed in input
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|s| !s.is_empty())
-    {
-        let host = Hostname::parse(typed).map_err(|e| format!("„{typed}”: {e}"))?;
-        if hosts.contains(&host) {
-            return Err(format!("Serwer {} jest podany dwa razy.", host.shown()));
-        }
-        hosts.push(host);
-    }
-    if hosts.len() < MIN_NAMESERVERS {
-        return Err(format!(
-            "Podaj co najmniej {MIN_NAMESERVERS} serwery DNS, każdy w osobnym wierszu."
-        ));
-    }
-    if hosts.len() > MAX_NAMESERVERS {
-        return Err(format!(
-            "Można podać najwyżej {MAX_NAMESERVERS} serwerów DNS."
-        ));
-    }
-    Ok(hosts)
-}
 
 /// A record's name relative to the zone `zone` (ASCII): "@" for the apex, "www", "_dmarc",
 /// "*.sklep". A full name ending in the zone is accepted and made relative.
@@ -154,6 +61,60 @@ pub fn relative_name(input: &str, zone: &str) -> Result<String, &'static str> {
 /// A relative name as the customer reads it.
 pub fn shown_name(relative: &str) -> String {
     super::shop::unicode_name(relative)
+}
+
+/// TXT text, without the quotes a customer may copy with it, in strings of at most 255 bytes.
+pub fn txt_strings(input: &str) -> Result<Vec<String>, String> {
+    let text = input.trim();
+    let text = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
+    if text.is_empty() {
+        return Err("Wpisz treść rekordu TXT.".into());
+    }
+    if text.len() > MAX_TXT {
+        return Err(format!(
+            "Treść rekordu TXT może mieć najwyżej {MAX_TXT} znaków."
+        ));
+    }
+    if text.chars().any(|c| c.is_control() || c == '"') {
+        return Err(
+            "Treść rekordu TXT nie może zawierać cudzysłowów ani znaków sterujących.".into(),
+        );
+    }
+    let mut strings = vec![String::new()];
+    for c in text.chars() {
+        if strings
+            .last()
+            .is_some_and(|s| s.len() + c.len_utf8() > TXT_CHUNK)
+        {
+            strings.push(String::new());
+        }
+        if let Some(last) = strings.last_mut() {
+            last.push(c);
+        }
+    }
+    Ok(strings)
+}
+
+pub fn caa_value(tag: &str, input: &str) -> Result<String, String> {
+    let value = input.trim();
+    if value.is_empty() || value.len() > 255 || value.chars().any(|c| c.is_control() || c == '"') {
+        return Err("Wpisz wartość rekordu CAA (najwyżej 255 znaków, bez cudzysłowów).".into());
+    }
+    if tag == "iodef" {
+        return if value.starts_with("mailto:") || value.starts_with("https://") {
+            Ok(value.to_string())
+        } else {
+            Err("Dla iodef podaj adres mailto: albo https://.".into())
+        };
+    }
+    let issuer = value.split(';').next().unwrap_or_default().trim();
+    if !issuer.is_empty() && Hostname::parse(issuer).is_err() {
+        return Err("Podaj domenę wystawcy certyfikatów, np. letsencrypt.org, albo „;”.".into());
+    }
+    Ok(value.to_string())
 }
 
 /// What a record says, by type. Serialised with its type as `"type": "MX"` (for exec scripts).

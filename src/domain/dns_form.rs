@@ -2,13 +2,10 @@
 //! not use ignored. Parsed into a `DnsRecord` or into a Polish message per field.
 
 use super::dns::{
-    APEX, DEFAULT_TTL, DnsRecord, Hostname, MAX_TTL, MIN_TTL, RecordData, TXT_CHUNK, relative_name,
+    APEX, CAA_TAGS, DEFAULT_TTL, DnsRecord, Hostname, MAX_TTL, MIN_TTL, RecordData, caa_value,
+    relative_name, txt_strings,
 };
 use serde::Deserialize;
-
-/// The longest TXT text accepted from the form (split into strings of 255).
-const MAX_TXT: usize = 4_000;
-const CAA_TAGS: [&str; 3] = ["issue", "issuewild", "iodef"];
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct RecordForm {
@@ -71,6 +68,10 @@ fn number<T: std::str::FromStr + PartialOrd>(
         .ok_or_else(|| message.to_string())
 }
 
+fn parsed<T: std::str::FromStr>(input: &str, message: &str) -> Result<T, String> {
+    input.parse().map_err(|_| message.to_string())
+}
+
 fn host(input: &str) -> Result<Hostname, String> {
     Hostname::parse(input).map_err(str::to_string)
 }
@@ -85,60 +86,6 @@ fn ttl(input: &str) -> Result<u32, String> {
         MAX_TTL,
         "TTL to liczba sekund od 60 do 86400.",
     )
-}
-
-/// TXT text, without the quotes a customer may copy with it, in strings of at most 255 bytes.
-pub fn txt_strings(input: &str) -> Result<Vec<String>, String> {
-    let text = input.trim();
-    let text = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text);
-    if text.is_empty() {
-        return Err("Wpisz treść rekordu TXT.".into());
-    }
-    if text.len() > MAX_TXT {
-        return Err(format!(
-            "Treść rekordu TXT może mieć najwyżej {MAX_TXT} znaków."
-        ));
-    }
-    if text.chars().any(|c| c.is_control() || c == '"') {
-        return Err(
-            "Treść rekordu TXT nie może zawierać cudzysłowów ani znaków sterujących.".into(),
-        );
-    }
-    let mut strings = vec![String::new()];
-    for c in text.chars() {
-        if strings
-            .last()
-            .is_some_and(|s| s.len() + c.len_utf8() > TXT_CHUNK)
-        {
-            strings.push(String::new());
-        }
-        if let Some(last) = strings.last_mut() {
-            last.push(c);
-        }
-    }
-    Ok(strings)
-}
-
-fn caa_value(tag: &str, input: &str) -> Result<String, String> {
-    let value = input.trim();
-    if value.is_empty() || value.len() > 255 || value.chars().any(|c| c.is_control() || c == '"') {
-        return Err("Wpisz wartość rekordu CAA (najwyżej 255 znaków, bez cudzysłowów).".into());
-    }
-    if tag == "iodef" {
-        return if value.starts_with("mailto:") || value.starts_with("https://") {
-            Ok(value.to_string())
-        } else {
-            Err("Dla iodef podaj adres mailto: albo https://.".into())
-        };
-    }
-    let issuer = value.split(';').next().unwrap_or_default().trim();
-    if !issuer.is_empty() && Hostname::parse(issuer).is_err() {
-        return Err("Podaj domenę wystawcy certyfikatów, np. letsencrypt.org, albo „;”.".into());
-    }
-    Ok(value.to_string())
 }
 
 impl RecordForm {
@@ -180,36 +127,24 @@ impl RecordForm {
 
     fn data(&self, errors: &mut FieldErrors) -> Option<RecordData> {
         let value = self.wartosc.trim();
-        let priority = || {
-            number(
-                &self.priorytet,
-                0,
-                u16::MAX,
-                "Priorytet to liczba od 0 do 65535.",
-            )
-        };
         match self.typ.trim().to_uppercase().as_str() {
             "A" => errors
                 .check(
                     "wartosc",
-                    value
-                        .parse()
-                        .map_err(|_| "Podaj adres IPv4, np. 192.0.2.10.".into()),
+                    parsed(value, "Podaj adres IPv4, np. 192.0.2.10."),
                 )
                 .map(|address| RecordData::A { address }),
             "AAAA" => errors
                 .check(
                     "wartosc",
-                    value
-                        .parse()
-                        .map_err(|_| "Podaj adres IPv6, np. 2001:db8::10.".into()),
+                    parsed(value, "Podaj adres IPv6, np. 2001:db8::10."),
                 )
                 .map(|address| RecordData::Aaaa { address }),
             "CNAME" => errors
                 .check("wartosc", host(value))
                 .map(|target| RecordData::Cname { target }),
             "MX" => {
-                let priority = errors.check("priorytet", priority());
+                let priority = errors.check("priorytet", self.priority());
                 let host = errors.check("wartosc", host(value));
                 Some(RecordData::Mx {
                     priority: priority?,
@@ -219,53 +154,8 @@ impl RecordForm {
             "TXT" => errors
                 .check("wartosc", txt_strings(value))
                 .map(|strings| RecordData::Txt { strings }),
-            "SRV" => {
-                let priority = errors.check("priorytet", priority());
-                let weight = errors.check(
-                    "waga",
-                    number(&self.waga, 0, u16::MAX, "Waga to liczba od 0 do 65535."),
-                );
-                let port = errors.check(
-                    "port",
-                    number(&self.port, 1, u16::MAX, "Port to liczba od 1 do 65535."),
-                );
-                let target = errors.check("wartosc", host(value));
-                Some(RecordData::Srv {
-                    priority: priority?,
-                    weight: weight?,
-                    port: port?,
-                    target: target?,
-                })
-            }
-            "CAA" => {
-                let flag = errors.check(
-                    "flaga",
-                    number(
-                        &self.flaga,
-                        0,
-                        255,
-                        "Flaga to liczba od 0 do 255 (zwykle 0).",
-                    ),
-                );
-                let tag = self.tag.trim().to_lowercase();
-                let tag = errors.check(
-                    "tag",
-                    if CAA_TAGS.contains(&tag.as_str()) {
-                        Ok(tag)
-                    } else {
-                        Err("Wybierz znacznik: issue, issuewild albo iodef.".into())
-                    },
-                );
-                let value = errors.check(
-                    "wartosc",
-                    caa_value(tag.as_deref().unwrap_or("issue"), value),
-                );
-                Some(RecordData::Caa {
-                    flag: flag?,
-                    tag: tag?,
-                    value: value?,
-                })
-            }
+            "SRV" => self.srv(errors),
+            "CAA" => self.caa(errors),
             _ => {
                 errors.add(
                     "typ",
@@ -274,6 +164,54 @@ impl RecordForm {
                 None
             }
         }
+    }
+
+    fn priority(&self) -> Result<u16, String> {
+        number(
+            &self.priorytet,
+            0,
+            u16::MAX,
+            "Priorytet to liczba od 0 do 65535.",
+        )
+    }
+
+    fn srv(&self, errors: &mut FieldErrors) -> Option<RecordData> {
+        let priority = errors.check("priorytet", self.priority());
+        let weight = number(&self.waga, 0, u16::MAX, "Waga to liczba od 0 do 65535.");
+        let weight = errors.check("waga", weight);
+        let port = number(&self.port, 1, u16::MAX, "Port to liczba od 1 do 65535.");
+        let port = errors.check("port", port);
+        let target = errors.check("wartosc", host(&self.wartosc));
+        Some(RecordData::Srv {
+            priority: priority?,
+            weight: weight?,
+            port: port?,
+            target: target?,
+        })
+    }
+
+    fn caa(&self, errors: &mut FieldErrors) -> Option<RecordData> {
+        let flag = number(
+            &self.flaga,
+            0,
+            255,
+            "Flaga to liczba od 0 do 255 (zwykle 0).",
+        );
+        let flag = errors.check("flaga", flag);
+        let tag = self.tag.trim().to_lowercase();
+        let tag = if CAA_TAGS.contains(&tag.as_str()) {
+            Ok(tag)
+        } else {
+            Err("Wybierz znacznik: issue, issuewild albo iodef.".to_string())
+        };
+        let tag = errors.check("tag", tag);
+        let value = caa_value(tag.as_deref().unwrap_or("issue"), &self.wartosc);
+        let value = errors.check("wartosc", value);
+        Some(RecordData::Caa {
+            flag: flag?,
+            tag: tag?,
+            value: value?,
+        })
     }
 
     /// The form filled with a stored record (to edit it).

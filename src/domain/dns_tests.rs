@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // A test fails loudly on what it did not expect.
 
 use super::*;
-use crate::domain::dns_form::{RecordForm, txt_strings};
+use crate::domain::dns_form::RecordForm;
 
 const ZONE: &str = "firma.pl";
 

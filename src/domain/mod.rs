@@ -8,6 +8,7 @@ pub mod credit;
 pub mod dns;
 pub mod dns_form;
 pub mod email;
+pub mod hostname;
 pub mod ledger;
 pub mod lifecycle;
 pub mod login;

@@ -5,19 +5,24 @@
 use crate::helpers::{TestApp, spawn_app};
 use panel::domain::ServiceDetails;
 use panel::domain::access::Viewer;
-use panel::domain::dns::{DomainZone, RecordData};
+use panel::domain::dns::DomainZone;
 use panel::domain::task::TaskAction;
 use reqwest::StatusCode;
 
-const ABONENT: &str = "abonent@example.com";
-const DOMAIN: &str = "przykladowa-firma.pl";
+pub(crate) const ABONENT: &str = "abonent@example.com";
+pub(crate) const DOMAIN: &str = "przykladowa-firma.pl";
 
 impl TestApp {
-    fn domain_id(&self) -> u64 {
+    pub(crate) fn domain_id(&self) -> u64 {
         self.service_id(ABONENT, DOMAIN)
     }
 
-    async fn send(&self, path: &str, fields: &[(&str, &str)], htmx: bool) -> reqwest::Response {
+    pub(crate) async fn send(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        htmx: bool,
+    ) -> reqwest::Response {
         let csrf = self.csrf().await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &csrf));
@@ -28,18 +33,18 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
-    async fn add_record(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn add_record(&self, fields: &[(&str, &str)]) -> reqwest::Response {
         let path = format!("/domeny/{}/rekordy", self.domain_id());
         self.send(&path, fields, false).await
     }
 
-    async fn domain_html(&self) -> String {
+    pub(crate) async fn domain_html(&self) -> String {
         let response = self.get(&format!("/domeny/{}", self.domain_id())).await;
         assert_eq!(response.status(), StatusCode::OK);
         response.text().await.unwrap()
     }
 
-    fn zone(&self) -> DomainZone {
+    pub(crate) fn zone(&self) -> DomainZone {
         let viewer = Viewer {
             account_id: self.account_id(ABONENT),
             scope: None,
@@ -48,7 +53,7 @@ impl TestApp {
         page.unwrap().unwrap().zone
     }
 
-    fn nameservers(&self) -> Vec<String> {
+    pub(crate) fn nameservers(&self) -> Vec<String> {
         let services = self
             .state
             .store
@@ -64,13 +69,13 @@ impl TestApp {
         }
     }
 
-    fn domain_tasks(&self) -> Vec<TaskAction> {
+    pub(crate) fn domain_tasks(&self) -> Vec<TaskAction> {
         let tasks = self.state.store.tasks_of_service(self.domain_id()).unwrap();
         tasks.into_iter().map(|t| t.action).collect()
     }
 }
 
-fn redirected_to_domain(response: &reqwest::Response, id: u64) {
+pub(crate) fn redirected_to_domain(response: &reqwest::Response, id: u64) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()["location"],
@@ -151,7 +156,7 @@ async fn one_or_fourteen_nameservers_or_a_bad_host_are_refused_with_what_was_typ
 }
 
 /// A valid form of each type, and what the list then shows.
-const GOOD: [(&[(&str, &str)], &str); 7] = [
+pub(crate) const GOOD: [(&[(&str, &str)], &str); 7] = [
     (
         &[("typ", "A"), ("nazwa", "www"), ("wartosc", "192.0.2.10")],
         "192.0.2.10",
@@ -207,180 +212,6 @@ const GOOD: [(&[(&str, &str)], &str); 7] = [
         "0 issue",
     ),
 ];
-
-#[tokio::test]
-async fn a_record_of_each_type_is_added_listed_and_sent_to_the_dns_servers() {
-    let app = spawn_app().await;
-    app.log_in(ABONENT).await;
-    for (fields, shown) in GOOD {
-        let response = app.add_record(fields).await;
-        redirected_to_domain(&response, app.domain_id());
-        let html = app.domain_html().await;
-        assert!(html.contains("Dodaliśmy rekord"));
-        assert!(html.contains(shown), "{shown}");
-    }
-    let zone = app.zone();
-    let types: Vec<&str> = zone.records.iter().map(|r| r.data.type_name()).collect();
-    assert_eq!(types, ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA"]);
-    let tasks = app.domain_tasks();
-    assert_eq!(tasks.len(), 7, "one task per change");
-    assert_eq!(
-        tasks.last(),
-        Some(&TaskAction::SetDnsRecords {
-            zone: DOMAIN.into(),
-            records: zone.records
-        })
-    );
-}
-
-#[tokio::test]
-async fn a_wrong_record_of_each_type_is_refused_with_its_message_and_the_form_kept() {
-    let app = spawn_app().await;
-    app.log_in(ABONENT).await;
-    app.add_record(GOOD[0].0).await;
-    let cases: [(&[(&str, &str)], &str); 9] = [
-        (
-            &[("typ", "A"), ("nazwa", "www2"), ("wartosc", "192.0.2.300")],
-            "Podaj adres IPv4",
-        ),
-        (
-            &[("typ", "AAAA"), ("nazwa", "@"), ("wartosc", "2001:db8::zz")],
-            "Podaj adres IPv6",
-        ),
-        (
-            &[
-                ("typ", "CNAME"),
-                ("nazwa", "@"),
-                ("wartosc", "strony.example.net"),
-            ],
-            "wierzchołku domeny",
-        ),
-        (
-            &[
-                ("typ", "CNAME"),
-                ("nazwa", "www"),
-                ("wartosc", "strony.example.net"),
-            ],
-            "CNAME musi być pod swoją nazwą jedyny",
-        ),
-        (
-            &[
-                ("typ", "MX"),
-                ("nazwa", "@"),
-                ("priorytet", "70000"),
-                ("wartosc", "mx.example.net"),
-            ],
-            "Priorytet to liczba od 0 do 65535",
-        ),
-        (
-            &[("typ", "TXT"), ("nazwa", "@"), ("wartosc", "")],
-            "Wpisz treść rekordu TXT",
-        ),
-        (
-            &[
-                ("typ", "SRV"),
-                ("nazwa", "_sip._tcp"),
-                ("priorytet", "1"),
-                ("waga", "1"),
-                ("port", "99999"),
-                ("wartosc", "sip.example.net"),
-            ],
-            "Port to liczba od 1 do 65535",
-        ),
-        (
-            &[
-                ("typ", "CAA"),
-                ("nazwa", "@"),
-                ("flaga", "0"),
-                ("tag", "zgoda"),
-                ("wartosc", "letsencrypt.org"),
-            ],
-            "Wybierz znacznik",
-        ),
-        (
-            &[
-                ("typ", "A"),
-                ("nazwa", "www2"),
-                ("ttl", "30"),
-                ("wartosc", "192.0.2.1"),
-            ],
-            "TTL to liczba sekund od 60 do 86400",
-        ),
-    ];
-    for (fields, message) in cases {
-        let response = app.add_record(fields).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{message}"
-        );
-        let html = response.text().await.unwrap();
-        assert!(html.contains(message), "{message}: {html}");
-        let typed = fields.iter().find(|(k, _)| *k == "wartosc").unwrap().1;
-        assert!(
-            html.contains(&format!("value=\"{typed}\"")),
-            "the form keeps {typed}"
-        );
-    }
-    assert_eq!(app.zone().records.len(), 1, "nothing stored");
-    assert_eq!(app.domain_tasks().len(), 1, "no task for a refused record");
-}
-
-#[tokio::test]
-async fn a_record_is_changed_in_its_filled_form_and_then_deleted() {
-    let app = spawn_app().await;
-    app.log_in(ABONENT).await;
-    let id = app.domain_id();
-    app.add_record(GOOD[0].0).await;
-    let nr = app.zone().records[0].id;
-    let form = app
-        .get(&format!("/domeny/{id}?edytuj={nr}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(form.contains("Zmień rekord") && form.contains("value=\"192.0.2.10\""));
-    let path = format!("/domeny/{id}/rekordy/{nr}");
-    let fields = [
-        ("typ", "A"),
-        ("nazwa", "www"),
-        ("ttl", "600"),
-        ("wartosc", "198.51.100.7"),
-    ];
-    redirected_to_domain(&app.send(&path, &fields, false).await, id);
-    let html = app.domain_html().await;
-    assert!(html.contains("198.51.100.7") && !html.contains("192.0.2.10"));
-    let record = &app.zone().records[0];
-    assert_eq!((record.id, record.ttl), (nr, 600));
-    assert_eq!(
-        record.data,
-        RecordData::A {
-            address: [198, 51, 100, 7].into()
-        }
-    );
-    redirected_to_domain(&app.send(&format!("{path}/usun"), &[], false).await, id);
-    assert!(app.zone().records.is_empty());
-    assert!(
-        app.domain_html()
-            .await
-            .contains("Strefa nie ma jeszcze rekordów")
-    );
-    let missing = app.send(&format!("{path}/usun"), &[], false).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.domain_tasks().len(), 3, "added, changed, deleted");
-}
-
-#[tokio::test]
-async fn with_htmx_a_new_record_comes_back_in_the_pages_content() {
-    let app = spawn_app().await;
-    app.log_in(ABONENT).await;
-    let path = format!("/domeny/{}/rekordy", app.domain_id());
-    let response = app.send(&path, GOOD[3].0, true).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
-    assert!(html.starts_with("<div id=\"domena\""), "{html}");
-    assert!(html.contains("10 mx.example.net") && html.contains("Dodaliśmy rekord MX @"));
-}
 
 #[tokio::test]
 async fn another_accounts_domain_and_a_service_that_is_no_domain_are_not_found() {

@@ -17,6 +17,7 @@ mod browser_users;
 mod credit_notes;
 mod dane_abonenta;
 mod domeny;
+mod domeny_rekordy;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;
