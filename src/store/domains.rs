@@ -8,7 +8,7 @@ use super::schema::{DNS_ZONES, SERVICES};
 use super::tasks::add_task;
 use super::{Result, Store};
 use crate::domain::access::Viewer;
-use crate::domain::dns::{AuthReveal, DomainZone, Hostname, RecordChange, Refusal};
+use crate::domain::dns::{AuthReveal, DnsRecord, DomainZone, Hostname, RecordChange, Refusal};
 use crate::domain::task::{Task, TaskAction};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
 use jiff::Timestamp;
@@ -61,6 +61,20 @@ fn new_auth_code() -> String {
 }
 
 impl Store {
+    /// Sets a domain's records as its servers already serve them (an import from the host's
+    /// previous panel, the demo): ids are given here, no task is queued.
+    pub fn import_dns_records(&self, service_id: u64, records: Vec<DnsRecord>) -> Result<()> {
+        self.write(|tx| {
+            let mut zone = zone_in(tx, service_id)?;
+            for mut record in records {
+                zone.last_record_id += 1;
+                record.id = zone.last_record_id;
+                zone.records.push(record);
+            }
+            put(&mut tx.open_table(DNS_ZONES)?, service_id, &zone)
+        })
+    }
+
     /// The domain `id` with its zone, if `viewer` may see it.
     pub fn domain_page(&self, viewer: &Viewer, id: u64) -> Result<Option<DomainPage>> {
         let tx = self.read()?;

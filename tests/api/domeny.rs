@@ -352,8 +352,19 @@ async fn a_technician_limited_to_one_domain_finds_no_other_domain_to_see_or_chan
     let refused = app.add_record(GOOD[0].0).await;
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
     let own = app
-        .send(&format!("/domeny/{shop}/rekordy"), GOOD[0].0, false)
+        .send(&format!("/domeny/{shop}/rekordy"), GOOD[5].0, false)
         .await;
     redirected_to_domain(&own, shop);
+    let shop_page = app
+        .get(&format!("/domeny/{shop}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shop_page.contains("10 mx.example.net"),
+        "the demo's records"
+    );
+    assert!(shop_page.contains("10 5 5060 sip.example.net"));
     assert!(app.zone().records.is_empty());
 }
