@@ -1,5 +1,5 @@
-//! Domeny in real headless Chromium: a DNS record added with JavaScript appears in the list
-//! without a reload (and a wrong one is named in place); the domain's page fits a 390 px phone.
+//! Domeny in real headless Chromium: a DNS record added (then changed) with JavaScript appears in
+//! the list without a reload (and a wrong one is named in place); the domain's page fits a 390 px phone.
 
 use crate::browser::{
     as_a_phone, browser, click, console, csp_violations, log_in, off_screen, overflow, screenshot,
@@ -65,6 +65,26 @@ async fn with_javascript_a_new_dns_record_appears_in_the_list_without_a_reload()
         text_of(&client, ".flash")
             .await
             .contains("Dodaliśmy rekord MX")
+    );
+
+    click(&client, "#lista-rekordow a").await;
+    wait_for(&client, "#pole-priorytet[value='10']").await;
+    assert_eq!(
+        text_of(&client, "#formularz-rekordu h3").await,
+        "Zmień rekord"
+    );
+    type_into(&client, "#pole-priorytet", "20").await;
+    click(&client, "#formularz-rekordu button[type=submit]").await;
+    wait_for(&client, ".flash").await;
+    assert!(
+        text_of(&client, ".flash")
+            .await
+            .contains("Zapisaliśmy zmianę rekordu MX")
+    );
+    let list = text_of(&client, "#lista-rekordow").await;
+    assert!(
+        list.contains("20 mx.example.net") && !list.contains("10 mx"),
+        "{list}"
     );
 
     let marker = client
