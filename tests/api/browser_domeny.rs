@@ -23,6 +23,20 @@ async fn text_of(client: &Client, css: &str) -> String {
     element.text().await.unwrap()
 }
 
+/// Waits (up to 5 s) until the element's text contains `needle`.
+async fn wait_for_text(client: &Client, css: &str, needle: &str) {
+    for _ in 0..50 {
+        if text_of(client, css).await.contains(needle) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{css} never showed {needle}: {}",
+        text_of(client, css).await
+    );
+}
+
 async fn choose_type(client: &Client, typ: &str) {
     let select = client.find(Locator::Css("#pole-typ")).await.unwrap();
     select.select_by_value(typ).await.unwrap();
@@ -75,12 +89,7 @@ async fn with_javascript_a_new_dns_record_appears_in_the_list_without_a_reload()
     );
     type_into(&client, "#pole-priorytet", "20").await;
     click(&client, "#formularz-rekordu button[type=submit]").await;
-    wait_for(&client, ".flash").await;
-    assert!(
-        text_of(&client, ".flash")
-            .await
-            .contains("Zapisaliśmy zmianę rekordu MX")
-    );
+    wait_for_text(&client, ".flash", "Zapisaliśmy zmianę rekordu MX").await;
     let list = text_of(&client, "#lista-rekordow").await;
     assert!(
         list.contains("20 mx.example.net") && !list.contains("10 mx"),
