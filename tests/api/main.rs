@@ -18,6 +18,7 @@ mod credit_notes;
 mod dane_abonenta;
 mod domeny;
 mod domeny_rekordy;
+mod domeny_zadania;
 mod hardening_http;
 mod hardening_login;
 mod hardening_money;
