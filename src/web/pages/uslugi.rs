@@ -155,7 +155,9 @@ fn back_to_service(ctx: &Ctx, id: u64, message: &str) -> WebResult<Response> {
 fn details(details: &ServiceDetails) -> Markup {
     html! {
         @match details {
-            ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd { (nameservers.join(", ")) } },
+            ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd {
+                (nameservers.iter().map(|n| crate::domain::shop::unicode_name(n)).collect::<Vec<_>>().join(", "))
+            } },
             ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains } => {
                 div { dt { "Dysk" } dd { (disk_used_mb) " z " (disk_quota_mb) " MB" } }
                 div { dt { "Limit skrzynek" } dd { (mailbox_limit) } }
