@@ -19,6 +19,8 @@ pub const MAX_RECORDS: usize = 1_000;
 const MAX_TXT: usize = 4_000;
 /// The CAA tags a customer may set.
 pub const CAA_TAGS: [&str; 3] = ["issue", "issuewild", "iodef"];
+const RECORD_CHARACTERS: &str =
+    "Nazwa rekordu może zawierać tylko litery, cyfry, łączniki, podkreślenia i kropki.";
 /// The apex of the zone, as names relative to it write it.
 pub const APEX: &str = "@";
 
@@ -46,12 +48,8 @@ pub fn relative_name(input: &str, zone: &str) -> Result<String, &'static str> {
             .ok_or("Gwiazdka może być tylko całym pierwszym członem nazwy, np. *.sklep.")?,
         None => relative.as_str(),
     };
-    check_labels(rest, |b| {
-        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-    })
-    .map_err(
-        |_| "Nazwa rekordu może zawierać tylko litery, cyfry, łączniki, podkreślenia i kropki.",
-    )?;
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    check_labels(rest, allowed, RECORD_CHARACTERS)?;
     if relative.len() + zone.len() + 1 > MAX_NAME {
         return Err("Nazwa rekordu jest za długa.");
     }
@@ -98,6 +96,8 @@ pub fn txt_strings(input: &str) -> Result<Vec<String>, String> {
     Ok(strings)
 }
 
+/// A CAA value: for iodef a `mailto:`/`https://` address, otherwise the issuer's domain (or none,
+/// ";") with its parameters.
 pub fn caa_value(tag: &str, input: &str) -> Result<String, String> {
     let value = input.trim();
     if value.is_empty() || value.len() > 255 || value.chars().any(|c| c.is_control() || c == '"') {

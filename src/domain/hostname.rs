@@ -7,6 +7,7 @@ pub const MIN_NAMESERVERS: usize = 2;
 pub const MAX_NAMESERVERS: usize = 13;
 pub(super) const MAX_NAME: usize = 253;
 const MAX_LABEL: usize = 63;
+const CHARACTERS: &str = "Nazwa może zawierać tylko litery, cyfry, łączniki i kropki.";
 
 /// A host name (a nameserver, a CNAME/MX/SRV target): at least two labels, stored in ASCII.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,7 +27,11 @@ impl Hostname {
             return Err("Podaj pełną nazwę serwera z domeną, np. ns1.example.net.");
         }
         let ascii = to_ascii(&typed)?;
-        check_labels(&ascii, |b| b.is_ascii_alphanumeric() || b == b'-')?;
+        check_labels(
+            &ascii,
+            |b| b.is_ascii_alphanumeric() || b == b'-',
+            CHARACTERS,
+        )?;
         if ascii
             .rsplit('.')
             .next()
@@ -58,7 +63,13 @@ pub(super) fn to_ascii(typed: &str) -> Result<String, &'static str> {
         .map_err(|_| "Nazwa może zawierać tylko litery, cyfry, łączniki i kropki.")
 }
 
-pub(super) fn check_labels(ascii: &str, allowed: impl Fn(u8) -> bool) -> Result<(), &'static str> {
+/// Checks the length of the name and of each label, hyphens, and characters (`allowed`, else
+/// `characters`, the message naming what is allowed).
+pub(super) fn check_labels(
+    ascii: &str,
+    allowed: impl Fn(u8) -> bool,
+    characters: &'static str,
+) -> Result<(), &'static str> {
     if ascii.len() > MAX_NAME {
         return Err("Nazwa jest za długa: może mieć najwyżej 253 znaki.");
     }
@@ -70,7 +81,7 @@ pub(super) fn check_labels(ascii: &str, allowed: impl Fn(u8) -> bool) -> Result<
             return Err("Człon nazwy nie może zaczynać się ani kończyć łącznikiem.");
         }
         if !label.bytes().all(&allowed) {
-            return Err("Nazwa może zawierać tylko litery, cyfry, łączniki i kropki.");
+            return Err(characters);
         }
     }
     Ok(())
