@@ -99,6 +99,13 @@ fn names_are_relative_to_the_zone() {
     assert!(relative_name("a*.sklep", ZONE).is_err());
     assert!(relative_name("w w", ZONE).is_err());
     assert!(relative_name("www..x", ZONE).is_err());
+    let long = relative_name(&"a".repeat(64), ZONE).unwrap_err();
+    assert!(long.contains("63"), "{long}");
+    assert!(
+        relative_name("sklep!", ZONE)
+            .unwrap_err()
+            .contains("podkreślenia")
+    );
 }
 
 #[test]
