@@ -9,6 +9,7 @@ use super::tasks::add_task;
 use super::{Result, Store};
 use crate::domain::access::Viewer;
 use crate::domain::dns::{AuthReveal, DnsRecord, DomainZone, Hostname, RecordChange, Refusal};
+use crate::domain::service::Lifecycle;
 use crate::domain::task::{Task, TaskAction};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
 use jiff::Timestamp;
@@ -43,8 +44,11 @@ fn visible_domain(service: Option<Service>, viewer: &Viewer) -> Option<Service> 
     })
 }
 
+/// The domain, for a change: only a live one (not one waiting for its first payment, suspended
+/// or deleted) has servers to change.
 fn domain_in(tx: &WriteTransaction, viewer: &Viewer, id: u64) -> Result<Option<Service>> {
-    Ok(visible_domain(get(&tx.open_table(SERVICES)?, id)?, viewer))
+    let service = visible_domain(get(&tx.open_table(SERVICES)?, id)?, viewer);
+    Ok(service.filter(|s| s.lifecycle == Lifecycle::Live))
 }
 
 fn zone_in(tx: &WriteTransaction, id: u64) -> Result<DomainZone> {

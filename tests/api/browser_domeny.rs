@@ -23,18 +23,17 @@ async fn text_of(client: &Client, css: &str) -> String {
     element.text().await.unwrap()
 }
 
-/// Waits (up to 5 s) until the element's text contains `needle`.
+/// Waits (up to 5 s) until an element matching `css` is there with `needle` in its text.
 async fn wait_for_text(client: &Client, css: &str, needle: &str) {
     for _ in 0..50 {
-        if text_of(client, css).await.contains(needle) {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && element.text().await.is_ok_and(|text| text.contains(needle))
+        {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!(
-        "{css} never showed {needle}: {}",
-        text_of(client, css).await
-    );
+    panic!("{css} never showed {needle}");
 }
 
 async fn choose_type(client: &Client, typ: &str) {

@@ -368,3 +368,39 @@ async fn a_technician_limited_to_one_domain_finds_no_other_domain_to_see_or_chan
     assert!(shop_page.contains("10 5 5060 sip.example.net"));
     assert!(app.zone().records.is_empty());
 }
+
+#[tokio::test]
+async fn a_domain_waiting_for_its_first_payment_shows_why_nothing_can_be_changed_yet() {
+    let app = spawn_app().await;
+    let existing = app
+        .state
+        .store
+        .services_of_account(app.account_id(ABONENT))
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == DOMAIN)
+        .unwrap();
+    let pending = app
+        .state
+        .store
+        .add_service(panel::domain::Service {
+            id: 0,
+            name: "nowa-firma.pl".into(),
+            lifecycle: panel::domain::service::Lifecycle::Pending,
+            ..existing
+        })
+        .unwrap();
+    app.log_in(ABONENT).await;
+    let page = app.get(&format!("/domeny/{}", pending.id)).await;
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("można zmieniać, gdy domena jest aktywna"),
+        "{html}"
+    );
+    assert!(!html.contains("Dodaj rekord") && !html.contains("Pokaż kod AuthInfo"));
+    let path = format!("/domeny/{}/rekordy", pending.id);
+    let refused = app.send(&path, GOOD[0].0, false).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let tasks = app.state.store.tasks_of_service(pending.id).unwrap();
+    assert!(tasks.is_empty());
+}

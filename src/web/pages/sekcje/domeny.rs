@@ -7,6 +7,7 @@ use super::domeny_ns::{auth_code_section, nameservers_section};
 use crate::domain::access::Action;
 use crate::domain::dns_form::{FieldErrors, RecordForm};
 use crate::domain::lifecycle::{Settings, next_step_label};
+use crate::domain::service::Lifecycle;
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceKind};
 use crate::store::DomainPage;
@@ -159,7 +160,8 @@ fn content(ctx: &Ctx, auth: &Auth, page: &DomainPage, shown: Shown<'_>) -> WebRe
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
     let tasks = ctx.state.store.tasks_of_service(service.id)?;
-    let manages = auth.may(Action::ManageServices);
+    let live = service.lifecycle == Lifecycle::Live;
+    let manages = auth.may(Action::ManageServices) && live;
     Ok(html! {
         div #domena {
             @if let Shown::Saved(message) = &shown { p.flash role="status" { (message) } }
@@ -172,6 +174,9 @@ fn content(ctx: &Ctx, auth: &Auth, page: &DomainPage, shown: Shown<'_>) -> WebRe
                     }
                     div { dt { "Automatyczne odnawianie" } dd { @if service.auto_renew { "włączone" } @else { "wyłączone" } } }
                 }
+            }
+            @if !live {
+                p.muted #bez-zmian { "Serwery DNS, rekordy i kod AuthInfo można zmieniać, gdy domena jest aktywna." }
             }
             (nameservers_section(ctx, service, manages, &shown))
             (records_section(ctx, page, manages, &shown))

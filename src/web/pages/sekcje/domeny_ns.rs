@@ -6,6 +6,7 @@ use crate::domain::Service;
 use crate::domain::ServiceDetails;
 use crate::domain::access::Action;
 use crate::domain::dns::{Hostname, MAX_NAMESERVERS, MIN_NAMESERVERS, parse_nameservers};
+use crate::domain::service::Lifecycle;
 use crate::domain::time::format_timestamp;
 use crate::store::DomainPage;
 use crate::web::context::{Auth, Ctx};
@@ -139,7 +140,7 @@ pub(super) fn auth_code_section(
                     (csrf_field(&ctx.csrf))
                     button.button.secondary type="submit" { "Pokaż kod AuthInfo" }
                 }
-            } @else {
+            } @else if page.service.lifecycle == Lifecycle::Live {
                 p.muted { "Kod może wyświetlić właściciel konta, administrator lub osoba z rolą techniczną." }
             }
             @if !zone.reveals.is_empty() {
