@@ -180,3 +180,46 @@ async fn with_htmx_a_new_record_comes_back_in_the_pages_content() {
     assert!(html.starts_with("<div id=\"domena\""), "{html}");
     assert!(html.contains("10 mx.example.net") && html.contains("Dodaliśmy rekord MX @"));
 }
+
+#[tokio::test]
+async fn an_idn_domain_and_its_record_names_are_shown_in_unicode_and_stored_in_punycode() {
+    let app = spawn_app().await;
+    let store = &app.state.store;
+    let account = app.account_id(ABONENT);
+    let existing = store.services_of_account(account).unwrap();
+    let template = existing.into_iter().find(|s| s.name == DOMAIN).unwrap();
+    let ascii = idna::domain_to_ascii("zażółć.pl").unwrap();
+    let idn = store
+        .add_service(panel::domain::Service {
+            id: 0,
+            name: ascii.clone(),
+            ..template
+        })
+        .unwrap();
+    app.log_in(ABONENT).await;
+    let list = app.get("/domeny").await.text().await.unwrap();
+    assert!(list.contains("zażółć.pl") && !list.contains(&ascii));
+    let path = format!("/domeny/{}/rekordy", idn.id);
+    let fields = [
+        ("typ", "A"),
+        ("nazwa", "żółw.zażółć.pl"),
+        ("wartosc", "192.0.2.5"),
+    ];
+    assert_eq!(
+        app.send(&path, &fields, false).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = app
+        .get(&format!("/domeny/{}", idn.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<td>żółw</td>"), "{page}");
+    let tasks = store.tasks_of_service(idn.id).unwrap();
+    let Some(TaskAction::SetDnsRecords { zone, records }) = tasks.last().map(|t| &t.action) else {
+        panic!("{tasks:?}")
+    };
+    assert_eq!(zone, &ascii);
+    assert_eq!(records[0].name, idna::domain_to_ascii("żółw").unwrap());
+}
