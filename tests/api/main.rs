@@ -17,6 +17,7 @@ mod browser_users;
 mod credit_notes;
 mod dane_abonenta;
 mod domeny;
+mod domeny_dostep;
 mod domeny_rekordy;
 mod domeny_zadania;
 mod hardening_http;
