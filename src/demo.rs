@@ -71,6 +71,37 @@ fn nameservers() -> ServiceDetails {
     }
 }
 
+/// The zone of the demo's shop domain: a site, its www alias, mail at the host, SPF.
+fn shop_records() -> Vec<crate::domain::dns::DnsRecord> {
+    use crate::domain::dns::{DEFAULT_TTL, DnsRecord, Hostname, RecordData};
+    let host = |name: &str| Hostname::parse(name).ok();
+    let mut data = vec![
+        RecordData::A {
+            address: [192, 0, 2, 80].into(),
+        },
+        RecordData::Txt {
+            strings: vec!["v=spf1 include:example.net -all".into()],
+        },
+    ];
+    data.extend(host("mx.example.net").map(|host| RecordData::Mx { priority: 10, host }));
+    let mut records: Vec<DnsRecord> = data
+        .into_iter()
+        .map(|data| DnsRecord {
+            id: 0,
+            name: "@".into(),
+            ttl: DEFAULT_TTL,
+            data,
+        })
+        .collect();
+    records.extend(host("sklep-przykladowy.pl").map(|target| DnsRecord {
+        id: 0,
+        name: "www".into(),
+        ttl: DEFAULT_TTL,
+        data: RecordData::Cname { target },
+    }));
+    records
+}
+
 /// Seeds the demo accounts when the database is empty; returns whether it did.
 pub fn seed_if_empty(store: &Store, now: Timestamp, base_url: &str) -> Result<bool> {
     if !store.is_empty()? {
@@ -169,6 +200,7 @@ impl Seeder<'_> {
             200,
             nameservers(),
         )?;
+        self.store.import_dns_records(shop.id, shop_records())?;
         // Far from expiry, so the auto-renew job leaves it alone while the demo is explored.
         self.store
             .set_renewal_settings(account_id, shop.id, true, 24)?;

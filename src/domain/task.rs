@@ -39,6 +39,15 @@ pub enum TaskAction {
     DeleteMailbox {
         address: String,
     },
+    /// The domain's nameservers at the registry (ASCII host names).
+    SetNameservers {
+        nameservers: Vec<String>,
+    },
+    /// The whole zone `zone` (ASCII) as it must be served: a script replaces what it serves.
+    SetDnsRecords {
+        zone: String,
+        records: Vec<super::dns::DnsRecord>,
+    },
 }
 
 impl TaskAction {
@@ -52,6 +61,8 @@ impl TaskAction {
             TaskAction::SetMailboxPassword { .. } => "set_mailbox_password",
             TaskAction::SetMailboxQuota { .. } => "set_mailbox_quota",
             TaskAction::DeleteMailbox { .. } => "delete_mailbox",
+            TaskAction::SetNameservers { .. } => "set_nameservers",
+            TaskAction::SetDnsRecords { .. } => "set_dns_records",
         }
     }
 
@@ -65,6 +76,8 @@ impl TaskAction {
             TaskAction::SetMailboxPassword { .. } => "Zmiana hasła skrzynki",
             TaskAction::SetMailboxQuota { .. } => "Zmiana limitu skrzynki",
             TaskAction::DeleteMailbox { .. } => "Usunięcie skrzynki",
+            TaskAction::SetNameservers { .. } => "Zmiana serwerów DNS",
+            TaskAction::SetDnsRecords { .. } => "Zmiana rekordów DNS",
         }
     }
 
@@ -75,7 +88,11 @@ impl TaskAction {
             | TaskAction::SetMailboxPassword { address, .. }
             | TaskAction::SetMailboxQuota { address, .. }
             | TaskAction::DeleteMailbox { address } => Some(address),
-            TaskAction::Suspend | TaskAction::Delete | TaskAction::Reactivate => None,
+            TaskAction::Suspend
+            | TaskAction::Delete
+            | TaskAction::Reactivate
+            | TaskAction::SetNameservers { .. }
+            | TaskAction::SetDnsRecords { .. } => None,
         }
     }
 }

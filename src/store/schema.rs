@@ -117,6 +117,9 @@ pub const INVITATIONS_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
 pub const INVITATION_TOKENS: TableDefinition<&[u8], u64> =
     TableDefinition::new("invitation_tokens");
 
+/// Domeny: a domain's DNS records, transfer code and the log of its reveals, by service id.
+pub const DNS_ZONES: Rows = TableDefinition::new("dns_zones");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -135,6 +138,7 @@ const MIGRATIONS: &[Migration] = &[
     memberships_v9,
     tasks_queue_v10,
     mailbox_addresses_v11,
+    dns_zones_v12,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -344,6 +348,12 @@ fn tasks_queue_v10(tx: &WriteTransaction) -> Result<()> {
 /// Mailboxes get their index by address (the panel now creates them and refuses duplicates).
 fn mailbox_addresses_v11(tx: &WriteTransaction) -> Result<()> {
     super::mailboxes::index_addresses_v11(tx)
+}
+
+/// Domeny: the DNS zones' table.
+fn dns_zones_v12(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(DNS_ZONES)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -57,6 +57,32 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
         Some([true, true, true, false]),
     ),
     ("GET", "/domeny", Some([true, true, true, true])),
+    ("GET", "/domeny/:id", Some([true, true, true, true])),
+    (
+        "POST",
+        "/domeny/:id/serwery-dns",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/domeny/:id/rekordy",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/domeny/:id/rekordy/:nr",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/domeny/:id/rekordy/:nr/usun",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/domeny/:id/authinfo",
+        Some([true, true, false, true]),
+    ),
     ("GET", "/hosting", Some([true, true, true, true])),
     ("GET", "/skrzynki", Some([true, true, true, true])),
     ("POST", "/skrzynki", Some([true, true, false, true])),

@@ -107,6 +107,32 @@ pub fn table() -> Routes {
             platnosci::view_doladuj_post,
         )
         .get("/domeny", ViewServices, sekcje::view_domeny_get)
+        .get("/domeny/:id", ViewServices, sekcje::view_domena_get)
+        .post(
+            "/domeny/:id/serwery-dns",
+            ManageServices,
+            sekcje::view_serwery_dns_post,
+        )
+        .post(
+            "/domeny/:id/rekordy",
+            ManageServices,
+            sekcje::view_rekord_dodaj_post,
+        )
+        .post(
+            "/domeny/:id/rekordy/:nr",
+            ManageServices,
+            sekcje::view_rekord_zmien_post,
+        )
+        .post(
+            "/domeny/:id/rekordy/:nr/usun",
+            ManageServices,
+            sekcje::view_rekord_usun_post,
+        )
+        .post(
+            "/domeny/:id/authinfo",
+            ManageServices,
+            sekcje::view_authinfo_post,
+        )
         .get("/hosting", ViewServices, sekcje::view_hosting_get)
         .get("/skrzynki", ViewServices, sekcje::view_skrzynki_get)
         .post("/skrzynki", ManageServices, sekcje::view_skrzynki_post)

@@ -56,6 +56,9 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                 (details(&service.details))
             }
         }
+        @if service.kind == crate::domain::ServiceKind::Domain {
+            p { a.button.secondary href={ "/domeny/" (service.id) } { "Serwery DNS, rekordy i kod AuthInfo" } }
+        }
         section.block {
             h2 { "Odnowienie" }
             (renewal(&ctx, &auth, service, open, today))
@@ -69,7 +72,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
     Ok(ctx.page(&auth, &title, Nav::Uslugi, body))
 }
 
-fn renewal(
+pub(crate) fn renewal(
     ctx: &Ctx,
     auth: &Auth,
     service: &Service,
@@ -100,7 +103,7 @@ const TASKS_SHOWN: usize = 10;
 
 /// "Zadania": what the service's servers were asked to do, and how it went. While a task waits or
 /// runs, htmx reloads the section every few seconds (it stops once none does).
-fn tasks_section(service_id: u64, tasks: &[Task]) -> Markup {
+pub(crate) fn tasks_section(service_id: u64, tasks: &[Task]) -> Markup {
     let pending = tasks
         .iter()
         .any(|t| matches!(t.state, TaskState::Queued | TaskState::Running));
@@ -152,7 +155,9 @@ fn back_to_service(ctx: &Ctx, id: u64, message: &str) -> WebResult<Response> {
 fn details(details: &ServiceDetails) -> Markup {
     html! {
         @match details {
-            ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd { (nameservers.join(", ")) } },
+            ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd {
+                (nameservers.iter().map(|n| crate::domain::shop::unicode_name(n)).collect::<Vec<_>>().join(", "))
+            } },
             ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains } => {
                 div { dt { "Dysk" } dd { (disk_used_mb) " z " (disk_quota_mb) " MB" } }
                 div { dt { "Limit skrzynek" } dd { (mailbox_limit) } }

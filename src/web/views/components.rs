@@ -15,8 +15,9 @@ pub fn csrf_field(csrf: &str) -> Markup {
 
 pub fn status_badge(status: ServiceStatus) -> Markup {
     let detail = match status {
+        ServiceStatus::Expiring { days_left: 0 } => " dziś".to_string(),
         ServiceStatus::Expiring { days_left } => format!(
-            " ({days_left} {})",
+            " za {days_left} {}",
             crate::domain::time::days_word(days_left)
         ),
         _ => String::new(),

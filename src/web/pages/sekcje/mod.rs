@@ -13,6 +13,8 @@ use poem::Response;
 
 mod cloud;
 mod domeny;
+mod domeny_dns;
+mod domeny_ns;
 mod hosting;
 mod kreator_www;
 mod open_xchange;
@@ -22,7 +24,9 @@ mod skrzynki_form;
 mod ssl;
 
 pub use cloud::view_cloud_get;
-pub use domeny::view_domeny_get;
+pub use domeny::{view_domena_get, view_domeny_get};
+pub use domeny_dns::{view_rekord_dodaj_post, view_rekord_usun_post, view_rekord_zmien_post};
+pub use domeny_ns::{view_authinfo_post, view_serwery_dns_post};
 pub use hosting::view_hosting_get;
 pub use kreator_www::view_kreator_get;
 pub use open_xchange::view_open_xchange_get;
