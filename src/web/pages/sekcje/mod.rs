@@ -49,10 +49,5 @@ async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response>
         section.block { (services_table(&services, today(ctx.now()), &ctx.state.config.args.lifecycle.settings())) }
         p { a href=(super::sklep::shop_link(kind)) { "Zamów w Sklepie" } }
     };
-    let nav = if kind == ServiceKind::Domain {
-        Nav::Domeny
-    } else {
-        Nav::Uslugi
-    };
-    Ok(ctx.page(&auth, kind.section_title(), nav, body))
+    Ok(ctx.page(&auth, kind.section_title(), Nav::Uslugi, body))
 }
