@@ -4,6 +4,7 @@ pub mod access;
 pub mod account;
 pub mod bank;
 pub mod billing;
+pub mod cloud;
 pub mod credit;
 pub mod dns;
 pub mod dns_form;

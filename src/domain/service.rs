@@ -60,7 +60,7 @@ impl ServiceKind {
             ServiceKind::Hosting => "Hosting",
             ServiceKind::Email => "Poczta e-mail",
             ServiceKind::Ssl => "Certyfikat SSL",
-            ServiceKind::Cloud => "Cloud Server",
+            ServiceKind::Cloud => "Serwer w chmurze",
             ServiceKind::WebsiteBuilder => "Kreator WWW",
             ServiceKind::OpenXchange => "Open-Xchange",
         }
@@ -72,7 +72,7 @@ impl ServiceKind {
             ServiceKind::Hosting => "Hosting",
             ServiceKind::Email => "Skrzynki e-mail",
             ServiceKind::Ssl => "Certyfikaty SSL",
-            ServiceKind::Cloud => "Cloud infrastructure",
+            ServiceKind::Cloud => "Serwery w chmurze",
             ServiceKind::WebsiteBuilder => "Kreator WWW",
             ServiceKind::OpenXchange => "Open-Xchange",
         }

@@ -48,6 +48,10 @@ pub enum TaskAction {
         zone: String,
         records: Vec<super::dns::DnsRecord>,
     },
+    /// Power a cloud server on, off, or restart it (`{"PowerCloud": {"action": "stop"}}`).
+    PowerCloud {
+        action: super::cloud::PowerAction,
+    },
 }
 
 impl TaskAction {
@@ -63,6 +67,7 @@ impl TaskAction {
             TaskAction::DeleteMailbox { .. } => "delete_mailbox",
             TaskAction::SetNameservers { .. } => "set_nameservers",
             TaskAction::SetDnsRecords { .. } => "set_dns_records",
+            TaskAction::PowerCloud { .. } => "power_cloud",
         }
     }
 
@@ -78,6 +83,7 @@ impl TaskAction {
             TaskAction::DeleteMailbox { .. } => "Usunięcie skrzynki",
             TaskAction::SetNameservers { .. } => "Zmiana serwerów DNS",
             TaskAction::SetDnsRecords { .. } => "Zmiana rekordów DNS",
+            TaskAction::PowerCloud { action } => action.label(),
         }
     }
 
@@ -92,7 +98,8 @@ impl TaskAction {
             | TaskAction::Delete
             | TaskAction::Reactivate
             | TaskAction::SetNameservers { .. }
-            | TaskAction::SetDnsRecords { .. } => None,
+            | TaskAction::SetDnsRecords { .. }
+            | TaskAction::PowerCloud { .. } => None,
         }
     }
 }

@@ -124,13 +124,20 @@ impl Store {
     /// Records how a run ended (`next` from `domain::task::after_run`), if the task is still the
     /// running one; returns whether it was.
     pub fn finish_task(&self, next: &Task) -> Result<bool> {
-        self.write_unseen(|tx| match load(tx, next.id)? {
+        // A done task may change its service (a cloud server's power state): in the same
+        // transaction, and the cached overviews then see it.
+        let (finished, changed) = self.write_unseen(|tx| match load(tx, next.id)? {
             Some(old) if old.state == TaskState::Running => {
                 save(tx, next, Some(&old))?;
-                Ok(true)
+                let changed = next.state == TaskState::Done && super::cloud::apply_done(tx, next)?;
+                Ok((true, changed))
             }
-            _ => Ok(false),
-        })
+            _ => Ok((false, false)),
+        })?;
+        if changed {
+            self.overviews.invalidate_all();
+        }
+        Ok(finished)
     }
 
     /// At start: tasks a stopped panel left Running go back to the queue, due at once, so they
