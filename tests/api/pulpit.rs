@@ -28,7 +28,7 @@ async fn the_pulpit_shows_payment_status_boxes_and_the_permanent_modules() {
         "Skrzynki e-mail",
         "Hosting",
         "Certyfikaty SSL",
-        "Cloud infrastructure",
+        "Serwery w chmurze",
         "Kreator WWW",
         "Open-Xchange",
         "Więcej usług",

@@ -154,6 +154,11 @@ pub fn table() -> Routes {
         )
         .get("/ssl", ViewServices, sekcje::view_ssl_get)
         .get("/cloud", ViewServices, sekcje::view_cloud_get)
+        .post(
+            "/cloud/:id/zasilanie",
+            ManageServices,
+            sekcje::view_cloud_zasilanie_post,
+        )
         .get("/kreator-www", ViewServices, sekcje::view_kreator_get)
         .get("/open-xchange", ViewServices, sekcje::view_open_xchange_get)
         .get("/uzytkownicy", ViewUsers, uzytkownicy::view_uzytkownicy_get)

@@ -175,8 +175,8 @@ fn modules(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
                 (module("Certyfikaty SSL", "/ssl", html! {
                     p { "Certyfikaty: " strong { (of_kind(overview, ServiceKind::Ssl).count()) } }
                 }))
-                (module("Cloud infrastructure", "/cloud", html! {
-                    p { "Serwery Cloud: " strong { (of_kind(overview, ServiceKind::Cloud).count()) } }
+                (module(ServiceKind::Cloud.section_title(), "/cloud", html! {
+                    p { "Serwery: " strong { (of_kind(overview, ServiceKind::Cloud).count()) } }
                 }))
                 @if owns_builder {
                     (module("Kreator WWW", "/kreator-www", html! {

@@ -23,10 +23,7 @@ const DOMAINS_LIST: &str = "domeny-konta";
 
 /// The shop's sections, in the order of the navigation; the anchor is the section's path.
 fn shop_title(kind: ServiceKind) -> &'static str {
-    match kind {
-        ServiceKind::Cloud => "Cloud",
-        other => other.section_title(),
-    }
+    kind.section_title()
 }
 
 /// Where "Zamów w Sklepie" of a section leads: `/sklep#domeny`.

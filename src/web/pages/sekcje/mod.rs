@@ -1,4 +1,4 @@
-//! Service sections, one module each: Domeny, Hosting, Skrzynki e-mail, Certyfikaty SSL, Cloud,
+//! Service sections, one module each: Domeny, Hosting, Skrzynki e-mail, Certyfikaty SSL, Serwery w chmurze,
 //! Kreator WWW, Open-Xchange. The page listing one kind of service, which most of them are, is
 //! `section` here.
 
@@ -23,7 +23,7 @@ mod skrzynki;
 mod skrzynki_form;
 mod ssl;
 
-pub use cloud::view_cloud_get;
+pub use cloud::{view_cloud_get, view_cloud_zasilanie_post};
 pub use domeny::{view_domena_get, view_domeny_get};
 pub use domeny_dns::{view_rekord_dodaj_post, view_rekord_usun_post, view_rekord_zmien_post};
 pub use domeny_ns::{view_authinfo_post, view_serwery_dns_post};
