@@ -4,12 +4,14 @@
 
 mod access;
 mod auto_renew;
+mod cloud;
 mod bezpieczenstwo;
 mod bezpieczenstwo_konto;
 mod bezpieczenstwo_kroki;
 mod bezpieczenstwo_sesje;
 mod browser;
 mod browser_bezp;
+mod browser_cloud;
 mod browser_dane;
 mod browser_domeny;
 mod browser_sklep;
