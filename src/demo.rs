@@ -49,7 +49,7 @@ impl Catalogue {
             domain_com: add(Domain, "Domena .com", 59, 12, &[24, 36])?,
             hosting: add(Hosting, "Hosting Pro", 399, 12, &[24])?,
             ssl: add(Ssl, "Certyfikat SSL DV", 79, 12, &[24])?,
-            cloud: add(Cloud, "Cloud Server S", 59, 1, &[3, 12])?,
+            cloud: add(Cloud, "Serwer w chmurze S", 59, 1, &[3, 12])?,
             builder: add(WebsiteBuilder, "Kreator WWW Biznes", 149, 12, &[])?,
             open_xchange: add(OpenXchange, "Open-Xchange (licencja)", 9, 1, &[12])?,
         };

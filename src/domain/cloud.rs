@@ -19,7 +19,9 @@ impl PowerAction {
     pub const ALL: [PowerAction; 3] = [PowerAction::Start, PowerAction::Stop, PowerAction::Restart];
 
     pub fn parse(value: &str) -> Option<PowerAction> {
-        PowerAction::ALL.into_iter().find(|a| a.name() == value.trim())
+        PowerAction::ALL
+            .into_iter()
+            .find(|a| a.name() == value.trim())
     }
 
     pub fn name(self) -> &'static str {
@@ -78,12 +80,15 @@ impl PowerRefusal {
 
 /// The power action waiting or running for the server, among its tasks.
 pub fn pending_power(tasks: &[Task]) -> Option<PowerAction> {
-    tasks.iter().rev().find_map(|t| match (&t.action, &t.state) {
-        (TaskAction::PowerCloud { action }, TaskState::Queued | TaskState::Running) => {
-            Some(*action)
-        }
-        _ => None,
-    })
+    tasks
+        .iter()
+        .rev()
+        .find_map(|t| match (&t.action, &t.state) {
+            (TaskAction::PowerCloud { action }, TaskState::Queued | TaskState::Running) => {
+                Some(*action)
+            }
+            _ => None,
+        })
 }
 
 /// Whether `service` (a cloud server) may do `action` now, given its tasks.
@@ -193,8 +198,14 @@ mod tests {
 
     #[test]
     fn the_state_shows_the_waiting_action_until_it_is_done() {
-        assert_eq!(power_state(true, Some(PowerAction::Stop)).0, "zatrzymywanie…");
-        assert_eq!(power_state(true, Some(PowerAction::Restart)).0, "uruchamianie…");
+        assert_eq!(
+            power_state(true, Some(PowerAction::Stop)).0,
+            "zatrzymywanie…"
+        );
+        assert_eq!(
+            power_state(true, Some(PowerAction::Restart)).0,
+            "uruchamianie…"
+        );
         assert_eq!(power_state(false, None).0, "Zatrzymany");
         assert_eq!(power_state(true, None).0, "Uruchomiony");
         assert_eq!(PowerAction::parse("restart"), Some(PowerAction::Restart));

@@ -104,7 +104,11 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ),
     ("GET", "/ssl", Some([true, true, true, true])),
     ("GET", "/cloud", Some([true, true, true, true])),
-    ("POST", "/cloud/:id/zasilanie", Some([true, true, false, true])),
+    (
+        "POST",
+        "/cloud/:id/zasilanie",
+        Some([true, true, false, true]),
+    ),
     ("GET", "/kreator-www", Some([true, true, true, true])),
     ("GET", "/open-xchange", Some([true, true, true, true])),
     ("GET", "/uzytkownicy", Some([true, true, true, true])),

@@ -38,11 +38,19 @@ async fn powering_the_server_off_changes_its_state_on_the_page_without_a_reload(
         .unwrap();
     let card = format!("#serwer-{server}");
     wait_for_text(&client, &card, "Uruchomiony").await;
-    click(&client, &format!("{card} form:has(input[value=stop]) button")).await;
+    click(
+        &client,
+        &format!("{card} form:has(input[value=stop]) button"),
+    )
+    .await;
     wait_for(&client, ".flash").await;
     let shown = wait_for_text(&client, &format!("{card} .power"), "Zatrzymany").await;
     assert!(!shown.contains("zatrzymywanie"), "{shown}");
-    wait_for(&client, &format!("{card} form:has(input[value=start]) button")).await;
+    wait_for(
+        &client,
+        &format!("{card} form:has(input[value=start]) button"),
+    )
+    .await;
     let marker = client
         .execute("return window.stillTheSamePage || 'nie';", vec![])
         .await
@@ -64,7 +72,10 @@ async fn on_a_390_px_phone_the_servers_and_their_buttons_fit_the_screen() {
     let sideways = overflow(&client).await;
     assert!(sideways <= 0, "no sideways scrolling: {sideways} px");
     let hidden = off_screen(&client, ".details dd, .actions button").await;
-    assert!(hidden.is_empty(), "details and buttons on the screen: {hidden:?}");
+    assert!(
+        hidden.is_empty(),
+        "details and buttons on the screen: {hidden:?}"
+    );
     screenshot(&client, "cloud").await;
     client.close().await.unwrap();
 }

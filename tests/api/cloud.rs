@@ -101,7 +101,9 @@ async fn a_stopped_server_reads_zatrzymywanie_until_its_task_is_done_then_zatrzy
     let id = app.cloud_id();
     let page = app.cloud_page().await;
     assert!(page.contains("<title>Serwery w chmurze"), "{page}");
-    assert!(page.contains("Uruchomiony") && page.contains("192.0.2.45"));
+    assert!(page.contains("badge--ok\">Uruchomiony"), "{page}");
+    assert!(page.contains("192.0.2.45") && page.contains("80 GB"));
+    assert!(page.contains("Serwer w chmurze S"), "the pakiet's name");
 
     let response = app.power(id, "stop").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -113,26 +115,45 @@ async fn a_stopped_server_reads_zatrzymywanie_until_its_task_is_done_then_zatrzy
         })
     );
     let page = app.cloud_page().await;
-    assert!(page.contains("zatrzymywanie…"), "{page}");
-    assert!(page.contains("hx-trigger=\"every 2s\""), "the card reloads itself");
-    assert!(app.cloud_running(id), "still running until the task is done");
+    assert!(page.contains("badge--warning\">zatrzymywanie…"), "{page}");
+    assert!(
+        !page.contains(">Zatrzymaj<"),
+        "no second action while one waits"
+    );
+    assert!(
+        page.contains("hx-trigger=\"every 2s\""),
+        "the card reloads itself"
+    );
+    assert!(
+        app.cloud_running(id),
+        "still running until the task is done"
+    );
 
     std::fs::write(&gate, "").unwrap();
     assert_eq!(app.power_task_settled(id).await.state, TaskState::Done);
     assert!(!app.cloud_running(id));
     let page = app.cloud_page().await;
-    assert!(page.contains("Zatrzymany") && !page.contains("zatrzymywanie…"), "{page}");
+    assert!(
+        page.contains("Zatrzymany") && !page.contains("zatrzymywanie…"),
+        "{page}"
+    );
     assert!(!page.contains("every 2s"), "nothing left to wait for");
     let sent = std::fs::read_to_string(&input).unwrap();
     assert!(sent.contains("\"action\":\"power_cloud\""), "{sent}");
-    assert!(sent.contains("\"PowerCloud\":{\"action\":\"stop\"}"), "{sent}");
+    assert!(
+        sent.contains("\"PowerCloud\":{\"action\":\"stop\"}"),
+        "{sent}"
+    );
 
     assert_eq!(app.power(id, "start").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.power_task_settled(id).await.state, TaskState::Done);
     assert!(app.cloud_running(id));
     assert!(app.cloud_page().await.contains("Uruchomiony"));
 
-    assert_eq!(app.power(id, "restart").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.power(id, "restart").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let restart = app.power_task_settled(id).await;
     assert_eq!(
         restart.action,
@@ -141,7 +162,11 @@ async fn a_stopped_server_reads_zatrzymywanie_until_its_task_is_done_then_zatrzy
         }
     );
     assert!(app.cloud_running(id));
-    assert!(app.cloud_page().await.contains("Ponowne uruchomienie serwera"));
+    assert!(
+        app.cloud_page()
+            .await
+            .contains("Ponowne uruchomienie serwera")
+    );
 }
 
 #[tokio::test]
@@ -157,7 +182,13 @@ async fn a_server_is_refused_the_state_it_is_already_in_and_a_suspended_one_anyt
     app.power_task_settled(id).await;
     let again = app.power(id, "stop").await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.text().await.unwrap().contains("Serwer jest już zatrzymany."));
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("Serwer jest już zatrzymany.")
+    );
     let restart = app.power(id, "restart").await;
     assert_eq!(restart.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.power_tasks(id).len(), 1, "no task for a refusal");
@@ -187,7 +218,13 @@ async fn a_server_is_refused_the_state_it_is_already_in_and_a_suspended_one_anyt
         .unwrap();
     let refused = app.power(suspended.id, "stop").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("Serwer jest nieaktywny"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Serwer jest nieaktywny")
+    );
     assert!(app.power_tasks(suspended.id).is_empty());
     let unknown = app.power(id, "wybuchnij").await;
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -4,7 +4,6 @@
 
 mod access;
 mod auto_renew;
-mod cloud;
 mod bezpieczenstwo;
 mod bezpieczenstwo_konto;
 mod bezpieczenstwo_kroki;
@@ -17,6 +16,7 @@ mod browser_domeny;
 mod browser_sklep;
 mod browser_skrzynki;
 mod browser_users;
+mod cloud;
 mod credit_notes;
 mod dane_abonenta;
 mod domeny;

@@ -93,7 +93,12 @@ pub async fn view_cloud_zasilanie_post(
         if !servers(&ctx, &auth)?.iter().any(|s| s.service.id == id) {
             return Err(AppError::NotFound);
         }
-        return refused(&ctx, &auth, id, "Wybierz: uruchom, zatrzymaj albo uruchom ponownie.");
+        return refused(
+            &ctx,
+            &auth,
+            id,
+            "Wybierz: uruchom, zatrzymaj albo uruchom ponownie.",
+        );
     };
     let viewer = auth.viewer();
     let now = ctx.now();
@@ -192,13 +197,20 @@ fn server_section(
 
 fn details(server: &Server, day: jiff::civil::Date) -> Markup {
     let service = &server.service;
-    let ServiceDetails::Cloud { vcpu, ram_gb, disk_gb, ipv4, running } = &service.details else {
+    let ServiceDetails::Cloud {
+        vcpu,
+        ram_gb,
+        disk_gb,
+        ipv4,
+        running,
+    } = &service.details
+    else {
         return html! {};
     };
     let (state, tone) = power_state(*running, server.pending());
     html! {
         dl.details {
-            div { dt { "Zasilanie" } dd { span.power class={ "badge badge--" (tone) } { (state) } } }
+            div { dt { "Zasilanie" } dd { span class={ "power badge badge--" (tone) } { (state) } } }
             div { dt { "Pakiet" } dd { (server.plan) } }
             div { dt { "Procesor" } dd { (vcpu) " vCPU" } }
             div { dt { "Pamięć RAM" } dd { (ram_gb) " GB" } }
