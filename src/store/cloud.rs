@@ -19,7 +19,7 @@ pub enum PowerOutcome {
     /// No such cloud server for the viewer.
     NotFound,
     Refused(PowerRefusal),
-    Queued(Task),
+    Queued(Box<Task>),
 }
 
 fn tasks_in(tx: &WriteTransaction, service_id: u64) -> Result<Vec<Task>> {
@@ -73,7 +73,7 @@ impl Store {
                 return Ok(PowerOutcome::Refused(refusal));
             }
             let task = add_task(tx, &service, TaskAction::PowerCloud { action }, now)?;
-            Ok(PowerOutcome::Queued(task))
+            Ok(PowerOutcome::Queued(Box::new(task)))
         })
     }
 }

@@ -6,7 +6,7 @@
 
 use super::skrzynki::task_badge;
 use crate::domain::access::Action;
-use crate::domain::cloud::{PowerAction, PowerRefusal, pending_power, power_state};
+use crate::domain::cloud::{PowerAction, pending_power, power_state};
 use crate::domain::task::{Task, TaskAction, TaskState};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
@@ -109,7 +109,7 @@ pub async fn view_cloud_zasilanie_post(
         .await?;
     match outcome {
         PowerOutcome::NotFound => Err(AppError::NotFound),
-        PowerOutcome::Refused(refusal) => refused(&ctx, &auth, id, refusal_message(refusal)),
+        PowerOutcome::Refused(refusal) => refused(&ctx, &auth, id, refusal.message()),
         PowerOutcome::Queued(task) => {
             ctx.state.wake_tasks();
             let message = format!("{}: {} — za chwilę.", task.service_name, action.label());
@@ -119,10 +119,6 @@ pub async fn view_cloud_zasilanie_post(
             Ok(content(&ctx, &auth, &Shown::Saved(id, message))?.into_response())
         }
     }
-}
-
-fn refusal_message(refusal: PowerRefusal) -> &'static str {
-    refusal.message()
 }
 
 fn refused(ctx: &Ctx, auth: &Auth, id: u64, message: &'static str) -> WebResult<Response> {
