@@ -240,3 +240,47 @@ async fn the_service_page_shows_zobacz_details() {
     assert!(page.contains("192.0.2.45"));
     assert!(page.contains("Odnowienie będzie możliwe od"));
 }
+
+#[tokio::test]
+async fn every_service_section_is_reachable_from_the_navigation_and_billing_only_for_billing_roles()
+{
+    let app = spawn_app().await;
+    app.admin_ok(&[
+        "add-user",
+        "--account-of",
+        "abonent@example.com",
+        "--email",
+        "tech@example.com",
+        "--role",
+        "techniczny",
+    ])
+    .await;
+    app.log_in("abonent@example.com").await;
+    let page = app.get("/faktury").await.text().await.unwrap();
+    let nav = &page[page.find("<nav").unwrap()..page.find("</nav>").unwrap()];
+    for section in [
+        "/domeny",
+        "/hosting",
+        "/skrzynki",
+        "/ssl",
+        "/cloud",
+        "/kreator-www",
+        "/open-xchange",
+        "/faktury",
+        "/platnosci",
+    ] {
+        assert!(
+            nav.contains(&format!("href=\"{section}\"")),
+            "{section} in {nav}"
+        );
+    }
+    assert!(nav.contains("Więcej usług"));
+    app.log_in("tech@example.com").await;
+    let page = app.get("/hosting").await.text().await.unwrap();
+    let nav = &page[page.find("<nav").unwrap()..page.find("</nav>").unwrap()];
+    assert!(nav.contains("href=\"/hosting\""));
+    assert!(
+        !nav.contains("href=\"/faktury\"") && !nav.contains("href=\"/platnosci\""),
+        "Techniczny is not offered what answers 403"
+    );
+}

@@ -1,6 +1,8 @@
 //! The page frame: head with vendored htmx and our CSS, the account's navigation, flash messages.
 
 use super::components::csrf_field;
+use crate::domain::ServiceKind;
+use crate::domain::access::Action;
 use crate::web::context::{Auth, Ctx};
 use maud::{DOCTYPE, Markup, html};
 
@@ -17,15 +19,47 @@ pub enum Nav {
     Bezpieczenstwo,
 }
 
-const NAV: [(Nav, &str, &str); 8] = [
-    (Nav::Pulpit, "/pulpit", "Pulpit"),
-    (Nav::Faktury, "/faktury", "Faktury"),
-    (Nav::Platnosci, "/platnosci", "Płatności"),
-    (Nav::Sklep, "/sklep", "Sklep"),
-    (Nav::Domeny, "/domeny", "Domeny"),
-    (Nav::DaneAbonenta, "/dane-abonenta", "Dane abonenta"),
-    (Nav::Uzytkownicy, "/uzytkownicy", "Użytkownicy"),
-    (Nav::Bezpieczenstwo, "/bezpieczenstwo", "Bezpieczeństwo"),
+/// The main navigation; an entry shows only to who may open it. Usługi (the service sections)
+/// comes after Domeny.
+const NAV: [(Nav, &str, &str, Action); 8] = [
+    (Nav::Pulpit, "/pulpit", "Pulpit", Action::ViewOverview),
+    (Nav::Faktury, "/faktury", "Faktury", Action::ViewBilling),
+    (
+        Nav::Platnosci,
+        "/platnosci",
+        "Płatności",
+        Action::ViewBilling,
+    ),
+    (Nav::Sklep, "/sklep", "Sklep", Action::ViewShop),
+    (Nav::Domeny, "/domeny", "Domeny", Action::ViewServices),
+    (
+        Nav::DaneAbonenta,
+        "/dane-abonenta",
+        "Dane abonenta",
+        Action::ViewAccountData,
+    ),
+    (
+        Nav::Uzytkownicy,
+        "/uzytkownicy",
+        "Użytkownicy",
+        Action::ViewUsers,
+    ),
+    (
+        Nav::Bezpieczenstwo,
+        "/bezpieczenstwo",
+        "Bezpieczeństwo",
+        Action::OwnSecurity,
+    ),
+];
+
+/// The service sections under "Usługi" (Domeny has its own entry).
+const SECTIONS: [ServiceKind; 6] = [
+    ServiceKind::Hosting,
+    ServiceKind::Email,
+    ServiceKind::Ssl,
+    ServiceKind::Cloud,
+    ServiceKind::WebsiteBuilder,
+    ServiceKind::OpenXchange,
 ];
 
 /// htmx without eval, without its inline indicator styles (CSP), and swapping 422 form errors.
@@ -68,10 +102,13 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                     a.brand href="/pulpit" { "Panel klienta" }
                     nav aria-label="Główne" {
                         ul {
-                            @for (item, href, label) in NAV {
-                                li {
-                                    a href=(href) aria-current=[(item == active).then_some("page")] { (label) }
+                            @for (item, href, label, action) in NAV {
+                                @if auth.may(action) {
+                                    li {
+                                        a href=(href) aria-current=[(item == active).then_some("page")] { (label) }
+                                    }
                                 }
+                                @if item == Nav::Domeny { (services_menu(ctx, active)) }
                             }
                         }
                     }
@@ -89,6 +126,23 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                     (flash(ctx))
                     h1 { (title) }
                     (body)
+                }
+            }
+        }
+    }
+}
+
+/// "Usługi": the service sections, a disclosure that needs no JavaScript.
+fn services_menu(ctx: &Ctx, active: Nav) -> Markup {
+    html! {
+        li {
+            details.nav-menu open[active == Nav::Uslugi] {
+                summary aria-current=[(active == Nav::Uslugi).then_some("page")] { "Usługi" }
+                ul {
+                    @for kind in SECTIONS {
+                        li { a href=(kind.section_path()) { (kind.section_title()) } }
+                    }
+                    li { a href=(ctx.state.config.args.legacy_url) { "Więcej usług" } }
                 }
             }
         }
