@@ -214,6 +214,7 @@ impl Seeder<'_> {
                 disk_used_mb: 7_340,
                 mailbox_limit: 50,
                 domains: vec!["przykladowa-firma.pl".into(), "sklep-przykladowy.pl".into()],
+                php_version: "8.2".into(),
             },
         )?;
         for (address, quota, used) in [
@@ -338,6 +339,7 @@ impl Seeder<'_> {
             disk_used_mb: 800,
             mailbox_limit: 10,
             domains: vec!["wisniewski.pl".into()],
+            php_version: "8.3".into(),
         };
         self.service(
             inny.id,

@@ -271,7 +271,12 @@ pub fn parse_quota(text: &str) -> Result<u64, &'static str> {
 
 /// The tone of a mailbox's use bar: green below 80 %, amber below 95 %, red from 95 %.
 pub fn usage_tone(mailbox: &Mailbox) -> &'static str {
-    match mailbox.used_percent() {
+    percent_tone(mailbox.used_percent())
+}
+
+/// The tone of a use bar at `percent` (a mailbox's, a server's disk).
+pub fn percent_tone(percent: u64) -> &'static str {
+    match percent {
         0..80 => "ok",
         80..95 => "warning",
         _ => "danger",

@@ -10,6 +10,7 @@ pub mod dns;
 pub mod dns_form;
 pub mod email;
 pub mod hostname;
+pub mod hosting;
 pub mod ledger;
 pub mod lifecycle;
 pub mod login;

@@ -103,6 +103,8 @@ pub enum ServiceDetails {
         disk_used_mb: u64,
         mailbox_limit: u32,
         domains: Vec<String>,
+        #[serde(default = "super::hosting::default_php_version")]
+        php_version: String,
     },
     Ssl {
         common_name: String,

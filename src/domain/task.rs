@@ -52,6 +52,18 @@ pub enum TaskAction {
     PowerCloud {
         action: super::cloud::PowerAction,
     },
+    /// The PHP version a hosting server runs (`"8.4"`).
+    SetPhpVersion {
+        version: String,
+    },
+    /// Serve `domain` (ASCII) from the hosting server.
+    AttachDomain {
+        domain: String,
+    },
+    /// Stop serving `domain` from the hosting server.
+    DetachDomain {
+        domain: String,
+    },
 }
 
 impl TaskAction {
@@ -68,6 +80,9 @@ impl TaskAction {
             TaskAction::SetNameservers { .. } => "set_nameservers",
             TaskAction::SetDnsRecords { .. } => "set_dns_records",
             TaskAction::PowerCloud { .. } => "power_cloud",
+            TaskAction::SetPhpVersion { .. } => "set_php_version",
+            TaskAction::AttachDomain { .. } => "attach_domain",
+            TaskAction::DetachDomain { .. } => "detach_domain",
         }
     }
 
@@ -84,6 +99,9 @@ impl TaskAction {
             TaskAction::SetNameservers { .. } => "Zmiana serwerów DNS",
             TaskAction::SetDnsRecords { .. } => "Zmiana rekordów DNS",
             TaskAction::PowerCloud { action } => action.label(),
+            TaskAction::SetPhpVersion { .. } => "Zmiana wersji PHP",
+            TaskAction::AttachDomain { .. } => "Podpięcie domeny",
+            TaskAction::DetachDomain { .. } => "Odpięcie domeny",
         }
     }
 
@@ -99,7 +117,10 @@ impl TaskAction {
             | TaskAction::Reactivate
             | TaskAction::SetNameservers { .. }
             | TaskAction::SetDnsRecords { .. }
-            | TaskAction::PowerCloud { .. } => None,
+            | TaskAction::PowerCloud { .. }
+            | TaskAction::SetPhpVersion { .. }
+            | TaskAction::AttachDomain { .. }
+            | TaskAction::DetachDomain { .. } => None,
         }
     }
 }

@@ -84,6 +84,13 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
         Some([true, true, false, true]),
     ),
     ("GET", "/hosting", Some([true, true, true, true])),
+    ("POST", "/hosting/:id/php", Some([true, true, false, true])),
+    ("POST", "/hosting/:id/domeny", Some([true, true, false, true])),
+    (
+        "POST",
+        "/hosting/:id/domeny/usun",
+        Some([true, true, false, true]),
+    ),
     ("GET", "/skrzynki", Some([true, true, true, true])),
     ("POST", "/skrzynki", Some([true, true, false, true])),
     ("GET", "/skrzynki/:id", Some([true, true, true, true])),

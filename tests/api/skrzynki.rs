@@ -88,6 +88,7 @@ fn add_hosting(app: &TestApp, mailbox_limit: u32, lifecycle: Lifecycle) -> Servi
             disk_used_mb: 0,
             mailbox_limit,
             domains: vec![],
+            php_version: "8.3".into(),
         },
         created_at: app.clock.now(),
     };

@@ -134,6 +134,13 @@ pub fn table() -> Routes {
             sekcje::view_authinfo_post,
         )
         .get("/hosting", ViewServices, sekcje::view_hosting_get)
+        .post("/hosting/:id/php", ManageServices, sekcje::view_hosting_php_post)
+        .post("/hosting/:id/domeny", ManageServices, sekcje::view_hosting_domeny_post)
+        .post(
+            "/hosting/:id/domeny/usun",
+            ManageServices,
+            sekcje::view_hosting_domeny_usun_post,
+        )
         .get("/skrzynki", ViewServices, sekcje::view_skrzynki_get)
         .post("/skrzynki", ManageServices, sekcje::view_skrzynki_post)
         .get("/skrzynki/:id", ViewServices, sekcje::view_skrzynka_get)

@@ -158,7 +158,7 @@ fn details(details: &ServiceDetails) -> Markup {
             ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd {
                 (nameservers.iter().map(|n| crate::domain::shop::unicode_name(n)).collect::<Vec<_>>().join(", "))
             } },
-            ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains } => {
+            ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains, .. } => {
                 div { dt { "Dysk" } dd { (disk_used_mb) " z " (disk_quota_mb) " MB" } }
                 div { dt { "Limit skrzynek" } dd { (mailbox_limit) } }
                 div { dt { "Domeny" } dd { (domains.join(", ")) } }

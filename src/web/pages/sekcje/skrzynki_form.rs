@@ -176,11 +176,15 @@ fn change_form(csrf: &str, action: &str, input: Markup, button: &str) -> Markup 
 /// do the same in the browser: green below 80 %, amber below 95 %, red from 95 %).
 pub fn usage_bar(mailbox: &Mailbox) -> Markup {
     let percent = mailbox.used_percent();
-    let tone = usage_tone(mailbox);
+    usage_meter(percent, usage_tone(mailbox), "Zajęte miejsce w skrzynce")
+}
+
+/// A use bar at `percent` with its tone and accessible label (a mailbox's, a server's disk).
+pub fn usage_meter(percent: u64, tone: &str, label: &str) -> Markup {
     html! {
         span class={ "usage usage--" (tone) } {
             meter min="0" max="100" low="80" high="95" optimum="0" value=(percent.min(100))
-                aria-label="Zajęte miejsce w skrzynce" {}
+                aria-label=(label) {}
             " " (percent) "%"
         }
     }
