@@ -17,6 +17,7 @@ mod browser_sklep;
 mod browser_skrzynki;
 mod browser_users;
 mod cloud;
+mod hosting;
 mod credit_notes;
 mod dane_abonenta;
 mod domeny;
