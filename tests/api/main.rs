@@ -12,6 +12,7 @@ mod browser;
 mod browser_bezp;
 mod browser_cloud;
 mod browser_dane;
+mod browser_hosting;
 mod browser_domeny;
 mod browser_sklep;
 mod browser_skrzynki;
