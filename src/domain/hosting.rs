@@ -159,8 +159,14 @@ mod tests {
         let second = server(2, &[]);
         let all = [owned, other, www.clone(), second.clone()];
         assert_eq!(check_attach(&www, &all, "a.pl"), Ok(()));
-        assert_eq!(check_attach(&www, &all, "c.pl"), Err(HostingRefusal::NotOwned));
-        assert_eq!(check_attach(&www, &all, "b.pl"), Err(HostingRefusal::AttachedHere));
+        assert_eq!(
+            check_attach(&www, &all, "c.pl"),
+            Err(HostingRefusal::NotOwned)
+        );
+        assert_eq!(
+            check_attach(&www, &all, "b.pl"),
+            Err(HostingRefusal::AttachedHere)
+        );
         assert_eq!(
             check_attach(&second, &all, "b.pl"),
             Err(HostingRefusal::AttachedElsewhere)

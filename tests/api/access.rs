@@ -85,7 +85,11 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ),
     ("GET", "/hosting", Some([true, true, true, true])),
     ("POST", "/hosting/:id/php", Some([true, true, false, true])),
-    ("POST", "/hosting/:id/domeny", Some([true, true, false, true])),
+    (
+        "POST",
+        "/hosting/:id/domeny",
+        Some([true, true, false, true]),
+    ),
     (
         "POST",
         "/hosting/:id/domeny/usun",

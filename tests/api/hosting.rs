@@ -74,11 +74,17 @@ async fn the_server_card_shows_pakiet_disk_use_mailbox_count_php_and_domains() {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
     let page = app.hosting_page().await;
-    assert!(page.contains(SERVER) && page.contains("Hosting Pro"), "{page}");
+    assert!(
+        page.contains(SERVER) && page.contains("Hosting Pro"),
+        "{page}"
+    );
     assert!(page.contains("7340 z 20480 MB"), "{page}");
     assert!(page.contains("usage--ok"), "35 % of the disk is green");
     assert!(page.contains("href=\"/skrzynki\""), "{page}");
-    assert!(page.contains(" z 50</a>"), "mailboxes against the limit: {page}");
+    assert!(
+        page.contains(" z 50</a>"),
+        "mailboxes against the limit: {page}"
+    );
     assert!(page.contains("<dd>8.2</dd>"), "{page}");
     assert!(page.contains("przykladowa-firma.pl, sklep-przykladowy.pl"));
     assert!(
@@ -110,7 +116,12 @@ async fn a_php_change_is_shown_with_its_task_and_a_bad_version_is_refused() {
 
     let bad = app.hosting_post(&path, "wersja", "5.6").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().await.unwrap().contains("Wybierz wersję PHP z listy"));
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Wybierz wersję PHP z listy")
+    );
     let same = app.hosting_post(&path, "wersja", "8.4").await;
     assert_eq!(same.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.hosting_state(id).0, "8.4");
@@ -127,19 +138,36 @@ async fn an_owned_domain_is_attached_and_detached_and_another_accounts_domain_re
         .hosting_post(&attach, "domena", "przykladowa-firma.com")
         .await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
-    assert!(app.hosting_state(id).1.contains(&"przykladowa-firma.com".to_string()));
+    assert!(
+        app.hosting_state(id)
+            .1
+            .contains(&"przykladowa-firma.com".to_string())
+    );
     let page = app.hosting_page().await;
     assert!(page.contains("Odepnij przykladowa-firma.com"), "{page}");
-    assert!(page.contains("Podpięcie domeny przykladowa-firma.com"), "{page}");
+    assert!(
+        page.contains("Podpięcie domeny przykladowa-firma.com"),
+        "{page}"
+    );
 
     let foreign = app.hosting_post(&attach, "domena", "wisniewski.pl").await;
     assert_eq!(foreign.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(foreign.text().await.unwrap().contains("Wybierz domenę z Twojego konta."));
+    assert!(
+        foreign
+            .text()
+            .await
+            .unwrap()
+            .contains("Wybierz domenę z Twojego konta.")
+    );
     let twice = app
         .hosting_post(&attach, "domena", "przykladowa-firma.com")
         .await;
     assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(!app.hosting_state(id).1.contains(&"wisniewski.pl".to_string()));
+    assert!(
+        !app.hosting_state(id)
+            .1
+            .contains(&"wisniewski.pl".to_string())
+    );
 
     let detach = format!("/hosting/{id}/domeny/usun");
     let gone = app
@@ -148,12 +176,25 @@ async fn an_owned_domain_is_attached_and_detached_and_another_accounts_domain_re
     assert_eq!(gone.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.hosting_state(id).1,
-        vec!["przykladowa-firma.pl".to_string(), "przykladowa-firma.com".to_string()]
+        vec![
+            "przykladowa-firma.pl".to_string(),
+            "przykladowa-firma.com".to_string()
+        ]
     );
     let page = app.hosting_page().await;
-    assert!(page.contains("Odpięcie domeny sklep-przykladowy.pl"), "{page}");
-    assert!(page.contains("<option value=\"sklep-przykladowy.pl\">"), "free again");
-    let actions: Vec<_> = app.hosting_tasks(id).into_iter().map(|t| t.action).collect();
+    assert!(
+        page.contains("Odpięcie domeny sklep-przykladowy.pl"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<option value=\"sklep-przykladowy.pl\">"),
+        "free again"
+    );
+    let actions: Vec<_> = app
+        .hosting_tasks(id)
+        .into_iter()
+        .map(|t| t.action)
+        .collect();
     assert_eq!(actions.len(), 2, "{actions:?}");
 }
 
@@ -179,7 +220,9 @@ async fn ksiegowosc_sees_the_server_without_forms_and_gets_403() {
     assert!(page.contains(SERVER) && page.contains("<dd>8.2</dd>"));
     assert!(!page.contains("Zmień wersję PHP"), "{page}");
     let path = format!("/hosting/{id}/domeny/usun");
-    let response = app.hosting_post(&path, "domena", "przykladowa-firma.pl").await;
+    let response = app
+        .hosting_post(&path, "domena", "przykladowa-firma.pl")
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.hosting_state(id).1.len(), 2);
     assert!(app.hosting_tasks(id).is_empty());

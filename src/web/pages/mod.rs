@@ -134,8 +134,16 @@ pub fn table() -> Routes {
             sekcje::view_authinfo_post,
         )
         .get("/hosting", ViewServices, sekcje::view_hosting_get)
-        .post("/hosting/:id/php", ManageServices, sekcje::view_hosting_php_post)
-        .post("/hosting/:id/domeny", ManageServices, sekcje::view_hosting_domeny_post)
+        .post(
+            "/hosting/:id/php",
+            ManageServices,
+            sekcje::view_hosting_php_post,
+        )
+        .post(
+            "/hosting/:id/domeny",
+            ManageServices,
+            sekcje::view_hosting_domeny_post,
+        )
         .post(
             "/hosting/:id/domeny/usun",
             ManageServices,

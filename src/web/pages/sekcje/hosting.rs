@@ -90,7 +90,12 @@ fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<String>)> {
 #[handler]
 pub async fn view_hosting_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
     let body = content(&ctx, &auth, &Shown::List)?;
-    Ok(ctx.page(&auth, ServiceKind::Hosting.section_title(), Nav::Uslugi, body))
+    Ok(ctx.page(
+        &auth,
+        ServiceKind::Hosting.section_title(),
+        Nav::Uslugi,
+        body,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -249,7 +254,9 @@ fn details(server: &Server, day: jiff::civil::Date) -> Markup {
     else {
         return html! {};
     };
-    let percent = (disk_used_mb * 100).checked_div(*disk_quota_mb).unwrap_or(0);
+    let percent = (disk_used_mb * 100)
+        .checked_div(*disk_quota_mb)
+        .unwrap_or(0);
     html! {
         dl.details {
             div { dt { "Pakiet" } dd { (server.plan) } }

@@ -28,7 +28,10 @@ pub use cloud::{view_cloud_get, view_cloud_zasilanie_post};
 pub use domeny::{view_domena_get, view_domeny_get};
 pub use domeny_dns::{view_rekord_dodaj_post, view_rekord_usun_post, view_rekord_zmien_post};
 pub use domeny_ns::{view_authinfo_post, view_serwery_dns_post};
-pub use hosting::{view_hosting_domeny_post, view_hosting_domeny_usun_post, view_hosting_get, view_hosting_php_post};
+pub use hosting::{
+    view_hosting_domeny_post, view_hosting_domeny_usun_post, view_hosting_get,
+    view_hosting_php_post,
+};
 pub use kreator_www::view_kreator_get;
 pub use open_xchange::view_open_xchange_get;
 pub use skrzynka::{
