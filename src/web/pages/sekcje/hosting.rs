@@ -9,6 +9,7 @@ use super::skrzynki::task_badge;
 use super::skrzynki_form::usage_meter;
 use crate::domain::access::Action;
 use crate::domain::mailbox::percent_tone;
+use crate::domain::shop::unicode_name;
 use crate::domain::task::{Task, TaskAction, TaskState};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
@@ -271,7 +272,7 @@ fn details(server: &Server, day: jiff::civil::Date) -> Markup {
             div.php { dt { "Wersja PHP" } dd { (php_version) } }
             div.domains { dt { "Domeny" } dd {
                 @if domains.is_empty() { span.muted { "Brak podpiętych domen." } }
-                @else { (domains.join(", ")) }
+                @else { (domains.iter().map(|d| unicode_name(d)).collect::<Vec<_>>().join(", ")) }
             } }
         }
     }

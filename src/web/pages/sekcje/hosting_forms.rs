@@ -3,6 +3,7 @@
 use super::hosting::Server;
 use crate::domain::ServiceDetails;
 use crate::domain::hosting::PHP_VERSIONS;
+use crate::domain::shop::unicode_name;
 use crate::web::context::Ctx;
 use crate::web::views::components::csrf_field;
 use maud::{Markup, html};
@@ -72,7 +73,7 @@ pub fn actions(ctx: &Ctx, server: &Server, free: &[String], shown: &Shown) -> Ma
                     (csrf_field(&ctx.csrf))
                     label for=(domain_id) { "Domena" }
                     select id=(domain_id) name="domena" {
-                        @for domain in free { option value=(domain) { (domain) } }
+                        @for domain in free { option value=(domain) { (unicode_name(domain)) } }
                     }
                     button.button type="submit" { "Podepnij domenę" }
                     (error(shown.error(service.id, Field::Domain), &format!("{domain_id}-blad")))
@@ -82,12 +83,12 @@ pub fn actions(ctx: &Ctx, server: &Server, free: &[String], shown: &Shown) -> Ma
                 (error(shown.error(service.id, Field::Domains), &format!("domeny-{}-blad", service.id)))
                 ul.attached { @for domain in domains {
                     li {
-                        (domain) " "
+                        (unicode_name(domain)) " "
                         form.inline method="post" action=(detach_path) hx-post=(detach_path)
                             hx-target="#hosting" hx-swap="outerHTML" hx-disabled-elt="find button" {
                             (csrf_field(&ctx.csrf))
                             input type="hidden" name="domena" value=(domain);
-                            button.button.secondary type="submit" { "Odepnij " (domain) }
+                            button.button.secondary type="submit" { "Odepnij " (unicode_name(domain)) }
                         }
                     }
                 } }
