@@ -268,3 +268,51 @@ async fn htmx_gets_the_section_with_the_change() {
     assert!(body.starts_with("<div id=\"hosting\">"), "{body}");
     assert!(body.contains("Zmiana wersji PHP — zapisano."), "{body}");
 }
+
+#[tokio::test]
+async fn a_suspended_server_shows_no_forms_and_refuses_a_change() {
+    use panel::domain::service::Lifecycle;
+    use panel::domain::{Service, ServiceKind};
+    let app = spawn_app().await;
+    app.log_in(OWNER).await;
+    let suspended = app
+        .state
+        .store
+        .add_service(Service {
+            id: 0,
+            account_id: app.account_id(OWNER),
+            kind: ServiceKind::Hosting,
+            name: "Serwer WWW 2".into(),
+            plan_id: 1,
+            lifecycle: Lifecycle::Suspended,
+            expires_on: jiff::civil::date(2020, 1, 1),
+            auto_renew: false,
+            renewal_months: None,
+            details: ServiceDetails::Hosting {
+                disk_quota_mb: 1000,
+                disk_used_mb: 990,
+                mailbox_limit: 5,
+                domains: vec![],
+                php_version: "8.3".into(),
+            },
+            created_at: app.clock.now(),
+        })
+        .unwrap();
+    let page = app.hosting_page().await;
+    assert!(page.contains("990 z 1000 MB") && page.contains("usage--danger"));
+    assert!(
+        !page.contains(&format!("/hosting/{}/php", suspended.id)),
+        "{page}"
+    );
+    let path = format!("/hosting/{}/php", suspended.id);
+    let refused = app.hosting_post(&path, "wersja", "8.4").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Serwer jest nieaktywny")
+    );
+    assert!(app.hosting_tasks(suspended.id).is_empty());
+}

@@ -218,6 +218,9 @@ fn server_section(
         }
         (details(server, day))
         @if may && live { (actions(ctx, server, free, shown)) }
+        @else if let Shown::Refused(at, _, message) = shown && *at == service.id {
+            p.error role="alert" { (message) }
+        }
         @if !server.tasks.is_empty() {
             h3 { "Zadania" }
             ul.tasks { @for task in server.tasks.iter().rev().take(TASKS_SHOWN) {
