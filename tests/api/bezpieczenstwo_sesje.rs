@@ -2,7 +2,8 @@
 //! ended session's next request goes to login), and the e-mail after a login from a new browser.
 
 use crate::bezpieczenstwo_kroki::{
-    ABONENT, FIREFOX, NEW_LOGIN, browser, get, log_in, log_out, mails_about, post, security_page,
+    ABONENT, FIREFOX, NEW_LOGIN, browser, enter_emailed_code, get, log_in, log_out, mails_about,
+    post, security_page,
 };
 use crate::helpers::spawn_app;
 use reqwest::StatusCode;
@@ -102,5 +103,44 @@ async fn a_login_from_a_new_browser_is_emailed_and_the_same_browser_again_is_not
         mails_about(&app, ABONENT, NEW_LOGIN),
         1,
         "known browsers are not reported again"
+    );
+}
+
+/// The browser id cookie a login sets: (value, attributes).
+fn device_cookie(response: &reqwest::Response) -> (String, String) {
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("panel_device="))
+        .expect("the login sets the browser's cookie");
+    let (pair, attributes) = cookie.split_once(';').unwrap();
+    (
+        pair["panel_device=".len()..].to_string(),
+        attributes.to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_browser_is_remembered_for_400_days_and_a_made_up_browser_id_is_replaced() {
+    let app = spawn_app().await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str("panel_device=abc", &app.url("/").parse().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = enter_emailed_code(&app, &client, ABONENT).await;
+    assert_eq!(response.headers()["location"], "/pulpit");
+    let (value, attributes) = device_cookie(&response);
+    assert!(
+        value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()),
+        "a fresh random id instead of {value:?}"
+    );
+    assert!(
+        attributes.contains("Max-Age=34560000"),
+        "kept 400 days: {attributes}"
     );
 }
