@@ -139,7 +139,7 @@ mod tests {
         let old = [pending_at(start), pending_at(start)];
         let fresh = pending_at(start + SignedDuration::from_mins(9));
         let later = start + SignedDuration::from_mins(10);
-        let removed = store.write(|tx| purge_pending_logins(tx, later));
+        let removed = store.purge_expired_logins(later);
         assert_eq!(removed.ok(), Some(2));
         let left = store.write(|tx| Ok(tx.open_table(SECOND_FACTOR_PENDING)?.len()?));
         assert_eq!(left.ok(), Some(1));

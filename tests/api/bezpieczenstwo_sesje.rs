@@ -2,8 +2,8 @@
 //! ended session's next request goes to login), and the e-mail after a login from a new browser.
 
 use crate::bezpieczenstwo_kroki::{
-    ABONENT, FIREFOX, NEW_LOGIN, browser, enter_emailed_code, get, log_in, log_out, mails_about,
-    post, security_page,
+    ABONENT, CHANGE, FIREFOX, NEW_LOGIN, browser, enter_emailed_code, get, log_in, log_out,
+    mails_about, post, security_page,
 };
 use crate::helpers::spawn_app;
 use reqwest::StatusCode;
@@ -143,4 +143,51 @@ async fn the_browser_is_remembered_for_400_days_and_a_made_up_browser_id_is_repl
         attributes.contains("Max-Age=34560000"),
         "kept 400 days: {attributes}"
     );
+}
+
+#[tokio::test]
+async fn zakoncz_ends_only_the_chosen_session_and_a_second_click_ends_nothing_and_mails_nothing() {
+    let app = spawn_app().await;
+    let (mine, chosen, third) = (browser(None), browser(Some(FIREFOX)), browser(None));
+    log_in(&app, &mine, ABONENT).await;
+    log_in(&app, &chosen, ABONENT).await;
+    let page = security_page(&app, &mine).await;
+    let id = other_session_id(&page);
+    log_in(&app, &third, ABONENT).await;
+    let fields = [("id", id.as_str())];
+    let end = || {
+        post(
+            &app,
+            &mine,
+            "/bezpieczenstwo",
+            "/bezpieczenstwo/sesje/zakoncz",
+            &fields,
+        )
+    };
+    assert_eq!(end().await.status(), StatusCode::SEE_OTHER);
+    assert!(
+        security_page(&app, &mine)
+            .await
+            .contains("Sesja została zakończona.")
+    );
+    assert_eq!(
+        get(&app, &chosen, "/pulpit").await.status(),
+        StatusCode::SEE_OTHER,
+        "the chosen session ended"
+    );
+    assert_eq!(
+        get(&app, &third, "/pulpit").await.status(),
+        StatusCode::OK,
+        "the third browser is still logged in"
+    );
+    let ended_mails = || mails_about(&app, ABONENT, CHANGE);
+    assert_eq!(ended_mails(), 1);
+
+    assert_eq!(end().await.status(), StatusCode::SEE_OTHER);
+    assert!(
+        security_page(&app, &mine)
+            .await
+            .contains("Ta sesja była już zakończona.")
+    );
+    assert_eq!(ended_mails(), 1, "nothing ended, nothing mailed");
 }
