@@ -457,3 +457,83 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::domain::login::SESSION_IDLE_TIMEOUT;
+    use crate::store::NewAccount;
+    use crate::store::codec::put;
+    use jiff::SignedDuration;
+
+    fn email(raw: &str) -> Email {
+        Email::parse(raw).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn ok<T>(result: Result<T>) -> T {
+        result.unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn account(owner: &str) -> NewAccount {
+        NewAccount {
+            name: owner.into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: email(owner),
+            owner_name: owner.into(),
+            phone: String::new(),
+        }
+    }
+
+    /// The store refuses a switch the page would not offer: a stranger's membership, an inactive
+    /// one on either side, a session that timed out; a good switch is a new session.
+    #[test]
+    fn a_session_moves_only_to_an_active_membership_of_the_same_person_while_it_lives() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let now = Timestamp::UNIX_EPOCH;
+        let (a, _) = ok(store.create_account(account("a@firma.pl"), now));
+        let (b, owner_b) = ok(store.create_account(account("b@firma.pl"), now));
+        let person = email("w@firma.pl");
+        let in_a = ok(store.add_user(a.id, &person, "W", Role::Technical, now));
+        let in_b = ok(store.add_user(b.id, &person, "W", Role::Technical, now));
+        let token = match ok(store.write(|tx| store.start_session(tx, person.as_str(), now))) {
+            CodeCheck::LoggedIn { session_token, .. } => session_token,
+            _ => unreachable!("the person logs in"),
+        };
+        let set_active = |id: u64, active: bool| {
+            ok(store.write(|tx| {
+                let mut users = tx.open_table(USERS)?;
+                let Some(mut user) = get::<User>(&users, id)? else {
+                    return Ok(());
+                };
+                user.active = active;
+                put(&mut users, id, &user)
+            }))
+        };
+        let switch = |to: u64, at: Timestamp| ok(store.switch_session(&token, to, at));
+
+        let idle = now + SESSION_IDLE_TIMEOUT + SignedDuration::from_mins(1);
+        assert_eq!(switch(in_b.id, idle), None, "timed out");
+        let later = now + SignedDuration::from_mins(5);
+        assert_eq!(switch(owner_b.id, later), None, "someone else's membership");
+        set_active(in_b.id, false);
+        assert_eq!(switch(in_b.id, later), None, "an inactive membership");
+        set_active(in_b.id, true);
+        set_active(in_a.id, false);
+        assert_eq!(switch(in_b.id, later), None, "from an inactive membership");
+        set_active(in_a.id, true);
+
+        let new_token = switch(in_b.id, later).unwrap_or_default();
+        assert!(
+            ok(store.session(&token, later)).is_none(),
+            "the old one ended"
+        );
+        let live = ok(store.session(&new_token, later));
+        let session = live.map(|l| l.session.clone()).unwrap_or_default();
+        assert_eq!((session.user_id, session.account_id), (in_b.id, b.id));
+        assert_eq!(session.last_seen, later, "its idle time starts now");
+        assert_eq!(session.public_id.len(), 32, "an id of its own");
+    }
+}

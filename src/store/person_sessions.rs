@@ -222,3 +222,68 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Email;
+    use crate::store::NewAccount;
+    use jiff::SignedDuration;
+
+    fn no_mail(_: &User) -> NewMessage {
+        NewMessage {
+            to: String::new(),
+            subject: String::new(),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        }
+    }
+
+    /// The index by e-mail follows the sessions: a logout drops its entry at once, housekeeping
+    /// drops the entries of sessions that timed out.
+    #[test]
+    fn the_index_of_a_persons_sessions_keeps_only_sessions_that_exist() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let now = Timestamp::UNIX_EPOCH;
+        let email = "jan@firma.pl";
+        let new = NewAccount {
+            name: "Firma".into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: Email::parse(email).unwrap_or_else(|e| unreachable!("{e}")),
+            owner_name: "Jan".into(),
+            phone: String::new(),
+        };
+        assert!(store.create_account(new, now).is_ok());
+        let origin = SessionOrigin {
+            ip: "127.0.0.1".into(),
+            device: "Firefox na Linux".into(),
+            device_token: "a".repeat(64),
+            new_device_mail: &no_mail,
+        };
+        let log_in = || match store.write(|tx| store.begin_session(tx, email, now, &origin, false))
+        {
+            Ok(CodeCheck::LoggedIn { session_token, .. }) => session_token,
+            _ => unreachable!("the owner logs in"),
+        };
+        let (first, _second) = (log_in(), log_in());
+        let indexed = || {
+            store
+                .write(|tx| {
+                    Ok(tx
+                        .open_multimap_table(SESSIONS_BY_PERSON)?
+                        .get(email)?
+                        .count())
+                })
+                .ok()
+        };
+        assert_eq!(indexed(), Some(2));
+        assert!(store.end_session(&first).is_ok());
+        assert_eq!(indexed(), Some(1), "the logout's entry is gone");
+        let much_later = now + SignedDuration::from_hours(24);
+        assert!(store.purge_expired_logins(much_later).is_ok());
+        assert_eq!(indexed(), Some(0), "the timed-out session's entry is gone");
+    }
+}

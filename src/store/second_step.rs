@@ -110,3 +110,40 @@ pub(super) fn purge_pending_logins(tx: &WriteTransaction, now: Timestamp) -> Res
     })?;
     Ok(removed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::security::SecondFactor;
+    use jiff::SignedDuration;
+    use redb::ReadableTableMetadata;
+
+    /// Housekeeping deletes the pending logins that can no longer take a code, counts them, and
+    /// leaves a fresh one usable.
+    #[test]
+    fn housekeeping_deletes_only_the_pending_logins_that_ran_out() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let email = "jan@firma.pl";
+        let on = SecondFactor {
+            enabled: true,
+            ..SecondFactor::default()
+        };
+        assert!(store.write(|tx| save_factor(tx, email, &on)).is_ok());
+        let start = Timestamp::UNIX_EPOCH;
+        let pending_at =
+            |at: Timestamp| match store.write(|tx| store.second_factor_gate(tx, email, at)) {
+                Ok(Some(CodeCheck::SecondFactor { pending_token })) => pending_token,
+                _ => unreachable!("a person with the second factor gets a pending login"),
+            };
+        let old = [pending_at(start), pending_at(start)];
+        let fresh = pending_at(start + SignedDuration::from_mins(9));
+        let later = start + SignedDuration::from_mins(10);
+        let removed = store.purge_expired_logins(later);
+        assert_eq!(removed.ok(), Some(2));
+        let left = store.write(|tx| Ok(tx.open_table(SECOND_FACTOR_PENDING)?.len()?));
+        assert_eq!(left.ok(), Some(1));
+        assert_eq!(store.pending_login_usable(&fresh, later).ok(), Some(true));
+        assert_eq!(store.pending_login_usable(&old[0], later).ok(), Some(false));
+    }
+}

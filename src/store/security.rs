@@ -227,3 +227,41 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xor(a: &[u8], b: &[u8]) -> Vec<u8> {
+        a.iter().zip(b).map(|(x, y)| x ^ y).collect()
+    }
+
+    /// The secret on disk is not the secret, unseals to the secret the page shows, and one
+    /// person knowing their own secret learns nothing about another person's.
+    #[test]
+    fn each_secret_is_sealed_with_a_pad_of_its_own() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let (a, b) = ("a@firma.pl", "b@firma.pl");
+        assert!(store.begin_second_factor_setup(a).is_ok());
+        assert!(store.begin_second_factor_setup(b).is_ok());
+        let stored = |email| store.write(|tx| load_factor(tx, email)).ok().flatten();
+        let shown = |email| {
+            store
+                .second_factor(email)
+                .ok()
+                .and_then(|view| view.setup_secret)
+                .unwrap_or_default()
+        };
+        let (stored_a, stored_b) = (stored(a).unwrap_or_default(), stored(b).unwrap_or_default());
+        let (secret_a, secret_b) = (shown(a), shown(b));
+        assert_eq!(secret_a.len(), SECRET_BYTES, "a whole secret");
+        assert_ne!(stored_a.sealed_secret, secret_a, "not stored as it is");
+        let pad_a = xor(&stored_a.sealed_secret, &secret_a);
+        assert_ne!(
+            xor(&stored_b.sealed_secret, &pad_a),
+            secret_b,
+            "another pad"
+        );
+    }
+}

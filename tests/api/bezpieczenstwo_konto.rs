@@ -141,3 +141,88 @@ async fn turning_the_second_factor_off_needs_a_good_code_and_is_emailed() {
     log_out(&app, &client).await;
     log_in(&app, &client, ABONENT).await;
 }
+
+/// The recovery codes a page lists (`ul.codes`).
+fn listed_codes(page: &str) -> Vec<String> {
+    let list = &page[page.find("class=\"codes\"").expect("a list of codes")..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    list.split("<code>")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn new_recovery_codes_need_a_good_code_replace_the_old_ones_and_are_emailed() {
+    let app = spawn_app().await;
+    let client = browser(None);
+    log_in(&app, &client, ABONENT).await;
+    let (key, old) = enable_second_factor(&app, &client).await;
+    let mails_before = mails_about(&app, ABONENT, CHANGE);
+    let refused = post(
+        &app,
+        &client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/kody",
+        &[("kod", "aaaaa-aaaaa")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Nieprawidłowy lub już użyty kod")
+    );
+    assert_eq!(
+        mails_about(&app, ABONENT, CHANGE),
+        mails_before,
+        "nothing changed"
+    );
+
+    app.clock.advance(jiff::SignedDuration::from_secs(30));
+    let made = post(
+        &app,
+        &client,
+        "/bezpieczenstwo",
+        "/bezpieczenstwo/2fa/kody",
+        &[("kod", &app_code(&app, &key, 0))],
+    )
+    .await;
+    assert_eq!(made.status(), StatusCode::OK);
+    let new = listed_codes(&made.text().await.unwrap());
+    assert_eq!(new.len(), 10, "ten new codes");
+    assert!(
+        new.iter().all(|c| c.len() == 11 && !old.contains(c)),
+        "{new:?}"
+    );
+    assert_eq!(mails_about(&app, ABONENT, CHANGE), mails_before + 1);
+    app.next_mail(ABONENT, "wygenerowano nowe kody zapasowe")
+        .await;
+
+    log_out(&app, &client).await;
+    enter_emailed_code(&app, &client, ABONENT).await;
+    let with_old = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &old[0])],
+    )
+    .await;
+    assert_eq!(
+        with_old.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an old code no longer works"
+    );
+    let with_new = post(
+        &app,
+        &client,
+        "/logowanie/2fa",
+        "/logowanie/2fa",
+        &[("kod", &new[0])],
+    )
+    .await;
+    assert_eq!(with_new.headers()["location"], "/pulpit");
+}
