@@ -681,3 +681,33 @@ async fn the_demos_overdue_order_once_paid_creates_its_domain() {
     assert_eq!(paid.status(), StatusCode::SEE_OTHER);
     assert!(held(&app), "paying the order created the domain");
 }
+
+#[tokio::test]
+async fn only_a_held_domain_blocks_its_name_not_a_hosting_or_certificate_named_after_it() {
+    let app = spawn_app().await;
+    let hosting = app.plan("Hosting Pro").id.to_string();
+    app.admin_ok(&[
+        "add-service",
+        "--account-of",
+        ABONENT,
+        "--plan",
+        &hosting,
+        "--name",
+        "wolna-domena.pl",
+        "--expires",
+        "2027-12-31",
+    ])
+    .await;
+    app.log_in(ABONENT).await;
+    let free = app.add_to_cart("Domena .pl", "wolna-domena.pl", 12).await;
+    assert_eq!(
+        free.status(),
+        StatusCode::SEE_OTHER,
+        "a hosting's name is no domain"
+    );
+    let held = app
+        .add_to_cart("Domena .pl", "sklep-przykladowy.pl", 12)
+        .await;
+    assert_eq!(held.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.cart_len(ABONENT), 1);
+}
