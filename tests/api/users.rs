@@ -452,6 +452,10 @@ async fn one_address_in_two_accounts_chooses_the_account_with_the_switcher() {
     let pulpit = app.pulpit().await;
     assert!(pulpit.contains("wisniewski.pl") && !pulpit.contains("przykladowa-firma.pl"));
     assert!(
+        pulpit.contains("Przełączono na konto Piotr Wiśniewski."),
+        "the message names the account switched to"
+    );
+    assert!(
         !pulpit.contains("Dodaj użytkownika"),
         "Techniczny in this account"
     );
