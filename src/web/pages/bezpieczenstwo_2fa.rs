@@ -86,14 +86,7 @@ pub async fn view_2fa_wlacz_post(
         .blocking(move |s| s.enable_second_factor(&email, &form.kod, now, mail))
         .await?;
     let Some(codes) = codes else {
-        return render(
-            &ctx,
-            &auth,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some((Which::Enable, WRONG_CODE)),
-            None,
-        )
-        .await;
+        return refused(&ctx, &auth, Which::Enable, WRONG_CODE).await;
     };
     ctx.state.wake_mailer();
     render(&ctx, &auth, StatusCode::OK, None, Some(&codes)).await
@@ -109,14 +102,7 @@ pub async fn view_2fa_wylacz_post(
     auth.require(Action::OwnSecurity)?;
     check_rate(&ctx, &auth, req)?;
     if auth.live().second_factor_required {
-        return render(
-            &ctx,
-            &auth,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some((Which::Disable, REQUIRED)),
-            None,
-        )
-        .await;
+        return refused(&ctx, &auth, Which::Disable, REQUIRED).await;
     }
     let mail = change_mail(&ctx, &auth, req, "wyłączono weryfikację dwuetapową");
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
@@ -126,14 +112,7 @@ pub async fn view_2fa_wylacz_post(
         .blocking(move |s| s.disable_second_factor(&email, &form.kod, now, mail))
         .await?;
     if !done {
-        return render(
-            &ctx,
-            &auth,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some((Which::Disable, WRONG_CODE_OR_RECOVERY)),
-            None,
-        )
-        .await;
+        return refused(&ctx, &auth, Which::Disable, WRONG_CODE_OR_RECOVERY).await;
     }
     ctx.state.wake_mailer();
     Ok(ctx.redirect_with_flash("/bezpieczenstwo", "Weryfikacja dwuetapowa jest wyłączona."))
@@ -161,15 +140,20 @@ pub async fn view_2fa_kody_post(
         .blocking(move |s| s.regenerate_recovery_codes(&email, &form.kod, now, mail))
         .await?;
     let Some(codes) = codes else {
-        return render(
-            &ctx,
-            &auth,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some((Which::Regenerate, WRONG_CODE_OR_RECOVERY)),
-            None,
-        )
-        .await;
+        return refused(&ctx, &auth, Which::Regenerate, WRONG_CODE_OR_RECOVERY).await;
     };
     ctx.state.wake_mailer();
     render(&ctx, &auth, StatusCode::OK, None, Some(&codes)).await
+}
+
+/// The page again with the form's refusal next to it (422): the second factor is unchanged.
+async fn refused(ctx: &Ctx, auth: &Auth, which: Which, message: &str) -> WebResult<Response> {
+    render(
+        ctx,
+        auth,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some((which, message)),
+        None,
+    )
+    .await
 }
