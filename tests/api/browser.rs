@@ -104,6 +104,19 @@ pub(crate) async fn click(client: &Client, css: &str) {
         .await
         .unwrap();
 }
+/// Waits until the element `css` contains `text` (htmx swaps and polling take a moment).
+pub(crate) async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(found) = element.text().await
+            && found.contains(text)
+        {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {text:?}");
+}
 
 pub(crate) async fn wait_for(client: &Client, css: &str) {
     client.wait().for_element(Locator::Css(css)).await.unwrap();

@@ -3,7 +3,7 @@
 
 use crate::browser::{
     as_a_phone, browser, click, console, csp_violations, log_in, off_screen, overflow, screenshot,
-    wait_for,
+    wait_for, wait_for_text,
 };
 use crate::helpers::spawn_app;
 use fantoccini::{Client, Locator};
@@ -21,19 +21,6 @@ async fn type_into(client: &Client, css: &str, text: &str) {
 async fn text_of(client: &Client, css: &str) -> String {
     let element = client.find(Locator::Css(css)).await.unwrap();
     element.text().await.unwrap()
-}
-
-/// Waits (up to 5 s) until an element matching `css` is there with `needle` in its text.
-async fn wait_for_text(client: &Client, css: &str, needle: &str) {
-    for _ in 0..50 {
-        if let Ok(element) = client.find(Locator::Css(css)).await
-            && element.text().await.is_ok_and(|text| text.contains(needle))
-        {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {needle}");
 }
 
 async fn choose_type(client: &Client, typ: &str) {

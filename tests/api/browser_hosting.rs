@@ -3,26 +3,11 @@
 
 use crate::browser::{
     as_a_phone, browser, click, console, csp_violations, log_in, off_screen, overflow, screenshot,
-    wait_for,
+    wait_for, wait_for_text,
 };
 use crate::helpers::spawn_app;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::json;
-use std::time::Duration;
-
-/// Waits until the element `css` contains `text` (htmx swaps take a moment).
-async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(element) = client.find(Locator::Css(css)).await
-            && let Ok(found) = element.text().await
-            && found.contains(text)
-        {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {text:?}");
-}
 
 #[tokio::test]
 async fn changing_the_php_version_shows_it_on_the_card_without_a_reload() {
