@@ -2,7 +2,7 @@
 //! to it with the rest of the form kept; a change is recorded (who, when, old → new), e-mailed,
 //! and never rewrites a document issued before it.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, hidden, spawn_app};
 use panel::domain::{DocumentKind, Email, Role};
 use reqwest::StatusCode;
 
@@ -275,13 +275,6 @@ async fn the_history_shows_who_changed_what_and_when_from_old_to_new_and_the_con
             "{mail}"
         );
     }
-}
-
-/// The value of the hidden field `name` of a page's form.
-fn hidden(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = page.find(&marker).unwrap() + marker.len();
-    page[at..at + page[at..].find('"').unwrap()].to_string()
 }
 
 #[tokio::test]

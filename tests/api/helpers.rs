@@ -167,6 +167,44 @@ pub fn parse_login_mail(raw: &str) -> LoginMail {
     LoginMail { code, link }
 }
 
+/// The value of the hidden field `name` of the first form that has one.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).expect("the field is on the page") + marker.len();
+    html[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// A second browser: its own cookies, logged in as `email`.
+pub async fn log_in_elsewhere(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = new_client();
+    let page = client.get(app.url("/logowanie")).send().await.unwrap();
+    let token = csrf_of(&page.text().await.unwrap());
+    let asked = client
+        .post(app.url("/logowanie"))
+        .form(&[("email", email), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::OK);
+    let mail = app.next_login_mail(email).await;
+    let entered = client
+        .post(app.url("/logowanie/kod"))
+        .form(&[
+            ("email", email),
+            ("kod", &mail.code),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(entered.status(), StatusCode::SEE_OTHER);
+    client
+}
+
 pub fn csrf_of(html: &str) -> String {
     let at = html
         .find("name=\"csrf_token\" value=\"")

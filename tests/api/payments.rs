@@ -1,7 +1,7 @@
 //! Paying from the panel: the payment page, Zapłać z salda (plain form and htmx box), Doładuj
 //! saldo with its payment confirmation, and Płatności with the balance's history.
 
-use crate::helpers::{TestApp, csrf_of, new_client, spawn_app};
+use crate::helpers::{TestApp, csrf_of, hidden, location, log_in_elsewhere, spawn_app};
 use panel::domain::ledger::EntryKind;
 use panel::domain::time::{add_months, format_date};
 use panel::domain::{Document, DocumentKind, DocumentStatus, Money};
@@ -12,44 +12,6 @@ const ABONENT: &str = "abonent@example.com";
 const INNY: &str = "inny@example.com";
 const KSIEGOWOSC: &str = "ksiegowosc@example.com";
 const TECH: &str = "tech@example.com";
-
-/// The value of the hidden field `name` of the first form that has one.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).expect("the field is on the page") + marker.len();
-    html[at..].chars().take_while(|c| *c != '"').collect()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_string()
-}
-
-/// A second browser: its own cookies, logged in as `email`.
-async fn log_in_elsewhere(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = new_client();
-    let page = client.get(app.url("/logowanie")).send().await.unwrap();
-    let token = csrf_of(&page.text().await.unwrap());
-    let asked = client
-        .post(app.url("/logowanie"))
-        .form(&[("email", email), ("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(asked.status(), StatusCode::OK);
-    let mail = app.next_login_mail(email).await;
-    let entered = client
-        .post(app.url("/logowanie/kod"))
-        .form(&[
-            ("email", email),
-            ("kod", &mail.code),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(entered.status(), StatusCode::SEE_OTHER);
-    client
-}
 
 /// The steps of paying, on the shared `TestApp`.
 trait PaySteps {

@@ -1,7 +1,7 @@
 //! Sklep: browse the catalogue, fill the cart, Zamów → one proforma → pay it → the services are
 //! created, Live, once; domain names checked; who may order; hidden plans.
 
-use crate::helpers::{TestApp, csrf_of, new_client, spawn_app};
+use crate::helpers::{TestApp, csrf_of, hidden, location, log_in_elsewhere, spawn_app};
 use panel::domain::service::Lifecycle;
 use panel::domain::time::{add_months, today};
 use panel::domain::{Document, Line, Money, Plan, ServiceKind};
@@ -10,17 +10,6 @@ use reqwest::StatusCode;
 const ABONENT: &str = "abonent@example.com";
 const INNY: &str = "inny@example.com";
 const TECH: &str = "tech@example.com";
-
-/// The value of the hidden field `name` of the first form that has one.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).expect("the field is on the page") + marker.len();
-    html[at..].chars().take_while(|c| *c != '"').collect()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_string()
-}
 
 /// The steps of shopping, on the shared `TestApp`.
 trait ShopSteps {
@@ -584,33 +573,6 @@ async fn the_sections_lead_to_their_part_of_the_shop() {
     let shop = app.get("/sklep").await.text().await.unwrap();
     assert!(shop.contains("id=\"domeny\"") && shop.contains("id=\"hosting\""));
     assert!(!shop.contains("w przygotowaniu") && !shop.contains("skontaktuj się z nami"));
-}
-
-/// A second browser: its own cookies, logged in as `email`.
-async fn log_in_elsewhere(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = new_client();
-    let page = client.get(app.url("/logowanie")).send().await.unwrap();
-    let token = csrf_of(&page.text().await.unwrap());
-    let asked = client
-        .post(app.url("/logowanie"))
-        .form(&[("email", email), ("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(asked.status(), StatusCode::OK);
-    let mail = app.next_login_mail(email).await;
-    let entered = client
-        .post(app.url("/logowanie/kod"))
-        .form(&[
-            ("email", email),
-            ("kod", &mail.code),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(entered.status(), StatusCode::SEE_OTHER);
-    client
 }
 
 #[tokio::test]
