@@ -258,6 +258,16 @@ fn filled(app: &crate::helpers::TestApp, method: &str, path: &str) -> String {
         .replace(":name", "htmx.min.js")
 }
 
+/// A GET, or a POST carrying only the CSRF token (so an allowed change is refused by its form).
+async fn send(app: &crate::helpers::TestApp, method: &str, url: &str) -> reqwest::Response {
+    if method == "GET" {
+        app.get(url).await
+    } else {
+        let csrf = app.csrf().await;
+        app.post_form(url, &[("csrf_token", &csrf)]).await
+    }
+}
+
 #[tokio::test]
 async fn each_role_reaches_exactly_the_routes_the_matrix_gives_it_and_gets_403_elsewhere() {
     let app = spawn_app().await;
@@ -282,12 +292,7 @@ async fn each_role_reaches_exactly_the_routes_the_matrix_gives_it_and_gets_403_e
         for (method, path, who) in MATRIX {
             let Some(who) = who else { continue };
             let url = filled(&app, method, path);
-            let response = if *method == "GET" {
-                app.get(&url).await
-            } else {
-                let csrf = app.csrf().await;
-                app.post_form(&url, &[("csrf_token", &csrf)]).await
-            };
+            let response = send(&app, method, &url).await;
             let status = response.status();
             if who[column] {
                 assert_ne!(status, StatusCode::FORBIDDEN, "{user} {method} {url}");
@@ -313,12 +318,7 @@ async fn a_visitor_is_sent_to_log_in_from_every_route_that_is_not_public() {
     let app = spawn_app().await;
     for (method, path, who) in MATRIX {
         let url = filled(&app, method, path);
-        let response = if *method == "GET" {
-            app.get(&url).await
-        } else {
-            let csrf = app.csrf().await;
-            app.post_form(&url, &[("csrf_token", &csrf)]).await
-        };
+        let response = send(&app, method, &url).await;
         let to_login = response.status() == StatusCode::SEE_OTHER
             && response
                 .headers()
