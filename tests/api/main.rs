@@ -45,4 +45,5 @@ mod sklep;
 mod skrzynki;
 mod smtp;
 mod tasks;
+mod tasks_crash;
 mod users;
