@@ -67,6 +67,14 @@ pub struct ServeArgs {
         default_value = "https://panel.example.com/"
     )]
     pub legacy_url: String,
+    /// The website builder's editor, "Otwórz edytor" on Kreator WWW: `{site}` and `{domain}` are
+    /// replaced by the site's id and domain (URL-encoded).
+    #[arg(
+        long,
+        env = "PANEL_SITE_EDITOR_URL",
+        default_value = "https://kreator.example.pl/edytor?strona={site}"
+    )]
+    pub site_editor_url: String,
     /// Bank account for transfers, shown on proformas: 26 digits (NRB) or IBAN PL…, spaces allowed.
     #[arg(
         long,

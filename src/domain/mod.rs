@@ -18,11 +18,13 @@ pub mod mailbox;
 pub mod money;
 pub mod nip;
 pub mod notifications;
+pub mod open_xchange;
 pub mod seller;
 pub mod service;
 pub mod shop;
 pub mod time;
 pub mod top_up;
+pub mod website;
 pub mod transfer;
 pub mod words;
 
