@@ -53,12 +53,16 @@ impl Catalogue {
             cloud: add(Cloud, "Serwer w chmurze S", 59, 1, &[3, 12])?,
             builder: add(WebsiteBuilder, "Kreator WWW Biznes", 149, 12, &[])?,
             open_xchange: add(OpenXchange, "Open-Xchange (licencja)", 9, 1, &[12])?,
-            other: add(Other, "Serwer dedykowany", 499, 1, &[12])?,
+            // Plans are added in this order (ids as before the "other" kind existed).
+            other: {
+                // Offered in the shop only: no demo service is on it.
+                add(Email, "Poczta Biznes (10 skrzynek)", 99, 12, &[24])?;
+                // Managed in the host's previous panel: renewed here, not sold in the shop.
+                let other = add(Other, "Serwer dedykowany", 499, 1, &[12])?;
+                store.set_plan_hidden(other.id, true)?;
+                other
+            },
         };
-        // Managed in the host's previous panel: renewed here, not sold in the shop.
-        store.set_plan_hidden(catalogue.other.id, true)?;
-        // Offered in the shop only: no demo service is on it.
-        add(Email, "Poczta Biznes (10 skrzynek)", 99, 12, &[24])?;
         Ok(catalogue)
     }
 }

@@ -14,6 +14,7 @@ mod browser_cloud;
 mod browser_dane;
 mod browser_domeny;
 mod browser_hosting;
+mod browser_kreator;
 mod browser_sklep;
 mod browser_skrzynki;
 mod browser_users;

@@ -90,7 +90,7 @@ pub(crate) fn renewal(
         } @else if !auth.may(Action::HandleBilling) {
             p.muted { "Odnowienie może zlecić właściciel konta, administrator lub księgowość." }
         } @else if service.may_be_renewed(today) {
-            p { "Odnowienie wystawi proformę na kolejny okres wg cennika planu." }
+            p { "Odnowienie wystawi proformę na kolejny okres wg cennika pakietu." }
             (renew_form(&ctx.csrf, service.id, None))
         } @else {
             p.muted { "Odnowienie będzie możliwe od " (format_date(service.renewal_opens_on())) "." }
