@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the panel (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Operator tasks, against the running panel or, when it is stopped, the database file.
     Admin(AdminArgs),
     /// Exit 0 when the panel answers on its listen address (for container health checks).

@@ -24,8 +24,8 @@ pub mod service;
 pub mod shop;
 pub mod time;
 pub mod top_up;
-pub mod website;
 pub mod transfer;
+pub mod website;
 pub mod words;
 
 pub use account::{Account, Role, User};

@@ -189,7 +189,8 @@ mod tests {
     #[test]
     fn publishing_needs_a_domain_and_an_unpublished_live_site_with_nothing_waiting() {
         let owned = [Service::live_domain_for_tests(7, date(2030, 1, 1))];
-        let publish = |s: &Service, tasks: &[Task]| check_site(s, tasks, &owned, &SiteChange::Publish);
+        let publish =
+            |s: &Service, tasks: &[Task]| check_site(s, tasks, &owned, &SiteChange::Publish);
         assert_eq!(
             publish(&site("firma.pl", false), &[]),
             Ok((
@@ -227,15 +228,13 @@ mod tests {
     #[test]
     fn the_domain_must_be_the_accounts_and_a_published_site_follows_it() {
         let owned = [Service::live_domain_for_tests(7, date(2030, 1, 1))];
-        let set = |s: &Service, d: &str| check_site(s, &[], &owned, &SiteChange::SetDomain(d.into()));
+        let set =
+            |s: &Service, d: &str| check_site(s, &[], &owned, &SiteChange::SetDomain(d.into()));
         assert_eq!(
             set(&site("", false), " Domena7.PL "),
             Ok((Some("domena7.pl".into()), None))
         );
-        assert_eq!(
-            set(&site("", false), "obca.pl"),
-            Err(SiteRefusal::NotOwned)
-        );
+        assert_eq!(set(&site("", false), "obca.pl"), Err(SiteRefusal::NotOwned));
         assert_eq!(
             set(&site("stara.pl", true), "domena7.pl"),
             Ok((

@@ -43,8 +43,8 @@ pub use invitations::{AcceptOutcome, ComposeInvitation, InviteOutcome, NewInvita
 pub use lifecycle::{ComposeStep, Task, TaskAction, TaskState, day_key};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use mailboxes::{MailboxChange, NewMailbox};
-pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
 pub use open_xchange::LicenceOutcome;
+pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
 pub use overview::Overview;
 pub use person_sessions::{ListedSession, SessionOrigin};
 pub use reminders::{ComposeReminder, Reminded, Reminder};

@@ -106,12 +106,14 @@ impl Store {
             let Some(mailbox) = mailboxes.iter().find(|m| m.id == mailbox_id) else {
                 return Ok(LicenceOutcome::NotFound);
             };
-            let held = account_services(tx, viewer.account_id)?.into_iter().any(|s| {
-                viewer.sees(s.id)
-                    && counts_licences(&s)
-                    && matches!(&s.details, ServiceDetails::OpenXchange { holders, .. }
+            let held = account_services(tx, viewer.account_id)?
+                .into_iter()
+                .any(|s| {
+                    viewer.sees(s.id)
+                        && counts_licences(&s)
+                        && matches!(&s.details, ServiceDetails::OpenXchange { holders, .. }
                         if holders.iter().any(|h| h.address == mailbox.address))
-            });
+                });
             if !held {
                 return Ok(LicenceOutcome::NotFound);
             }

@@ -50,8 +50,15 @@ async fn on_a_390_px_phone_the_licences_and_their_buttons_fit_the_screen() {
     client.goto(&app.url("/open-xchange")).await.unwrap();
     let sideways = overflow(&client).await;
     assert!(sideways <= 0, "no sideways scrolling: {sideways} px");
-    let hidden = off_screen(&client, "#posiadacze td, #przypisz select, #przypisz button").await;
-    assert!(hidden.is_empty(), "licences and buttons on the screen: {hidden:?}");
+    let hidden = off_screen(
+        &client,
+        "#posiadacze td, #przypisz select, #przypisz button",
+    )
+    .await;
+    assert!(
+        hidden.is_empty(),
+        "licences and buttons on the screen: {hidden:?}"
+    );
     screenshot(&client, "open-xchange").await;
     client.close().await.unwrap();
 }

@@ -5,8 +5,8 @@
 
 use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
 use panel::config::TaskArgs;
-use panel::domain::task::{Task, TaskAction, TaskState};
 use panel::domain::ServiceDetails;
+use panel::domain::task::{Task, TaskAction, TaskState};
 use reqwest::StatusCode;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -126,7 +126,10 @@ async fn withdrawing_and_publishing_read_as_pending_until_the_task_is_done() {
     );
     let page = app.kreator_page().await;
     assert!(page.contains("Wycofywanie publikacji…"), "{page}");
-    assert!(page.contains("hx-trigger=\"every 2s\""), "the card reloads itself");
+    assert!(
+        page.contains("hx-trigger=\"every 2s\""),
+        "the card reloads itself"
+    );
     assert!(!page.contains(">Opublikuj<") && !page.contains(">Wycofaj publikację<"));
     assert!(app.site_state(id).1, "published until the task is done");
     let again = app.site_post(id, "wycofaj", &[]).await;
@@ -137,7 +140,10 @@ async fn withdrawing_and_publishing_read_as_pending_until_the_task_is_done() {
     assert_eq!(app.site_task_settled(id).await.state, TaskState::Done);
     assert!(!app.site_state(id).1);
     let page = app.kreator_page().await;
-    assert!(page.contains("Nieopublikowana") && !page.contains("every 2s"), "{page}");
+    assert!(
+        page.contains("Nieopublikowana") && !page.contains("every 2s"),
+        "{page}"
+    );
 
     std::fs::remove_file(&gate).unwrap();
     let published = app.site_post(id, "opublikuj", &[]).await;
@@ -146,11 +152,17 @@ async fn withdrawing_and_publishing_read_as_pending_until_the_task_is_done() {
     std::fs::write(&gate, "").unwrap();
     assert_eq!(app.site_task_settled(id).await.state, TaskState::Done);
     assert!(app.site_state(id).1);
-    assert!(app.kreator_page().await.contains("badge--ok\">Opublikowana"));
+    assert!(
+        app.kreator_page()
+            .await
+            .contains("badge--ok\">Opublikowana")
+    );
     let sent = std::fs::read_to_string(&input).unwrap();
     assert!(sent.contains("\"action\":\"unpublish_site\""), "{sent}");
     assert!(
-        sent.contains("\"PublishSite\":{\"site\":\"przykladowa-firma\",\"domain\":\"przykladowa-firma.pl\"}"),
+        sent.contains(
+            "\"PublishSite\":{\"site\":\"przykladowa-firma\",\"domain\":\"przykladowa-firma.pl\"}"
+        ),
         "{sent}"
     );
 }
@@ -158,10 +170,17 @@ async fn withdrawing_and_publishing_read_as_pending_until_the_task_is_done() {
 #[tokio::test]
 async fn a_failed_publish_shows_its_reason_and_leaves_the_site_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let command = script(dir.path(), "no.sh", "echo 'Brak miejsca na serwerze'\nexit 1");
+    let command = script(
+        dir.path(),
+        "no.sh",
+        "echo 'Brak miejsca na serwerze'\nexit 1",
+    );
     let app = app_with_command(command).await;
     let id = app.site_id();
-    assert_eq!(app.site_post(id, "wycofaj", &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.site_post(id, "wycofaj", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
     app.state.wake_tasks();
     let task = app.site_task_settled(id).await;
     assert!(matches!(task.state, TaskState::Failed { .. }));
@@ -176,7 +195,9 @@ async fn the_site_moves_to_another_owned_domain_and_a_foreign_one_is_refused() {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
     let id = app.site_id();
-    let foreign = app.site_post(id, "domena", &[("domena", "wisniewski.pl")]).await;
+    let foreign = app
+        .site_post(id, "domena", &[("domena", "wisniewski.pl")])
+        .await;
     assert_eq!(foreign.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = foreign.text().await.unwrap();
     assert!(page.contains("Wybierz jedną z domen tego konta."), "{page}");
@@ -199,7 +220,10 @@ async fn the_site_moves_to_another_owned_domain_and_a_foreign_one_is_refused() {
         "a published site is published on its new domain"
     );
     let page = app.kreator_page().await;
-    assert!(page.contains("<dd class=\"domena\">sklep-przykladowy.pl</dd>"), "{page}");
+    assert!(
+        page.contains("<dd class=\"domena\">sklep-przykladowy.pl</dd>"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -232,11 +256,19 @@ async fn another_account_has_no_kreator_and_cannot_touch_this_site() {
     assert!(page.contains("href=\"/sklep#kreator-www\""));
     assert!(!page.contains(SITE));
     let pulpit = app.pulpit().await;
-    assert!(!pulpit.contains("href=\"/kreator-www\""), "no nav entry, no module");
+    assert!(
+        !pulpit.contains("href=\"/kreator-www\""),
+        "no nav entry, no module"
+    );
     for what in ["wycofaj", "opublikuj"] {
-        assert_eq!(app.site_post(id, what, &[]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.site_post(id, what, &[]).await.status(),
+            StatusCode::NOT_FOUND
+        );
     }
-    let domain = app.site_post(id, "domena", &[("domena", "wisniewski.pl")]).await;
+    let domain = app
+        .site_post(id, "domena", &[("domena", "wisniewski.pl")])
+        .await;
     assert_eq!(domain.status(), StatusCode::NOT_FOUND);
     assert!(app.site_tasks(id).is_empty());
     assert_eq!(app.site_state(id), ("przykladowa-firma.pl".into(), true));
@@ -248,8 +280,14 @@ async fn ksiegowosc_sees_the_site_without_buttons_and_gets_403() {
     let id = app.site_id();
     app.log_in("ksiegowosc@example.com").await;
     let page = app.kreator_page().await;
-    assert!(page.contains(SITE) && !page.contains("Wycofaj publikację"), "{page}");
-    assert_eq!(app.site_post(id, "wycofaj", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert!(
+        page.contains(SITE) && !page.contains("Wycofaj publikację"),
+        "{page}"
+    );
+    assert_eq!(
+        app.site_post(id, "wycofaj", &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
     assert!(app.site_tasks(id).is_empty());
 }
 
@@ -257,12 +295,21 @@ async fn ksiegowosc_sees_the_site_without_buttons_and_gets_403() {
 async fn a_technical_user_may_withdraw_the_site() {
     let app = spawn_app().await;
     app.admin_ok(&[
-        "add-user", "--account-of", OWNER, "--email", "tech@example.com", "--role", "techniczny",
+        "add-user",
+        "--account-of",
+        OWNER,
+        "--email",
+        "tech@example.com",
+        "--role",
+        "techniczny",
     ])
     .await;
     let id = app.site_id();
     app.log_in("tech@example.com").await;
-    assert_eq!(app.site_post(id, "wycofaj", &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.site_post(id, "wycofaj", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(app.site_task_settled(id).await.state, TaskState::Done);
     assert!(!app.site_state(id).1);
 }

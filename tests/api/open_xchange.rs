@@ -63,7 +63,10 @@ async fn the_page_counts_licences_as_the_pulpit_does_before_and_after_an_assignm
     assert_eq!(figure(&pulpit, "ox-licencje"), figure(&page, "ox-licencje"));
     assert_eq!(figure(&pulpit, "ox-wolne"), figure(&page, "ox-wolne"));
     assert!(page.contains(HOLDER) && page.contains("Zwolnij licencję"));
-    assert!(page.contains("table class=\"stacked\""), "phone-friendly table");
+    assert!(
+        page.contains("table class=\"stacked\""),
+        "phone-friendly table"
+    );
 
     let id = app.mailbox_id(BIURO).to_string();
     let assigned = app.assign(&id).await;
@@ -75,7 +78,10 @@ async fn the_page_counts_licences_as_the_pulpit_does_before_and_after_an_assignm
         })
     );
     let page = app.ox_page().await;
-    assert!(page.contains("Przypisaliśmy licencję Open-Xchange skrzynce biuro@"), "{page}");
+    assert!(
+        page.contains("Przypisaliśmy licencję Open-Xchange skrzynce biuro@"),
+        "{page}"
+    );
     assert_eq!(figure(&page, "ox-wolne"), 3);
     assert_eq!(figure(&app.pulpit().await, "ox-wolne"), 3);
     let table = &page[page.find("id=\"posiadacze\"").unwrap()..];
@@ -96,9 +102,16 @@ async fn a_licence_is_released_with_its_task() {
     );
     let page = app.ox_page().await;
     assert_eq!(figure(&page, "ox-wolne"), 5);
-    assert!(page.contains("Żadna skrzynka nie ma jeszcze licencji."), "{page}");
+    assert!(
+        page.contains("Żadna skrzynka nie ma jeszcze licencji."),
+        "{page}"
+    );
     let twice = app.release(app.mailbox_id(HOLDER)).await;
-    assert_eq!(twice.status(), StatusCode::NOT_FOUND, "no licence left to release");
+    assert_eq!(
+        twice.status(),
+        StatusCode::NOT_FOUND,
+        "no licence left to release"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +121,10 @@ async fn refusals_are_in_polish_next_to_the_field_and_write_nothing() {
     let already = app.assign(&app.mailbox_id(HOLDER).to_string()).await;
     assert_eq!(already.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = already.text().await.unwrap();
-    assert!(page.contains("Ta skrzynka ma już licencję Open-Xchange."), "{page}");
+    assert!(
+        page.contains("Ta skrzynka ma już licencję Open-Xchange."),
+        "{page}"
+    );
     assert!(page.contains("aria-invalid=\"true\""));
     for nobody in ["999999", "abc", ""] {
         let response = app.assign(nobody).await;
@@ -137,11 +153,21 @@ async fn refusals_are_in_polish_next_to_the_field_and_write_nothing() {
     }
     for n in 0..4 {
         let id = app.mailbox_id(&format!("os{n}@przykladowa-firma.pl"));
-        assert_eq!(app.assign(&id.to_string()).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.assign(&id.to_string()).await.status(),
+            StatusCode::SEE_OTHER
+        );
     }
-    let full = app.assign(&app.mailbox_id("os4@przykladowa-firma.pl").to_string()).await;
+    let full = app
+        .assign(&app.mailbox_id("os4@przykladowa-firma.pl").to_string())
+        .await;
     assert_eq!(full.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(full.text().await.unwrap().contains("Nie masz wolnej licencji."));
+    assert!(
+        full.text()
+            .await
+            .unwrap()
+            .contains("Nie masz wolnej licencji.")
+    );
     assert_eq!(app.ox_tasks().len(), 4);
 }
 
@@ -166,7 +192,10 @@ async fn deleting_a_licensed_mailbox_frees_its_licence() {
     );
     let page = app.ox_page().await;
     assert_eq!(figure(&page, "ox-wolne"), 5);
-    assert!(page.contains("Żadna skrzynka nie ma jeszcze licencji."), "{page}");
+    assert!(
+        page.contains("Żadna skrzynka nie ma jeszcze licencji."),
+        "{page}"
+    );
     assert!(
         page.contains("Zwolnienie licencji Open-Xchange (anna.nowak@"),
         "the release task is listed"
@@ -196,11 +225,16 @@ async fn ksiegowosc_sees_the_licences_without_buttons_and_gets_403() {
     let holder = app.mailbox_id(HOLDER);
     app.log_in("ksiegowosc@example.com").await;
     let page = app.ox_page().await;
-    assert!(page.contains(HOLDER) && !page.contains("Zwolnij licencję"), "{page}");
+    assert!(
+        page.contains(HOLDER) && !page.contains("Zwolnij licencję"),
+        "{page}"
+    );
     assert!(!page.contains("/open-xchange/przypisz"));
     assert_eq!(app.release(holder).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        app.assign(&app.mailbox_id(BIURO).to_string()).await.status(),
+        app.assign(&app.mailbox_id(BIURO).to_string())
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
     assert!(app.ox_tasks().is_empty());

@@ -36,7 +36,15 @@ async fn the_operator_adds_another_service_with_add_service_and_the_customer_see
     let app = spawn_app().await;
     let plan = app
         .admin_ok(&[
-            "add-plan", "--kind", "inne", "--name", "Kolokacja", "--price", "100,00", "--months", "1",
+            "add-plan",
+            "--kind",
+            "inne",
+            "--name",
+            "Kolokacja",
+            "--price",
+            "100,00",
+            "--months",
+            "1",
         ])
         .await;
     let plan_id: String = plan
@@ -44,14 +52,24 @@ async fn the_operator_adds_another_service_with_add_service_and_the_customer_see
         .find_map(|w| w.parse::<u64>().ok().map(|n| n.to_string()))
         .unwrap_or_else(|| panic!("{plan}"));
     app.admin_ok(&[
-        "add-service", "--account-of", "inny@example.com", "--plan", &plan_id, "--name",
-        "Szafa rack 7", "--expires", "2031-01-01",
+        "add-service",
+        "--account-of",
+        "inny@example.com",
+        "--plan",
+        &plan_id,
+        "--name",
+        "Szafa rack 7",
+        "--expires",
+        "2031-01-01",
     ])
     .await;
     app.log_in("inny@example.com").await;
     let page = app.get("/wiecej-uslug").await.text().await.unwrap();
     assert!(page.contains("Szafa rack 7"), "{page}");
-    assert!(!page.contains("Serwer dedykowany ds-1"), "another account's");
+    assert!(
+        !page.contains("Serwer dedykowany ds-1"),
+        "another account's"
+    );
     let shop = app.get("/sklep").await.text().await.unwrap();
     assert!(!shop.contains("Kolokacja"), "not sold in the shop");
 }
@@ -70,14 +88,33 @@ async fn the_service_page_shows_the_pakiet_and_its_gross_price() {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
     let hosting = app.service_id(OWNER, "Serwer WWW 1");
-    let page = app.get(&format!("/uslugi/{hosting}")).await.text().await.unwrap();
-    assert!(page.contains("<dt>Pakiet</dt><dd id=\"pakiet\">Hosting Pro</dd>"), "{page}");
+    let page = app
+        .get(&format!("/uslugi/{hosting}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<dt>Pakiet</dt><dd id=\"pakiet\">Hosting Pro</dd>"),
+        "{page}"
+    );
     // 399,00 zł net + 23 % VAT.
-    assert!(page.contains("<strong>490,77 zł</strong> brutto / 12 miesięcy"), "{page}");
+    assert!(
+        page.contains("<strong>490,77 zł</strong> brutto / 12 miesięcy"),
+        "{page}"
+    );
     assert!(page.contains("Wersja PHP") && page.contains("8.2"));
     assert!(!page.contains(">Plan<"));
     let ox = app.service_id(OWNER, "Open-Xchange");
-    let page = app.get(&format!("/uslugi/{ox}")).await.text().await.unwrap();
+    let page = app
+        .get(&format!("/uslugi/{ox}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     // Five licences at 9,00 zł net each.
-    assert!(page.contains("<strong>55,35 zł</strong> brutto / 1 miesiąc"), "{page}");
+    assert!(
+        page.contains("<strong>55,35 zł</strong> brutto / 1 miesiąc"),
+        "{page}"
+    );
 }

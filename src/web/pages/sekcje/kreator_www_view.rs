@@ -143,7 +143,10 @@ fn publish_button(ctx: &Ctx, service: &Service) -> Markup {
             "Wycofaj publikację",
         )
     } else {
-        (format!("/kreator-www/{}/opublikuj", service.id), "Opublikuj")
+        (
+            format!("/kreator-www/{}/opublikuj", service.id),
+            "Opublikuj",
+        )
     };
     html! {
         form.inline method="post" action=(path) hx-post=(path) hx-target="#kreator"

@@ -55,11 +55,20 @@ pub async fn view_ox_przypisz_post(
         .store
         .blocking(move |s| s.assign_ox_licence(&viewer, mailbox_id, now))
         .await?;
-    done(&ctx, &auth, outcome, "Przypisaliśmy licencję Open-Xchange skrzynce")
+    done(
+        &ctx,
+        &auth,
+        outcome,
+        "Przypisaliśmy licencję Open-Xchange skrzynce",
+    )
 }
 
 #[handler]
-pub async fn view_ox_zwolnij_post(ctx: Ctx, auth: Auth, Path(id): Path<u64>) -> WebResult<Response> {
+pub async fn view_ox_zwolnij_post(
+    ctx: Ctx,
+    auth: Auth,
+    Path(id): Path<u64>,
+) -> WebResult<Response> {
     auth.require(crate::domain::access::Action::ManageServices)?;
     let (viewer, now) = (auth.viewer(), ctx.now());
     let outcome = ctx
@@ -67,7 +76,12 @@ pub async fn view_ox_zwolnij_post(ctx: Ctx, auth: Auth, Path(id): Path<u64>) -> 
         .store
         .blocking(move |s| s.release_ox_licence(&viewer, id, now))
         .await?;
-    done(&ctx, &auth, outcome, "Zwolniliśmy licencję Open-Xchange skrzynki")
+    done(
+        &ctx,
+        &auth,
+        outcome,
+        "Zwolniliśmy licencję Open-Xchange skrzynki",
+    )
 }
 
 fn done(ctx: &Ctx, auth: &Auth, outcome: LicenceOutcome, what: &str) -> WebResult<Response> {
@@ -95,7 +109,9 @@ fn done(ctx: &Ctx, auth: &Auth, outcome: LicenceOutcome, what: &str) -> WebResul
 /// The mailbox a licence task is about.
 fn address_of(task: &Task) -> &str {
     match &task.action {
-        TaskAction::AssignOxLicence { address } | TaskAction::ReleaseOxLicence { address } => address,
+        TaskAction::AssignOxLicence { address } | TaskAction::ReleaseOxLicence { address } => {
+            address
+        }
         _ => "",
     }
 }
