@@ -7,7 +7,9 @@ use super::tasks::add_task;
 use super::website::account_services;
 use super::{Result, Store};
 use crate::domain::access::Viewer;
-use crate::domain::open_xchange::{LicenceHolder, LicenceRefusal, check_assign, counts_licences};
+use crate::domain::open_xchange::{
+    LicenceHolder, LicenceRefusal, check_assign, counts_licences, holders,
+};
 use crate::domain::task::{Task, TaskAction};
 use crate::domain::{Mailbox, ServiceDetails};
 use jiff::Timestamp;
@@ -72,9 +74,16 @@ impl Store {
         now: Timestamp,
     ) -> Result<LicenceOutcome> {
         self.write(|tx| {
-            let mut services = account_services(tx, viewer.account_id)?;
-            services.retain(|s| viewer.sees(s.id));
+            let all = account_services(tx, viewer.account_id)?;
             let mailboxes = mailboxes_seen(tx, viewer)?;
+            // A licence on a service outside the viewer's scope still counts as held.
+            let held_elsewhere = mailbox_id
+                .and_then(|id| mailboxes.iter().find(|m| m.id == id))
+                .is_some_and(|m| holders(&all).iter().any(|(_, h)| h.address == m.address));
+            if held_elsewhere {
+                return Ok(LicenceOutcome::Refused(LicenceRefusal::AlreadyLicensed));
+            }
+            let services: Vec<_> = all.into_iter().filter(|s| viewer.sees(s.id)).collect();
             let (service_id, address) = match check_assign(&services, &mailboxes, mailbox_id) {
                 Ok(found) => found,
                 Err(refusal) => return Ok(LicenceOutcome::Refused(refusal)),
