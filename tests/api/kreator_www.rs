@@ -232,14 +232,24 @@ async fn htmx_gets_the_section_back() {
     app.log_in(OWNER).await;
     let id = app.site_id();
     let csrf = app.csrf().await;
-    let response = app
-        .client
-        .post(app.url(&format!("/kreator-www/{id}/wycofaj")))
-        .header("HX-Request", "true")
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
+    let htmx_post = |what: &str, fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf_token", csrf.clone())];
+        form.extend(fields);
+        app.client
+            .post(app.url(&format!("/kreator-www/{id}/{what}")))
+            .header("HX-Request", "true")
+            .form(&form)
+            .send()
+    };
+    let refused = htmx_post("domena", vec![("domena", "nie-moja.pl".into())])
         .await
         .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fragment = refused.text().await.unwrap();
+    assert!(fragment.starts_with("<div id=\"kreator\">"), "{fragment}");
+    assert!(fragment.contains("Wybierz jedną z domen tego konta."));
+
+    let response = htmx_post("wycofaj", vec![]).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let fragment = response.text().await.unwrap();
     assert!(fragment.starts_with("<div id=\"kreator\">"), "{fragment}");
