@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the panel (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Operator tasks, against the running panel or, when it is stopped, the database file.
     Admin(AdminArgs),
     /// Exit 0 when the panel answers on its listen address (for container health checks).
@@ -67,6 +67,14 @@ pub struct ServeArgs {
         default_value = "https://panel.example.com/"
     )]
     pub legacy_url: String,
+    /// The website builder's editor, "Otwórz edytor" on Kreator WWW: `{site}` and `{domain}` are
+    /// replaced by the site's id and domain (URL-encoded).
+    #[arg(
+        long,
+        env = "PANEL_SITE_EDITOR_URL",
+        default_value = "https://kreator.example.pl/edytor?strona={site}"
+    )]
+    pub site_editor_url: String,
     /// Bank account for transfers, shown on proformas: 26 digits (NRB) or IBAN PL…, spaces allowed.
     #[arg(
         long,

@@ -36,6 +36,7 @@ struct Catalogue {
     cloud: Plan,
     builder: Plan,
     open_xchange: Plan,
+    other: Plan,
 }
 
 impl Catalogue {
@@ -52,9 +53,16 @@ impl Catalogue {
             cloud: add(Cloud, "Serwer w chmurze S", 59, 1, &[3, 12])?,
             builder: add(WebsiteBuilder, "Kreator WWW Biznes", 149, 12, &[])?,
             open_xchange: add(OpenXchange, "Open-Xchange (licencja)", 9, 1, &[12])?,
+            // Plans are added in this order (ids as before the "other" kind existed).
+            other: {
+                // Offered in the shop only: no demo service is on it.
+                add(Email, "Poczta Biznes (10 skrzynek)", 99, 12, &[24])?;
+                // Managed in the host's previous panel: renewed here, not sold in the shop.
+                let other = add(Other, "Serwer dedykowany", 499, 1, &[12])?;
+                store.set_plan_hidden(other.id, true)?;
+                other
+            },
         };
-        // Offered in the shop only: no demo service is on it.
-        add(Email, "Poczta Biznes (10 skrzynek)", 99, 12, &[24])?;
         Ok(catalogue)
     }
 }
@@ -250,16 +258,32 @@ impl Seeder<'_> {
         };
         self.service(account_id, &plans.cloud, "cloud-1", 60, cloud)?;
         let site = ServiceDetails::WebsiteBuilder {
-            site: "przykladowa-firma.pl".into(),
+            site: "przykladowa-firma".into(),
+            domain: "przykladowa-firma.pl".into(),
+            published: true,
+            published_at: Some(self.now - jiff::SignedDuration::from_hours(24 * 3)),
         };
         self.service(account_id, &plans.builder, "Strona firmowa", 300, site)?;
-        let licences = ServiceDetails::OpenXchange { licences: 5 };
+        let licences = ServiceDetails::OpenXchange {
+            licences: 5,
+            holders: vec![crate::domain::open_xchange::LicenceHolder {
+                address: "anna.nowak@przykladowa-firma.pl".into(),
+                since: self.now - jiff::SignedDuration::from_hours(24 * 30),
+            }],
+        };
         self.service(
             account_id,
             &plans.open_xchange,
             "Open-Xchange",
             90,
             licences,
+        )?;
+        self.service(
+            account_id,
+            &plans.other,
+            "Serwer dedykowany ds-1",
+            45,
+            ServiceDetails::None,
         )?;
         Ok(())
     }

@@ -45,7 +45,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         None => runtime.block_on(serve(Config::new(cli.serve))),
-        Some(Command::Serve(args)) => runtime.block_on(serve(Config::new(args))),
+        Some(Command::Serve(args)) => runtime.block_on(serve(Config::new(*args))),
         Some(Command::Admin(args)) => {
             match runtime.block_on(admin::run(&args.data_dir, args.task, &args.base_url)) {
                 Ok(message) => {

@@ -116,7 +116,8 @@ pub enum AdminTask {
     Plans,
     /// Add a plan to the catalogue.
     AddPlan {
-        /// domain, hosting, ssl, cloud, kreator-www or open-xchange
+        /// domain, hosting, email, ssl, cloud, kreator-www, open-xchange or inne (a service the
+        /// panel lists under Więcej usług and renews, but does not manage; never sold in the shop)
         #[arg(long)]
         kind: String,
         #[arg(long)]

@@ -399,7 +399,7 @@ pub fn renewal_line(service: &Service, plan: &Plan, months: u32) -> Option<Line>
 
 fn quantity_of(service: &Service) -> u32 {
     match service.details {
-        super::ServiceDetails::OpenXchange { licences } => licences.max(1),
+        super::ServiceDetails::OpenXchange { licences, .. } => licences.max(1),
         _ => 1,
     }
 }
@@ -707,12 +707,18 @@ mod tests {
             hidden: false,
         };
         let today = jiff::civil::date(2026, 11, 20);
-        let five = crate::domain::ServiceDetails::OpenXchange { licences: 5 };
+        let five = crate::domain::ServiceDetails::OpenXchange {
+            licences: 5,
+            holders: vec![],
+        };
         let quantity = |details| {
             renewal_line(&service_expiring(today, details), &plan, 12).map(|l| l.quantity)
         };
         assert_eq!(quantity(five), Some(5));
-        let zero = crate::domain::ServiceDetails::OpenXchange { licences: 0 };
+        let zero = crate::domain::ServiceDetails::OpenXchange {
+            licences: 0,
+            holders: vec![],
+        };
         assert_eq!(quantity(zero), Some(1));
         assert_eq!(quantity(crate::domain::ServiceDetails::None), Some(1));
     }

@@ -18,12 +18,14 @@ pub mod mailbox;
 pub mod money;
 pub mod nip;
 pub mod notifications;
+pub mod open_xchange;
 pub mod seller;
 pub mod service;
 pub mod shop;
 pub mod time;
 pub mod top_up;
 pub mod transfer;
+pub mod website;
 pub mod words;
 
 pub use account::{Account, Role, User};

@@ -18,10 +18,13 @@ pub enum ServiceKind {
     Cloud,
     WebsiteBuilder,
     OpenXchange,
+    /// A service the panel lists but does not manage (a dedicated server…): the host's previous
+    /// panel does.
+    Other,
 }
 
 impl ServiceKind {
-    pub const ALL: [ServiceKind; 7] = [
+    pub const ALL: [ServiceKind; 8] = [
         ServiceKind::Domain,
         ServiceKind::Hosting,
         ServiceKind::Email,
@@ -29,6 +32,7 @@ impl ServiceKind {
         ServiceKind::Cloud,
         ServiceKind::WebsiteBuilder,
         ServiceKind::OpenXchange,
+        ServiceKind::Other,
     ];
 
     /// The kind's name on the operator's command line.
@@ -41,6 +45,7 @@ impl ServiceKind {
             ServiceKind::Cloud => "cloud",
             ServiceKind::WebsiteBuilder => "kreator-www",
             ServiceKind::OpenXchange => "open-xchange",
+            ServiceKind::Other => "inne",
         }
     }
 
@@ -63,6 +68,7 @@ impl ServiceKind {
             ServiceKind::Cloud => "Serwer w chmurze",
             ServiceKind::WebsiteBuilder => "Kreator WWW",
             ServiceKind::OpenXchange => "Open-Xchange",
+            ServiceKind::Other => "Inna usługa",
         }
     }
 
@@ -75,6 +81,7 @@ impl ServiceKind {
             ServiceKind::Cloud => "Serwery w chmurze",
             ServiceKind::WebsiteBuilder => "Kreator WWW",
             ServiceKind::OpenXchange => "Open-Xchange",
+            ServiceKind::Other => "Więcej usług",
         }
     }
 
@@ -87,6 +94,7 @@ impl ServiceKind {
             ServiceKind::Cloud => "/cloud",
             ServiceKind::WebsiteBuilder => "/kreator-www",
             ServiceKind::OpenXchange => "/open-xchange",
+            ServiceKind::Other => "/wiecej-uslug",
         }
     }
 }
@@ -117,10 +125,21 @@ pub enum ServiceDetails {
         running: bool,
     },
     WebsiteBuilder {
+        /// The site's id in the host's website builder (the editor's `{site}`).
         site: String,
+        /// The account's domain it is published on (ASCII); empty: none chosen yet.
+        #[serde(default)]
+        domain: String,
+        #[serde(default)]
+        published: bool,
+        #[serde(default)]
+        published_at: Option<Timestamp>,
     },
     OpenXchange {
         licences: u32,
+        /// The mailboxes holding one of the licences.
+        #[serde(default)]
+        holders: Vec<super::open_xchange::LicenceHolder>,
     },
 }
 

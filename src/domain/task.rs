@@ -64,6 +64,23 @@ pub enum TaskAction {
     DetachDomain {
         domain: String,
     },
+    /// Publish the website builder's site `site` on `domain` (ASCII).
+    PublishSite {
+        site: String,
+        domain: String,
+    },
+    /// Take the website builder's site `site` off the web.
+    UnpublishSite {
+        site: String,
+    },
+    /// Give the mailbox `address` an Open-Xchange licence.
+    AssignOxLicence {
+        address: String,
+    },
+    /// Take the Open-Xchange licence from the mailbox `address`.
+    ReleaseOxLicence {
+        address: String,
+    },
 }
 
 impl TaskAction {
@@ -83,6 +100,10 @@ impl TaskAction {
             TaskAction::SetPhpVersion { .. } => "set_php_version",
             TaskAction::AttachDomain { .. } => "attach_domain",
             TaskAction::DetachDomain { .. } => "detach_domain",
+            TaskAction::PublishSite { .. } => "publish_site",
+            TaskAction::UnpublishSite { .. } => "unpublish_site",
+            TaskAction::AssignOxLicence { .. } => "assign_ox_licence",
+            TaskAction::ReleaseOxLicence { .. } => "release_ox_licence",
         }
     }
 
@@ -102,6 +123,10 @@ impl TaskAction {
             TaskAction::SetPhpVersion { .. } => "Zmiana wersji PHP",
             TaskAction::AttachDomain { .. } => "Podpięcie domeny",
             TaskAction::DetachDomain { .. } => "Odpięcie domeny",
+            TaskAction::PublishSite { .. } => "Publikacja strony",
+            TaskAction::UnpublishSite { .. } => "Wycofanie publikacji strony",
+            TaskAction::AssignOxLicence { .. } => "Przypisanie licencji Open-Xchange",
+            TaskAction::ReleaseOxLicence { .. } => "Zwolnienie licencji Open-Xchange",
         }
     }
 
@@ -120,7 +145,11 @@ impl TaskAction {
             | TaskAction::PowerCloud { .. }
             | TaskAction::SetPhpVersion { .. }
             | TaskAction::AttachDomain { .. }
-            | TaskAction::DetachDomain { .. } => None,
+            | TaskAction::DetachDomain { .. }
+            | TaskAction::PublishSite { .. }
+            | TaskAction::UnpublishSite { .. }
+            | TaskAction::AssignOxLicence { .. }
+            | TaskAction::ReleaseOxLicence { .. } => None,
         }
     }
 }

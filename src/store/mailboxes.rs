@@ -134,6 +134,8 @@ impl Store {
                         .remove((account_id, id))?;
                     tx.open_table(MAILBOXES_BY_ADDRESS)?
                         .remove(address.as_str())?;
+                    // Its Open-Xchange licence is free again, with the same commit.
+                    super::open_xchange::release_in(tx, account_id, &address, now)?;
                     add_task(tx, &server, TaskAction::DeleteMailbox { address }, now)?;
                     return Ok(Ok(mailbox));
                 }

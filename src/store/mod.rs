@@ -15,6 +15,7 @@ mod ledger;
 mod lifecycle;
 mod login;
 mod mailboxes;
+mod open_xchange;
 mod outbox;
 mod overview;
 mod person_sessions;
@@ -28,6 +29,7 @@ mod shop;
 mod tasks;
 mod transfer;
 mod users;
+mod website;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
@@ -41,6 +43,7 @@ pub use invitations::{AcceptOutcome, ComposeInvitation, InviteOutcome, NewInvita
 pub use lifecycle::{ComposeStep, Task, TaskAction, TaskState, day_key};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use mailboxes::{MailboxChange, NewMailbox};
+pub use open_xchange::LicenceOutcome;
 pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
 pub use overview::Overview;
 pub use person_sessions::{ListedSession, SessionOrigin};
@@ -51,6 +54,7 @@ pub use shop::{CartChange, OrderOutcome};
 pub use tasks::TaskRetry;
 pub use transfer::{Matched, TransferOutcome};
 pub use users::{Membership, UserChange};
+pub use website::SiteOutcome;
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 use std::path::{Path, PathBuf};

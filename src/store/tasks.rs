@@ -129,7 +129,9 @@ impl Store {
         let (finished, changed) = self.write_unseen(|tx| match load(tx, next.id)? {
             Some(old) if old.state == TaskState::Running => {
                 save(tx, next, Some(&old))?;
-                let changed = next.state == TaskState::Done && super::cloud::apply_done(tx, next)?;
+                let changed = next.state == TaskState::Done
+                    && (super::cloud::apply_done(tx, next)?
+                        || super::website::apply_done(tx, next)?);
                 Ok((true, changed))
             }
             _ => Ok((false, false)),

@@ -121,7 +121,33 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
         Some([true, true, false, true]),
     ),
     ("GET", "/kreator-www", Some([true, true, true, true])),
+    (
+        "POST",
+        "/kreator-www/:id/domena",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/kreator-www/:id/opublikuj",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/kreator-www/:id/wycofaj",
+        Some([true, true, false, true]),
+    ),
     ("GET", "/open-xchange", Some([true, true, true, true])),
+    (
+        "POST",
+        "/open-xchange/przypisz",
+        Some([true, true, false, true]),
+    ),
+    (
+        "POST",
+        "/open-xchange/:id/zwolnij",
+        Some([true, true, false, true]),
+    ),
+    ("GET", "/wiecej-uslug", Some([true, true, true, true])),
     ("GET", "/uzytkownicy", Some([true, true, true, true])),
     (
         "POST",

@@ -286,7 +286,7 @@ async fn a_period_the_plan_does_not_offer_gets_a_polish_error_and_stores_nothing
         (
             "tak",
             "18",
-            "Plan tej usługi nie oferuje takiego okresu. Wybierz: 12 miesięcy, 24 miesiące, 36 miesięcy.",
+            "Pakiet tej usługi nie oferuje takiego okresu. Wybierz: 12 miesięcy, 24 miesiące, 36 miesięcy.",
         ),
         ("tak", "dwa lata", "Wybierz okres odnowienia z listy."),
         (
@@ -442,7 +442,10 @@ async fn odnow_bills_the_period_chosen_on_platnosci_and_the_service_page_says_so
         .text()
         .await
         .unwrap();
-    assert!(page.contains("98,00 zł netto / 24 miesiące"), "{page}");
+    assert!(
+        page.contains("<strong>120,54 zł</strong> brutto / 24 miesiące"),
+        "{page}"
+    );
     assert_eq!(app.renew_htmx(id).await.status(), StatusCode::OK);
 
     let proforma = app.renewal_of(ABONENT, id);

@@ -80,6 +80,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         demo_public: false,
         outbox_retention_days: 30,
         legacy_url: "https://stary-panel.example.com/".into(),
+        site_editor_url: "https://kreator.example.pl/edytor?strona={site}&domena={domain}".into(),
         bank_account: "PL 61 1090 1014 0000 0712 1981 2874".into(),
         seller: panel::config::SellerArgs::default(),
         cookie_secure: None,

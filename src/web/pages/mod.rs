@@ -175,7 +175,33 @@ pub fn table() -> Routes {
             sekcje::view_cloud_zasilanie_post,
         )
         .get("/kreator-www", ViewServices, sekcje::view_kreator_get)
+        .post(
+            "/kreator-www/:id/domena",
+            ManageServices,
+            sekcje::view_kreator_domena_post,
+        )
+        .post(
+            "/kreator-www/:id/opublikuj",
+            ManageServices,
+            sekcje::view_kreator_opublikuj_post,
+        )
+        .post(
+            "/kreator-www/:id/wycofaj",
+            ManageServices,
+            sekcje::view_kreator_wycofaj_post,
+        )
         .get("/open-xchange", ViewServices, sekcje::view_open_xchange_get)
+        .post(
+            "/open-xchange/przypisz",
+            ManageServices,
+            sekcje::view_ox_przypisz_post,
+        )
+        .post(
+            "/open-xchange/:id/zwolnij",
+            ManageServices,
+            sekcje::view_ox_zwolnij_post,
+        )
+        .get("/wiecej-uslug", ViewServices, sekcje::view_wiecej_uslug_get)
         .get("/uzytkownicy", ViewUsers, uzytkownicy::view_uzytkownicy_get)
         .post(
             "/uzytkownicy/zapros",

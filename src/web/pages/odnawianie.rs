@@ -199,7 +199,7 @@ fn not_offered(offered: &[u32]) -> String {
         return "Tej usługi nie można teraz odnawiać z panelu. Skontaktuj się z nami.".into();
     }
     format!(
-        "Plan tej usługi nie oferuje takiego okresu. Wybierz: {}.",
+        "Pakiet tej usługi nie oferuje takiego okresu. Wybierz: {}.",
         labels.join(", ")
     )
 }

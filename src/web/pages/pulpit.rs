@@ -36,7 +36,7 @@ pub async fn view_pulpit_get(ctx: Ctx, auth: Auth) -> WebResult<Response> {
             h2 #uslugi-naglowek { "Status usług" }
             (services_table(&overview.services, today, &ctx.state.config.args.lifecycle.settings()))
         }
-        (modules(&ctx, &auth, &overview, today))
+        (modules(&auth, &overview, today))
     };
     Ok(ctx.page(&auth, "Pulpit", Nav::Pulpit, body))
 }
@@ -141,16 +141,11 @@ pub(super) fn invoices_figures(documents: &[Document], out_of_band: bool) -> Mar
     }
 }
 
-fn modules(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
+fn modules(auth: &Auth, overview: &Overview, today: Date) -> Markup {
     let may_see_billing = auth.may(access::Action::ViewBilling);
     let may_manage_users = auth.may(access::Action::ManageUsers);
-    let owns_builder = of_kind(overview, ServiceKind::WebsiteBuilder).count() > 0;
-    let licences: u32 = of_kind(overview, ServiceKind::OpenXchange)
-        .map(|s| match s.details {
-            crate::domain::ServiceDetails::OpenXchange { licences } => licences,
-            _ => 0,
-        })
-        .sum();
+    let owns_builder = crate::domain::website::owns_site(&overview.services);
+    let licences = crate::domain::open_xchange::licence_counts(&overview.services);
     html! {
         section.block aria-labelledby="moduly-naglowek" {
             h2 #moduly-naglowek { "Moduły" }
@@ -184,10 +179,11 @@ fn modules(ctx: &Ctx, auth: &Auth, overview: &Overview, today: Date) -> Markup {
                     }))
                 }
                 (module("Open-Xchange", "/open-xchange", html! {
-                    p { "Licencje: " strong { (licences) } }
+                    p { "Licencje: " strong #ox-licencje { (licences.owned) } }
+                    p { "Wolne: " strong #ox-wolne { (licences.free) } }
                 }))
-                (module("Więcej usług", &ctx.state.config.args.legacy_url, html! {
-                    p { "Usługi, których obsługa nie została jeszcze przeniesiona do nowego Panelu klienta." }
+                (module("Więcej usług", ServiceKind::Other.section_path(), html! {
+                    p { "Pozostałe usługi, np. serwery dedykowane, i przejście do poprzedniego panelu." }
                 }))
                 (module("Faktury", "/faktury", html! {
                     @if may_see_billing {

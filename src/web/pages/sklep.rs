@@ -132,7 +132,8 @@ fn product(csrf: &str, plan: &Plan, may_order: bool, form: Option<&ProductForm>)
 fn catalogue(ctx: &Ctx, plans: &[Plan], may_order: bool, form: Option<&ProductForm>) -> Markup {
     let on_sale: Vec<&Plan> = plans.iter().filter(|p| !p.hidden).collect();
     html! {
-        @for kind in ServiceKind::ALL {
+        // Other services are managed in the host's previous panel, not sold here.
+        @for kind in ServiceKind::ALL.into_iter().filter(|k| *k != ServiceKind::Other) {
             @let of_kind: Vec<&&Plan> = on_sale.iter().filter(|p| p.kind == kind && !p.offered_periods().is_empty()).collect();
             @if !of_kind.is_empty() {
                 section.block.products #(anchor(kind)) {

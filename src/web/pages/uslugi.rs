@@ -47,9 +47,9 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
                     div { dt { "Następny krok" } dd #nastepny-krok { (step) } }
                 }
                 @if let Some(plan) = &plan {
-                    div { dt { "Plan" } dd { (plan.name) } }
+                    div { dt { "Pakiet" } dd #pakiet { (plan.name) } }
                     @if auth.may(Action::ViewBilling) {
-                        div { dt { "Cena odnowienia" } dd { (plan.price_for(plan.renewal_months(service)).unwrap_or(plan.price_net)) " netto / " (crate::domain::billing::months_label(plan.renewal_months(service))) } }
+                        (price(service, plan))
                     }
                 }
                 div { dt { "Automatyczne odnawianie" } dd { @if service.auto_renew { "włączone" } @else { "wyłączone" } } }
@@ -90,7 +90,7 @@ pub(crate) fn renewal(
         } @else if !auth.may(Action::HandleBilling) {
             p.muted { "Odnowienie może zlecić właściciel konta, administrator lub księgowość." }
         } @else if service.may_be_renewed(today) {
-            p { "Odnowienie wystawi proformę na kolejny okres wg cennika planu." }
+            p { "Odnowienie wystawi proformę na kolejny okres wg cennika pakietu." }
             (renew_form(&ctx.csrf, service.id, None))
         } @else {
             p.muted { "Odnowienie będzie możliwe od " (format_date(service.renewal_opens_on())) "." }
@@ -152,25 +152,44 @@ fn back_to_service(ctx: &Ctx, id: u64, message: &str) -> WebResult<Response> {
     Ok(response)
 }
 
+/// "Cena odnowienia": what the next period costs, gross, as the renewal's proforma will say.
+fn price(service: &Service, plan: &crate::domain::Plan) -> Markup {
+    let months = plan.renewal_months(service);
+    let line = crate::domain::billing::renewal_line(service, plan, months);
+    html! {
+        @if let Some(line) = line {
+            div { dt { "Cena odnowienia" } dd #cena {
+                strong { (line.gross()) } " brutto / " (crate::domain::billing::months_label(months))
+            } }
+        }
+    }
+}
+
 fn details(details: &ServiceDetails) -> Markup {
     html! {
         @match details {
             ServiceDetails::Domain { nameservers } => div { dt { "Serwery DNS" } dd {
                 (nameservers.iter().map(|n| crate::domain::shop::unicode_name(n)).collect::<Vec<_>>().join(", "))
             } },
-            ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains, .. } => {
+            ServiceDetails::Hosting { disk_quota_mb, disk_used_mb, mailbox_limit, domains, php_version } => {
                 div { dt { "Dysk" } dd { (disk_used_mb) " z " (disk_quota_mb) " MB" } }
                 div { dt { "Limit skrzynek" } dd { (mailbox_limit) } }
-                div { dt { "Domeny" } dd { (domains.join(", ")) } }
+                div { dt { "Domeny" } dd { (domains.iter().map(|d| crate::domain::shop::unicode_name(d)).collect::<Vec<_>>().join(", ")) } }
+                div { dt { "Wersja PHP" } dd { (php_version) " " a href="/hosting" { "Zmień" } } }
             },
             ServiceDetails::Ssl { common_name } => div { dt { "Domena certyfikatu" } dd { (common_name) } },
             ServiceDetails::Cloud { vcpu, ram_gb, disk_gb, ipv4, running } => {
                 div { dt { "Parametry" } dd { (vcpu) " vCPU, " (ram_gb) " GB RAM, " (disk_gb) " GB dysku" } }
                 div { dt { "Adres IP" } dd { (ipv4) } }
-                div { dt { "Zasilanie" } dd { @if *running { "włączony" } @else { "wyłączony" } } }
+                div { dt { "Zasilanie" } dd { @if *running { "włączony" } @else { "wyłączony" } " " a href="/cloud" { "Zarządzaj" } } }
             },
-            ServiceDetails::WebsiteBuilder { site } => div { dt { "Strona" } dd { (site) } },
-            ServiceDetails::OpenXchange { licences } => div { dt { "Licencje" } dd { (licences) } },
+            ServiceDetails::WebsiteBuilder { domain, published, .. } => {
+                div { dt { "Domena strony" } dd { @if domain.is_empty() { "—" } @else { (crate::domain::shop::unicode_name(domain)) } } }
+                div { dt { "Publikacja" } dd { @if *published { "Opublikowana" } @else { "Nieopublikowana" } " " a href="/kreator-www" { "Zarządzaj" } } }
+            },
+            ServiceDetails::OpenXchange { licences, holders } => {
+                div { dt { "Licencje" } dd { (licences) " (przypisane: " (holders.len()) ") " a href="/open-xchange" { "Zarządzaj" } } }
+            },
             ServiceDetails::None => {},
         }
     }

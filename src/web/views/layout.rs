@@ -108,7 +108,7 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                                         a href=(href) aria-current=[(item == active).then_some("page")] { (label) }
                                     }
                                 }
-                                @if item == Nav::Domeny { (services_menu(ctx, active)) }
+                                @if item == Nav::Domeny { (services_menu(ctx, auth, active)) }
                             }
                         }
                     }
@@ -133,16 +133,22 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
 }
 
 /// "Usługi": the service sections, a disclosure that needs no JavaScript.
-fn services_menu(ctx: &Ctx, active: Nav) -> Markup {
+fn services_menu(ctx: &Ctx, auth: &Auth, active: Nav) -> Markup {
+    // Kreator WWW only for an account that has one (the overview is cached per account).
+    let owns_site = ctx
+        .state
+        .store
+        .overview_for(&auth.viewer())
+        .is_ok_and(|o| crate::domain::website::owns_site(&o.services));
     html! {
         li {
             details.nav-menu open[active == Nav::Uslugi] {
                 summary aria-current=[(active == Nav::Uslugi).then_some("page")] { "Usługi" }
                 ul {
-                    @for kind in SECTIONS {
+                    @for kind in SECTIONS.into_iter().filter(|k| *k != ServiceKind::WebsiteBuilder || owns_site) {
                         li { a href=(kind.section_path()) { (kind.section_title()) } }
                     }
-                    li { a href=(ctx.state.config.args.legacy_url) { "Więcej usług" } }
+                    li { a href=(ServiceKind::Other.section_path()) { (ServiceKind::Other.section_title()) } }
                 }
             }
         }

@@ -1,5 +1,5 @@
 //! Service sections, one module each: Domeny, Hosting, Skrzynki e-mail, Certyfikaty SSL, Serwery w chmurze,
-//! Kreator WWW, Open-Xchange. The page listing one kind of service, which most of them are, is
+//! Kreator WWW, Open-Xchange, Więcej usług. The page listing one kind of service, which most of them are, is
 //! `section` here.
 
 use crate::domain::ServiceKind;
@@ -18,11 +18,13 @@ mod domeny_ns;
 mod hosting;
 mod hosting_forms;
 mod kreator_www;
+mod kreator_www_view;
 mod open_xchange;
 mod skrzynka;
 mod skrzynki;
 mod skrzynki_form;
 mod ssl;
+mod wiecej_uslug;
 
 pub use cloud::{view_cloud_get, view_cloud_zasilanie_post};
 pub use domeny::{view_domena_get, view_domeny_get};
@@ -32,13 +34,17 @@ pub use hosting::{
     view_hosting_domeny_post, view_hosting_domeny_usun_post, view_hosting_get,
     view_hosting_php_post,
 };
-pub use kreator_www::view_kreator_get;
-pub use open_xchange::view_open_xchange_get;
+pub use kreator_www::{
+    view_kreator_domena_post, view_kreator_get, view_kreator_opublikuj_post,
+    view_kreator_wycofaj_post,
+};
+pub use open_xchange::{view_open_xchange_get, view_ox_przypisz_post, view_ox_zwolnij_post};
 pub use skrzynka::{
     view_skrzynka_get, view_skrzynka_haslo_post, view_skrzynka_limit_post, view_skrzynka_usun_post,
 };
 pub use skrzynki::{view_skrzynki_get, view_skrzynki_post};
 pub use ssl::view_ssl_get;
+pub use wiecej_uslug::view_wiecej_uslug_get;
 
 /// The account's services of one kind, as a page.
 async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response> {
