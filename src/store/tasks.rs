@@ -202,6 +202,27 @@ impl Store {
         Ok(list)
     }
 
+    /// The newest `limit` tasks of a service, oldest first: what its pages list. Read backwards
+    /// through the service's index, so a domain with hundreds of past zone changes (each task
+    /// carries the whole zone) costs a page no more than one with ten.
+    pub fn recent_tasks_of_service(&self, service_id: u64, limit: usize) -> Result<Vec<Task>> {
+        let tx = self.read()?;
+        let tasks = tx.open_table(TASKS)?;
+        let index = tx.open_table(TASKS_BY_SERVICE)?;
+        let mut list = Vec::with_capacity(limit);
+        for entry in index
+            .range((service_id, 0)..=(service_id, u64::MAX))?
+            .rev()
+            .take(limit)
+        {
+            if let Some(task) = get(&tasks, entry?.0.value().1)? {
+                list.push(task);
+            }
+        }
+        list.reverse();
+        Ok(list)
+    }
+
     /// The newest `limit` tasks (only the failed ones with `failed_only`), newest first.
     pub fn list_tasks(&self, failed_only: bool, limit: usize) -> Result<Vec<Task>> {
         let tx = self.read()?;
@@ -297,6 +318,27 @@ mod tests {
         let listed = store.tasks_of_service(service).unwrap_or_default();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].state, TaskState::Running);
+    }
+
+    #[test]
+    fn a_page_reads_only_the_services_newest_tasks_in_order() {
+        let (_dir, store, service) = demo();
+        let now = Timestamp::UNIX_EPOCH;
+        let mut ids = Vec::new();
+        for _ in 0..12 {
+            let task = store.queue_task(service, TaskAction::Suspend, now);
+            ids.push(task.map(|t| t.id).unwrap_or_default());
+            // Another service's task between them is not this one's.
+            let _ = store.queue_task(service + 1, TaskAction::Delete, now);
+        }
+        let recent = store.recent_tasks_of_service(service, 5).unwrap_or_default();
+        assert_eq!(
+            recent.iter().map(|t| t.id).collect::<Vec<_>>(),
+            ids[7..].to_vec(),
+            "the newest five, oldest first"
+        );
+        let all = store.recent_tasks_of_service(service, 50).unwrap_or_default();
+        assert_eq!(all.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
     let today = today(ctx.now());
-    let tasks = ctx.state.store.tasks_of_service(service.id)?;
+    let tasks = ctx.state.store.recent_tasks_of_service(service.id, TASKS_SHOWN)?;
     let body = html! {
         section.block {
             dl.details {
@@ -99,7 +99,7 @@ pub(crate) fn renewal(
 }
 
 /// How many of a service's tasks its page lists, newest first.
-const TASKS_SHOWN: usize = 10;
+pub(crate) const TASKS_SHOWN: usize = 10;
 
 /// "Zadania": what the service's servers were asked to do, and how it went. While a task waits or
 /// runs, htmx reloads the section every few seconds (it stops once none does).

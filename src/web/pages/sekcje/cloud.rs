@@ -11,6 +11,7 @@ use crate::domain::task::{Task, TaskAction, TaskState};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
 use crate::store::PowerOutcome;
+use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::{csrf_field, status_badge};
@@ -49,7 +50,7 @@ fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<Vec<Server>> {
             continue;
         }
         let plan = store.plan(service.plan_id)?.map(|p| p.name);
-        let tasks = store.tasks_of_service(service.id)?;
+        let tasks = store.recent_tasks_of_service(service.id, RECENT_TASKS)?;
         servers.push(Server {
             plan: plan.unwrap_or_default(),
             tasks: tasks

@@ -13,7 +13,7 @@ use crate::domain::{Service, ServiceKind};
 use crate::store::DomainPage;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
-use crate::web::pages::uslugi::{parse_id, renewal, tasks_section};
+use crate::web::pages::uslugi::{TASKS_SHOWN, parse_id, renewal, tasks_section};
 use crate::web::views::components::{shown_name, status_badge};
 use crate::web::views::layout::Nav;
 use maud::{Markup, html};
@@ -159,7 +159,7 @@ fn content(ctx: &Ctx, auth: &Auth, page: &DomainPage, shown: Shown<'_>) -> WebRe
         .documents
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
-    let tasks = ctx.state.store.tasks_of_service(service.id)?;
+    let tasks = ctx.state.store.recent_tasks_of_service(service.id, TASKS_SHOWN)?;
     let live = service.lifecycle == Lifecycle::Live;
     let manages = auth.may(Action::ManageServices) && live;
     Ok(html! {

@@ -14,6 +14,7 @@ use crate::domain::task::{Task, TaskAction, TaskState};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
 use crate::store::{HostingChange, HostingOutcome};
+use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::status_badge;
@@ -61,7 +62,7 @@ fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<String>)> {
     let mut servers = Vec::new();
     for service in services.iter().filter(|s| s.kind == ServiceKind::Hosting) {
         let plan = store.plan(service.plan_id)?.map(|p| p.name);
-        let mut tasks = store.tasks_of_service(service.id)?;
+        let mut tasks = store.recent_tasks_of_service(service.id, RECENT_TASKS)?;
         tasks.retain(|t| is_hosting_task(&t.action));
         servers.push(Server {
             plan: plan.unwrap_or_default(),

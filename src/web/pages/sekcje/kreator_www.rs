@@ -9,6 +9,7 @@ use crate::domain::ServiceKind;
 use crate::domain::task::TaskAction;
 use crate::domain::website::{SiteChange, is_site_task};
 use crate::store::SiteOutcome;
+use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::layout::Nav;
@@ -32,7 +33,7 @@ pub(super) fn sites(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Site>, Vec<String>
             continue;
         }
         let plan = store.plan(service.plan_id)?.map(|p| p.name);
-        let tasks = store.tasks_of_service(service.id)?;
+        let tasks = store.recent_tasks_of_service(service.id, RECENT_TASKS)?;
         sites.push(Site {
             plan: plan.unwrap_or_default(),
             tasks: tasks

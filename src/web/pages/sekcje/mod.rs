@@ -11,6 +11,10 @@ use crate::web::views::layout::Nav;
 use maud::html;
 use poem::Response;
 
+/// How many of a service's latest tasks a section page reads: enough for every task still waiting
+/// and the few it lists, however many the service has had.
+const RECENT_TASKS: usize = 50;
+
 mod cloud;
 mod domeny;
 mod domeny_dns;

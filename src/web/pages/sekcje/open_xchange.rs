@@ -9,6 +9,7 @@ use crate::domain::task::{Task, TaskAction};
 use crate::domain::time::format_timestamp;
 use crate::domain::{Mailbox, Service, ServiceKind};
 use crate::store::LicenceOutcome;
+use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::csrf_field;
@@ -125,7 +126,7 @@ fn content(ctx: &Ctx, auth: &Auth, shown: &Shown) -> WebResult<Markup> {
     let counts = licence_counts(&services);
     let mut tasks: Vec<Task> = Vec::new();
     for service in services.iter().filter(|s| counts_licences(s)) {
-        tasks.extend(store.tasks_of_service(service.id)?);
+        tasks.extend(store.recent_tasks_of_service(service.id, RECENT_TASKS)?);
     }
     tasks.sort_by_key(|t| t.id);
     let owns = services.iter().any(counts_licences);

@@ -9,6 +9,7 @@ use crate::domain::task::{Task, TaskState};
 use crate::domain::time::today;
 use crate::domain::{Mailbox, Service, ServiceKind};
 use crate::store::NewMailbox;
+use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::services_table;
@@ -72,7 +73,7 @@ pub(super) fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<Ser
         }
         domains.sort();
         domains.dedup();
-        let tasks = ctx.state.store.tasks_of_service(service.id)?;
+        let tasks = ctx.state.store.recent_tasks_of_service(service.id, RECENT_TASKS)?;
         servers.push(Server {
             limits,
             mailboxes: mailboxes
