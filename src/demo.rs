@@ -9,6 +9,9 @@ use crate::domain::{Email, Mailbox, Money, Plan, Role, Service, ServiceDetails, 
 use crate::store::{NewAccount, Result, Store};
 use jiff::Timestamp;
 
+/// The demo certificate's chain: self-signed for przykladowa-firma.pl, valid 26.12.2025–26.12.2026.
+const DEMO_CERTIFICATE: &str = include_str!("demo_certificate.pem");
+
 fn plan(kind: ServiceKind, name: &str, zl: i64, months: u32, periods: &[u32]) -> Plan {
     Plan {
         id: 0,
@@ -237,8 +240,14 @@ impl Seeder<'_> {
 
     fn company_other_services(&self, account_id: u64) -> Result<()> {
         let plans = &self.plans;
+        // Issued: a self-signed chain committed with the demo, so Pobierz has something to give.
+        let issued = crate::domain::ssl::parse_chain(DEMO_CERTIFICATE, "przykladowa-firma.pl")
+            .map_err(|e| crate::store::StoreError::Conflict(e.to_string()))?;
         let ssl = ServiceDetails::Ssl {
             common_name: "przykladowa-firma.pl".into(),
+            chain: Some(issued.pem),
+            valid_from: Some(issued.valid_from),
+            valid_to: Some(issued.valid_to),
         };
         self.service(account_id, &plans.ssl, "przykladowa-firma.pl", 20, ssl)?;
         let cloud = ServiceDetails::Cloud {

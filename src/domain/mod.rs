@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod seller;
 pub mod service;
 pub mod shop;
+pub mod ssl;
 pub mod time;
 pub mod top_up;
 pub mod transfer;

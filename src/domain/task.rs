@@ -64,6 +64,11 @@ pub enum TaskAction {
     DetachDomain {
         domain: String,
     },
+    /// Have a certificate issued for `common_name` (ASCII). A driver that obtains the chain
+    /// prints it (PEM) on success; otherwise the operator installs it later.
+    IssueCertificate {
+        common_name: String,
+    },
 }
 
 impl TaskAction {
@@ -83,6 +88,7 @@ impl TaskAction {
             TaskAction::SetPhpVersion { .. } => "set_php_version",
             TaskAction::AttachDomain { .. } => "attach_domain",
             TaskAction::DetachDomain { .. } => "detach_domain",
+            TaskAction::IssueCertificate { .. } => "issue_certificate",
         }
     }
 
@@ -102,6 +108,7 @@ impl TaskAction {
             TaskAction::SetPhpVersion { .. } => "Zmiana wersji PHP",
             TaskAction::AttachDomain { .. } => "Podpięcie domeny",
             TaskAction::DetachDomain { .. } => "Odpięcie domeny",
+            TaskAction::IssueCertificate { .. } => "Wydanie certyfikatu SSL",
         }
     }
 
@@ -120,7 +127,8 @@ impl TaskAction {
             | TaskAction::PowerCloud { .. }
             | TaskAction::SetPhpVersion { .. }
             | TaskAction::AttachDomain { .. }
-            | TaskAction::DetachDomain { .. } => None,
+            | TaskAction::DetachDomain { .. }
+            | TaskAction::IssueCertificate { .. } => None,
         }
     }
 }

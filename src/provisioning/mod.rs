@@ -18,6 +18,12 @@ use serde::Serialize;
 /// Runs in a blocking thread, outside any database transaction.
 pub trait Driver: Send + Sync {
     fn run(&self, task: &Task) -> Result<(), DriverError>;
+
+    /// As `run`, with what the driver handed back on success (the exec command's standard
+    /// output: for `issue_certificate`, the PEM chain if it obtained one).
+    fn run_with_output(&self, task: &Task) -> Result<Option<String>, DriverError> {
+        self.run(task).map(|()| None)
+    }
 }
 
 /// The built-in driver: the panel keeps the state and the task is done at once (for a host that

@@ -163,7 +163,7 @@ fn details(details: &ServiceDetails) -> Markup {
                 div { dt { "Limit skrzynek" } dd { (mailbox_limit) } }
                 div { dt { "Domeny" } dd { (domains.join(", ")) } }
             },
-            ServiceDetails::Ssl { common_name } => div { dt { "Domena certyfikatu" } dd { (common_name) } },
+            ServiceDetails::Ssl { common_name, .. } => div { dt { "Domena certyfikatu" } dd { (crate::domain::shop::unicode_name(common_name)) } },
             ServiceDetails::Cloud { vcpu, ram_gb, disk_gb, ipv4, running } => {
                 div { dt { "Parametry" } dd { (vcpu) " vCPU, " (ram_gb) " GB RAM, " (disk_gb) " GB dysku" } }
                 div { dt { "Adres IP" } dd { (ipv4) } }
