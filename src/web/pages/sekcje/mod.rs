@@ -23,6 +23,7 @@ mod skrzynka;
 mod skrzynki;
 mod skrzynki_form;
 mod ssl;
+mod ssl_zamow;
 
 pub use cloud::{view_cloud_get, view_cloud_zasilanie_post};
 pub use domeny::{view_domena_get, view_domeny_get};
@@ -38,7 +39,8 @@ pub use skrzynka::{
     view_skrzynka_get, view_skrzynka_haslo_post, view_skrzynka_limit_post, view_skrzynka_usun_post,
 };
 pub use skrzynki::{view_skrzynki_get, view_skrzynki_post};
-pub use ssl::view_ssl_get;
+pub use ssl::{view_ssl_get, view_ssl_pem_get};
+pub use ssl_zamow::view_ssl_zamow_post;
 
 /// The account's services of one kind, as a page.
 async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response> {
