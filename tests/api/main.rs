@@ -44,5 +44,6 @@ mod sessions;
 mod sklep;
 mod skrzynki;
 mod smtp;
+mod ssl;
 mod tasks;
 mod users;

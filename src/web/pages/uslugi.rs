@@ -59,6 +59,14 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         @if service.kind == crate::domain::ServiceKind::Domain {
             p { a.button.secondary href={ "/domeny/" (service.id) } { "Serwery DNS, rekordy i kod AuthInfo" } }
         }
+        @if service.kind == crate::domain::ServiceKind::Ssl {
+            p.actions {
+                a.button.secondary href={ "/ssl#certyfikat-" (service.id) } { "Stan certyfikatu" }
+                @if crate::domain::ssl::chain_of(service).is_some() {
+                    " " a.button href={ "/ssl/" (service.id) "/certyfikat.pem" } download { "Pobierz certyfikat (.pem)" }
+                }
+            }
+        }
         section.block {
             h2 { "Odnowienie" }
             (renewal(&ctx, &auth, service, open, today))
