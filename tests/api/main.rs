@@ -16,6 +16,7 @@ mod browser_domeny;
 mod browser_hosting;
 mod browser_sklep;
 mod browser_skrzynki;
+mod browser_ssl;
 mod browser_users;
 mod cloud;
 mod credit_notes;

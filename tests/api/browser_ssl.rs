@@ -1,0 +1,60 @@
+//! Certyfikaty SSL in real headless Chromium: the list fits a 390 px phone with each status on
+//! the screen, and ordering with JavaScript shows a refusal in place and then lands in the cart.
+
+use crate::browser::{
+    as_a_phone, browser, click, console, csp_violations, log_in, off_screen, overflow, screenshot,
+    wait_for, wait_for_text,
+};
+use crate::helpers::spawn_app;
+use fantoccini::Locator;
+
+#[tokio::test]
+async fn on_a_390_px_phone_the_certificates_and_their_status_fit_the_screen() {
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(true, profile.path()).await;
+    log_in(&app, &client).await;
+    as_a_phone(&client, 844).await;
+    client.goto(&app.url("/ssl")).await.unwrap();
+    wait_for_text(&client, ".certificates .badge", "Wydany").await;
+    let sideways = overflow(&client).await;
+    assert!(sideways <= 0, "no sideways scrolling: {sideways} px");
+    let hidden = off_screen(&client, ".certificates .badge, .certificates td a, #zamow-certyfikat select").await;
+    assert!(hidden.is_empty(), "status, links and the form on the screen: {hidden:?}");
+    screenshot(&client, "ssl").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn with_javascript_an_order_without_a_domain_is_refused_in_place_and_then_lands_in_the_cart() {
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(true, profile.path()).await;
+    log_in(&app, &client).await;
+    client.goto(&app.url("/ssl")).await.unwrap();
+    client
+        .execute("window.stillTheSamePage = 'tak';", vec![])
+        .await
+        .unwrap();
+    click(&client, "#zamow-certyfikat button").await;
+    wait_for_text(&client, "#ssl-domena-blad", "Wybierz domenę z listy.").await;
+    let marker = client
+        .execute("return window.stillTheSamePage || 'nie';", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, serde_json::json!("tak"), "refused in place, no reload");
+    client
+        .find(Locator::Css("#ssl-domena"))
+        .await
+        .unwrap()
+        .select_by_value("sklep-przykladowy.pl")
+        .await
+        .unwrap();
+    click(&client, "#zamow-certyfikat button").await;
+    wait_for(&client, "#koszyk").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/sklep");
+    wait_for_text(&client, "#koszyk", "sklep-przykladowy.pl").await;
+    let lines = console(&client).await;
+    assert!(csp_violations(&lines).is_empty(), "{lines:?}");
+    client.close().await.unwrap();
+}
