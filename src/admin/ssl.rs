@@ -65,9 +65,7 @@ pub fn execute(store: &Store, action: SslAction) -> Result<String, String> {
                 service.name
             ))
         }
-        InstallOutcome::NotFound => Err(format!(
-            "no SSL service {service_id}; nothing changed"
-        )),
+        InstallOutcome::NotFound => Err(format!("no SSL service {service_id}; nothing changed")),
         InstallOutcome::Refused(e) => Err(format!("refused: {e}; nothing changed")),
     }
 }

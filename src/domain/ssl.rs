@@ -79,9 +79,9 @@ fn names_of(certificate: &Certificate) -> Vec<String> {
         if extension.extn_id != SubjectAltName::OID {
             continue;
         }
-        if let Ok(san) = <SubjectAltName as x509_cert::der::Decode>::from_der(
-            extension.extn_value.as_bytes(),
-        ) {
+        if let Ok(san) =
+            <SubjectAltName as x509_cert::der::Decode>::from_der(extension.extn_value.as_bytes())
+        {
             for name in san.0 {
                 if let GeneralName::DnsName(dns) = name {
                     names.push(dns.to_string().to_lowercase());
@@ -106,7 +106,8 @@ fn covers(name: &str, domain: &str) -> bool {
 }
 
 fn timestamp(time: x509_cert::time::Time) -> Result<Timestamp, ChainError> {
-    let seconds = i64::try_from(time.to_unix_duration().as_secs()).map_err(|_| ChainError::Validity)?;
+    let seconds =
+        i64::try_from(time.to_unix_duration().as_secs()).map_err(|_| ChainError::Validity)?;
     Timestamp::from_second(seconds).map_err(|_| ChainError::Validity)
 }
 
@@ -217,7 +218,12 @@ pub fn chain_of(service: &Service) -> Option<(&str, Timestamp, Timestamp)> {
 }
 
 /// The state of an SSL service from its lifecycle, its chain and its issue tasks.
-pub fn certificate_state(service: &Service, tasks: &[Task], now: Timestamp, today: Date) -> CertificateState {
+pub fn certificate_state(
+    service: &Service,
+    tasks: &[Task],
+    now: Timestamp,
+    today: Date,
+) -> CertificateState {
     match service.status(today) {
         ServiceStatus::Pending => return CertificateState::AwaitingPayment,
         ServiceStatus::Expired { .. } | ServiceStatus::Suspended | ServiceStatus::Deleted => {

@@ -42,7 +42,8 @@ impl Driver for Builtin {
 pub struct TaskInput<'a> {
     pub id: u64,
     /// `suspend`, `delete`, `reactivate`, `create_mailbox`, `set_mailbox_password`,
-    /// `set_mailbox_quota`, `delete_mailbox`; actions with data carry it in `action_data`.
+    /// `set_mailbox_quota`, `delete_mailbox`, `issue_certificate` (…: `TaskAction::name`); actions
+    /// with data carry it in `action_data`.
     pub action: &'static str,
     /// The stored action in full (`"Suspend"`, or `{"CreateMailbox": {…}}` for actions with data).
     pub action_data: &'a crate::domain::task::TaskAction,

@@ -56,7 +56,11 @@ pub(super) fn save_cart(tx: &WriteTransaction, user_id: u64, cart: &Cart) -> Res
 }
 
 /// The plan, if it is on sale and offers `months`.
-pub(super) fn offered_plan(tx: &WriteTransaction, plan_id: u64, months: u32) -> Result<Option<Plan>> {
+pub(super) fn offered_plan(
+    tx: &WriteTransaction,
+    plan_id: u64,
+    months: u32,
+) -> Result<Option<Plan>> {
     let plan: Option<Plan> = get(&tx.open_table(PLANS)?, plan_id)?;
     Ok(plan.filter(|p| !p.hidden && p.offers(months)))
 }

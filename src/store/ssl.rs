@@ -54,6 +54,12 @@ pub(super) fn with_issue_task(
     if service.kind != ServiceKind::Ssl {
         return Ok(service);
     }
+    // Only a domain can be certified (the Sklep takes any name for an SSL item; /ssl only the
+    // account's domains): without one the certificate waits for the operator.
+    let Ok(domain) = crate::domain::shop::DomainName::parse(&service.name) else {
+        return Ok(service);
+    };
+    service.name = domain.ascii().to_string();
     service.details = ServiceDetails::Ssl {
         common_name: service.name.clone(),
         chain: None,
@@ -61,7 +67,12 @@ pub(super) fn with_issue_task(
         valid_to: None,
     };
     let common_name = service.name.clone();
-    add_task(tx, &service, TaskAction::IssueCertificate { common_name }, now)?;
+    add_task(
+        tx,
+        &service,
+        TaskAction::IssueCertificate { common_name },
+        now,
+    )?;
     Ok(service)
 }
 
@@ -177,7 +188,8 @@ impl Store {
         domain: &str,
     ) -> Result<CertificateOrder> {
         self.write(|tx| {
-            let Some(plan) = offered_plan(tx, plan_id, months)?.filter(|p| p.kind == ServiceKind::Ssl)
+            let Some(plan) =
+                offered_plan(tx, plan_id, months)?.filter(|p| p.kind == ServiceKind::Ssl)
             else {
                 return Ok(CertificateOrder::NotOffered);
             };

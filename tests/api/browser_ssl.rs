@@ -19,14 +19,22 @@ async fn on_a_390_px_phone_the_certificates_and_their_status_fit_the_screen() {
     wait_for_text(&client, ".certificates .badge", "Wydany").await;
     let sideways = overflow(&client).await;
     assert!(sideways <= 0, "no sideways scrolling: {sideways} px");
-    let hidden = off_screen(&client, ".certificates .badge, .certificates td a, #zamow-certyfikat select").await;
-    assert!(hidden.is_empty(), "status, links and the form on the screen: {hidden:?}");
+    let hidden = off_screen(
+        &client,
+        ".certificates .badge, .certificates td a, #zamow-certyfikat select",
+    )
+    .await;
+    assert!(
+        hidden.is_empty(),
+        "status, links and the form on the screen: {hidden:?}"
+    );
     screenshot(&client, "ssl").await;
     client.close().await.unwrap();
 }
 
 #[tokio::test]
-async fn with_javascript_an_order_without_a_domain_is_refused_in_place_and_then_lands_in_the_cart() {
+async fn with_javascript_an_order_without_a_domain_is_refused_in_place_and_then_lands_in_the_cart()
+{
     let app = spawn_app().await;
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser(true, profile.path()).await;
@@ -42,7 +50,11 @@ async fn with_javascript_an_order_without_a_domain_is_refused_in_place_and_then_
         .execute("return window.stillTheSamePage || 'nie';", vec![])
         .await
         .unwrap();
-    assert_eq!(marker, serde_json::json!("tak"), "refused in place, no reload");
+    assert_eq!(
+        marker,
+        serde_json::json!("tak"),
+        "refused in place, no reload"
+    );
     client
         .find(Locator::Css("#ssl-domena"))
         .await

@@ -2,7 +2,9 @@
 //! domain through the cart and the proforma, its progress, the operator installing the chain, a
 //! host's command printing it, and who may order or download what.
 
-use crate::helpers::{Options, TestApp, hidden, location, log_in_elsewhere, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Options, TestApp, hidden, location, log_in_elsewhere, spawn_app, spawn_app_with,
+};
 use panel::config::TaskArgs;
 use panel::domain::{Service, ServiceKind};
 use reqwest::StatusCode;
@@ -43,7 +45,11 @@ pub fn cart_len(app: &TestApp, email: &str) -> usize {
 async fn order_certificate(app: &TestApp, domain: &str) -> reqwest::Response {
     let token = app.csrf().await;
     let offer = ssl_offer(app);
-    let fields = [("csrf_token", token.as_str()), ("domena", domain), ("pakiet", &offer)];
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("domena", domain),
+        ("pakiet", &offer),
+    ];
     app.post_form("/ssl/zamow", &fields).await
 }
 
@@ -52,7 +58,11 @@ async fn order_certificate(app: &TestApp, domain: &str) -> reqwest::Response {
 async fn order_and_pay(app: &TestApp, domain: &str) -> u64 {
     let added = order_certificate(app, domain).await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&added), "/sklep#koszyk", "the customer lands in the cart");
+    assert_eq!(
+        location(&added),
+        "/sklep#koszyk",
+        "the customer lands in the cart"
+    );
     let shop = app.get("/sklep").await.text().await.unwrap();
     assert!(shop.contains("jest w koszyku"), "the flash says so");
     let token = app.csrf().await;
@@ -72,7 +82,9 @@ async fn order_and_pay(app: &TestApp, domain: &str) -> u64 {
     app.admin_ok(&["record-payment", "--proforma", &proforma.number])
         .await;
     app.state.wake_tasks();
-    certificate(app, domain).expect("the paid order created the certificate").id
+    certificate(app, domain)
+        .expect("the paid order created the certificate")
+        .id
 }
 
 /// The /ssl page once `text` is on it (the task worker runs in the background).
@@ -101,7 +113,10 @@ async fn the_demo_certificate_is_issued_with_its_dates_and_its_chain_downloads_a
     assert!(page.contains("przykladowa-firma.pl"));
     assert!(page.contains(">DV<"), "the type from the pakiet");
     assert!(page.contains("Wydany"), "{page}");
-    assert!(page.contains("26.12.2025 – 26.12.2026"), "validity read from the chain");
+    assert!(
+        page.contains("26.12.2025 – 26.12.2026"),
+        "validity read from the chain"
+    );
     assert!(page.contains("Wygasa za 20 dni"));
     assert!(page.contains("Klucza prywatnego nie przechowujemy"));
     let id = certificate(&app, "przykladowa-firma.pl").unwrap().id;
@@ -116,8 +131,16 @@ async fn the_demo_certificate_is_issued_with_its_dates_and_its_chain_downloads_a
     let body = download.text().await.unwrap();
     assert!(body.starts_with("-----BEGIN CERTIFICATE-----"));
     assert!(!body.contains("PRIVATE KEY"));
-    let service_page = app.get(&format!("/uslugi/{id}")).await.text().await.unwrap();
-    assert!(service_page.contains(&format!("/ssl/{id}/certyfikat.pem")), "the service page links the download");
+    let service_page = app
+        .get(&format!("/uslugi/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        service_page.contains(&format!("/ssl/{id}/certyfikat.pem")),
+        "the service page links the download"
+    );
 }
 
 #[tokio::test]
@@ -133,7 +156,11 @@ async fn an_ordered_certificate_is_paid_then_issued_by_the_operator_and_then_dow
         "the paid order queued the issue: {tasks:?}"
     );
     let pem = format!("/ssl/{id}/certyfikat.pem");
-    assert_eq!(app.get(&pem).await.status(), StatusCode::NOT_FOUND, "not issued yet");
+    assert_eq!(
+        app.get(&pem).await.status(),
+        StatusCode::NOT_FOUND,
+        "not issued yet"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let wrong = write(dir.path(), "inna.pem", OTHER_PEM);
@@ -142,7 +169,11 @@ async fn an_ordered_certificate_is_paid_then_issued_by_the_operator_and_then_dow
         .await;
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not sklep-przykladowy.pl"));
-    assert_eq!(app.get(&pem).await.status(), StatusCode::NOT_FOUND, "nothing stored");
+    assert_eq!(
+        app.get(&pem).await.status(),
+        StatusCode::NOT_FOUND,
+        "nothing stored"
+    );
 
     let file = write(dir.path(), "chain.pem", SHOP_PEM);
     let out = app
@@ -150,25 +181,42 @@ async fn an_ordered_certificate_is_paid_then_issued_by_the_operator_and_then_dow
         .await;
     assert!(out.contains("installed"), "{out}");
     let page = app.get("/ssl").await.text().await.unwrap();
-    let row = page.split(&format!("id=\"certyfikat-{id}\"")).nth(1).unwrap();
-    assert!(row.split("</tr>").next().unwrap().contains("Wydany"), "{row}");
+    let row = page
+        .split(&format!("id=\"certyfikat-{id}\""))
+        .nth(1)
+        .unwrap();
+    assert!(
+        row.split("</tr>").next().unwrap().contains("Wydany"),
+        "{row}"
+    );
     let download = app.get(&pem).await;
     assert_eq!(download.status(), StatusCode::OK);
     assert_eq!(download.text().await.unwrap().trim(), SHOP_PEM.trim());
 }
 
 #[tokio::test]
-async fn a_domain_not_on_the_account_or_already_certified_is_refused_next_to_the_field_with_nothing_in_the_cart() {
+async fn a_domain_not_on_the_account_or_already_certified_is_refused_next_to_the_field_with_nothing_in_the_cart()
+ {
     let app = spawn_app().await;
     app.log_in(OWNER).await;
     for (domain, error) in [
-        ("obca-domena.pl", "tylko dla aktywnej domeny, którą masz na koncie"),
-        ("wisniewski.pl", "tylko dla aktywnej domeny, którą masz na koncie"),
+        (
+            "obca-domena.pl",
+            "tylko dla aktywnej domeny, którą masz na koncie",
+        ),
+        (
+            "wisniewski.pl",
+            "tylko dla aktywnej domeny, którą masz na koncie",
+        ),
         ("przykladowa-firma.pl", "ma już certyfikat w tym pakiecie"),
         ("nie domena", "Nazwa domeny"),
     ] {
         let refused = order_certificate(&app, domain).await;
-        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{domain}");
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{domain}"
+        );
         let page = refused.text().await.unwrap();
         assert!(page.contains(error), "{domain}: {page}");
         assert!(page.contains("ssl-domena-blad"), "next to the field");
@@ -177,7 +225,11 @@ async fn a_domain_not_on_the_account_or_already_certified_is_refused_next_to_the
     let added = order_certificate(&app, SHOP_DOMAIN).await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     let twice = order_certificate(&app, SHOP_DOMAIN).await;
-    assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY, "already in the cart");
+    assert_eq!(
+        twice.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already in the cart"
+    );
     assert_eq!(cart_len(&app, OWNER), 1);
 }
 
@@ -186,20 +238,45 @@ async fn another_accounts_certificate_is_a_404_and_only_who_may_order_in_the_sho
     let app = spawn_app().await;
     let id = certificate(&app, "przykladowa-firma.pl").unwrap().id;
     let inny = log_in_elsewhere(&app, INNY).await;
-    let theirs = inny.get(app.url(&format!("/ssl/{id}/certyfikat.pem"))).send().await.unwrap();
+    let theirs = inny
+        .get(app.url(&format!("/ssl/{id}/certyfikat.pem")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
-    let own_list = inny.get(app.url("/ssl")).send().await.unwrap().text().await.unwrap();
+    let own_list = inny
+        .get(app.url("/ssl"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!own_list.contains("przykladowa-firma.pl"));
 
-    app.admin_ok(&["add-user", "--account-of", OWNER, "--email", "tech@example.com", "--role", "techniczny"])
-        .await;
+    app.admin_ok(&[
+        "add-user",
+        "--account-of",
+        OWNER,
+        "--email",
+        "tech@example.com",
+        "--role",
+        "techniczny",
+    ])
+    .await;
     app.log_in("tech@example.com").await;
     let page = app.get("/ssl").await.text().await.unwrap();
-    assert!(page.contains("Certyfikaty zamawiają właściciel"), "no form for a technician");
+    assert!(
+        page.contains("Certyfikaty zamawiają właściciel"),
+        "no form for a technician"
+    );
     let forbidden = order_certificate(&app, SHOP_DOMAIN).await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
     assert_eq!(cart_len(&app, "tech@example.com"), 0);
-    assert_eq!(app.get(&format!("/ssl/{id}/certyfikat.pem")).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/ssl/{id}/certyfikat.pem")).await.status(),
+        StatusCode::OK
+    );
 
     // Księgowość orders in the shop, so here too: the certificate goes into its cart.
     app.log_in("ksiegowosc@example.com").await;
@@ -227,10 +304,15 @@ async fn app_running(command: PathBuf) -> TestApp {
 }
 
 #[tokio::test]
-async fn a_chain_printed_by_the_hosts_command_is_stored_and_one_for_another_domain_fails_the_issue() {
+async fn a_chain_printed_by_the_hosts_command_is_stored_and_one_for_another_domain_fails_the_issue()
+{
     let dir = tempfile::tempdir().unwrap();
     let chain = write(dir.path(), "chain.pem", SHOP_PEM);
-    let app = app_running(script(dir.path(), &format!("echo wydano; cat '{}'", chain.display()))).await;
+    let app = app_running(script(
+        dir.path(),
+        &format!("echo wydano; cat '{}'", chain.display()),
+    ))
+    .await;
     app.log_in(OWNER).await;
     let id = order_and_pay(&app, SHOP_DOMAIN).await;
     let page = ssl_page_showing(&app, &format!("/ssl/{id}/certyfikat.pem")).await;
@@ -243,7 +325,9 @@ async fn a_chain_printed_by_the_hosts_command_is_stored_and_one_for_another_doma
     app.log_in(OWNER).await;
     let id = order_and_pay(&app, SHOP_DOMAIN).await;
     let page = ssl_page_showing(&app, "Błąd wydawania").await;
-    assert!(page.contains("Błąd wydawania: Serwer zwrócił certyfikat wystawiony dla innej domeny."));
+    assert!(
+        page.contains("Błąd wydawania: Serwer zwrócił certyfikat wystawiony dla innej domeny.")
+    );
     let pem = format!("/ssl/{id}/certyfikat.pem");
     assert_eq!(app.get(&pem).await.status(), StatusCode::NOT_FOUND);
 }
