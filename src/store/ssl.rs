@@ -76,6 +76,28 @@ pub(super) fn with_issue_task(
     Ok(service)
 }
 
+/// A renewed certificate is a new one: its issue task goes with the renewal's payment (the old
+/// chain stays downloadable until the new one is stored).
+pub(super) fn reissue_on_renewal(
+    tx: &WriteTransaction,
+    service: &Service,
+    now: Timestamp,
+) -> Result<()> {
+    if let ServiceDetails::Ssl { common_name, .. } = &service.details
+        && service.kind == ServiceKind::Ssl
+        && !common_name.is_empty()
+    {
+        let common_name = common_name.clone();
+        add_task(
+            tx,
+            service,
+            TaskAction::IssueCertificate { common_name },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 /// Stores an issued chain on its SSL service (in the caller's transaction); whether it did.
 pub(super) fn store_chain(
     tx: &WriteTransaction,

@@ -331,3 +331,27 @@ async fn a_chain_printed_by_the_hosts_command_is_stored_and_one_for_another_doma
     let pem = format!("/ssl/{id}/certyfikat.pem");
     assert_eq!(app.get(&pem).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn paying_a_certificates_renewal_asks_for_a_new_one_while_the_old_chain_still_downloads() {
+    let app = spawn_app().await;
+    app.log_in(OWNER).await;
+    let id = certificate(&app, "przykladowa-firma.pl").unwrap().id;
+    let issues = |app: &TestApp| {
+        let tasks = app.state.store.tasks_of_service(id).unwrap();
+        tasks
+            .iter()
+            .filter(|t| t.action.name() == "issue_certificate")
+            .count()
+    };
+    assert_eq!(issues(&app), 0);
+    let renewed = app.renew_htmx(id).await;
+    assert!(renewed.status().is_success(), "{}", renewed.status());
+    let proforma = app.renewal_of(OWNER, id);
+    assert_eq!(issues(&app), 0, "not before it is paid");
+    app.admin_ok(&["record-payment", "--proforma", &proforma.number])
+        .await;
+    assert_eq!(issues(&app), 1);
+    let pem = app.get(&format!("/ssl/{id}/certyfikat.pem")).await;
+    assert_eq!(pem.status(), StatusCode::OK);
+}
