@@ -43,3 +43,107 @@ fn a_wildcard_covers_direct_subdomains_only() {
     assert!(!covers("*.firma.pl", "a.b.firma.pl"));
     assert!(covers("firma.pl", "firma.pl"));
 }
+
+fn issue_task(state: TaskState) -> Task {
+    Task {
+        id: 1,
+        service_id: 1,
+        account_id: 1,
+        service_name: "przykladowa-firma.pl".into(),
+        service_kind: Some(super::super::ServiceKind::Ssl),
+        action: TaskAction::IssueCertificate {
+            common_name: "przykladowa-firma.pl".into(),
+        },
+        state,
+        tries: 1,
+        next_try: None,
+        last_error: None,
+        created_at: Timestamp::UNIX_EPOCH,
+        updated_at: None,
+    }
+}
+
+fn certificate(
+    lifecycle: super::super::service::Lifecycle,
+    chain: Option<&IssuedChain>,
+) -> Service {
+    let mut service = Service::live_domain_for_tests(1, jiff::civil::date(2026, 12, 26));
+    service.kind = super::super::ServiceKind::Ssl;
+    service.lifecycle = lifecycle;
+    service.details = ServiceDetails::Ssl {
+        common_name: "przykladowa-firma.pl".into(),
+        chain: chain.map(|c| c.pem.clone()),
+        valid_from: chain.map(|c| c.valid_from),
+        valid_to: chain.map(|c| c.valid_to),
+    };
+    service
+}
+
+#[test]
+fn the_state_follows_payment_the_issue_task_the_chain_and_expiry() {
+    use super::super::service::Lifecycle;
+    let chain = parse_chain(DEMO, "przykladowa-firma.pl").unwrap_or_else(|e| unreachable!("{e}"));
+    let now: Timestamp = "2026-12-06T12:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let day = jiff::civil::date(2026, 12, 6);
+    let state = |service: &Service, tasks: &[Task]| certificate_state(service, tasks, now, day);
+    assert_eq!(
+        state(&certificate(Lifecycle::Pending, None), &[]),
+        CertificateState::AwaitingPayment
+    );
+    let paid = certificate(Lifecycle::Live, None);
+    assert_eq!(
+        state(&paid, &[issue_task(TaskState::Done)]),
+        CertificateState::Issuing
+    );
+    let failed = issue_task(TaskState::Failed {
+        reason: "CA odmówiło".into(),
+    });
+    assert_eq!(
+        state(&paid, &[failed.clone()]).label(),
+        "Błąd wydawania: CA odmówiło"
+    );
+    let issued = certificate(Lifecycle::Live, Some(&chain));
+    assert_eq!(state(&issued, &[failed]), CertificateState::Issued);
+    let later = "2026-12-27T00:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        certificate_state(&issued, &[], later, day),
+        CertificateState::Expired,
+        "past notAfter"
+    );
+    assert_eq!(
+        state(&certificate(Lifecycle::Suspended, Some(&chain)), &[]),
+        CertificateState::Expired
+    );
+}
+
+#[test]
+fn a_chain_printed_for_an_issue_task_is_kept_and_a_bad_one_fails_it() {
+    let task = issue_task(TaskState::Running);
+    let (result, chain) = outcome_of(&task, Ok(Some(format!("gotowe\n{DEMO}"))));
+    assert_eq!(result, Ok(()));
+    assert!(chain.is_some());
+    assert_eq!(
+        outcome_of(&task, Ok(Some("gotowe".into()))),
+        (Ok(()), None),
+        "no chain: done, none stored"
+    );
+    let (result, chain) = outcome_of(&task, Ok(Some(OTHER.into())));
+    assert_eq!(
+        result,
+        Err(DriverError::Permanent(
+            "Serwer zwrócił certyfikat wystawiony dla innej domeny.".into()
+        ))
+    );
+    assert!(chain.is_none());
+    let mut suspend = issue_task(TaskState::Running);
+    suspend.action = TaskAction::Suspend;
+    assert_eq!(
+        outcome_of(&suspend, Ok(Some(DEMO.into()))),
+        (Ok(()), None),
+        "only an issue stores a chain"
+    );
+}
