@@ -101,7 +101,7 @@ fn the_state_follows_payment_the_issue_task_the_chain_and_expiry() {
         reason: "CA odmówiło".into(),
     });
     assert_eq!(
-        state(&paid, &[failed.clone()]).label(),
+        state(&paid, std::slice::from_ref(&failed)).label(),
         "Błąd wydawania: CA odmówiło"
     );
     let issued = certificate(Lifecycle::Live, Some(&chain));
