@@ -6,6 +6,7 @@ use crate::browser::{
     wait_for, wait_for_text,
 };
 use crate::helpers::spawn_app;
+use crate::ssl::{SHOP_DOMAIN, SHOP_PEM, app_running, order_and_pay, script, write};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -68,5 +69,33 @@ async fn with_javascript_an_order_without_a_domain_is_refused_in_place_and_then_
     wait_for_text(&client, "#koszyk", "sklep-przykladowy.pl").await;
     let lines = console(&client).await;
     assert!(csp_violations(&lines).is_empty(), "{lines:?}");
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_certificate_being_issued_shows_as_issued_without_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = write(dir.path(), "chain.pem", SHOP_PEM);
+    let command = script(dir.path(), &format!("sleep 4; cat '{}'", chain.display()));
+    let app = app_running(command).await;
+    app.log_in("abonent@example.com").await;
+    let id = order_and_pay(&app, SHOP_DOMAIN).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = browser(true, profile.path()).await;
+    log_in(&app, &client).await;
+    client.goto(&app.url("/ssl")).await.unwrap();
+    let row = format!("#certyfikat-{id}");
+    wait_for_text(&client, &row, "W trakcie wydawania").await;
+    client
+        .execute("window.stillTheSamePage = 'tak';", vec![])
+        .await
+        .unwrap();
+    wait_for_text(&client, &row, "Wydany").await;
+    wait_for_text(&client, &row, "Pobierz certyfikat").await;
+    let marker = client
+        .execute("return window.stillTheSamePage || 'nie';", vec![])
+        .await
+        .unwrap();
+    assert_eq!(marker, serde_json::json!("tak"), "no reload");
     client.close().await.unwrap();
 }

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 const OWNER: &str = "abonent@example.com";
 const INNY: &str = "inny@example.com";
-const SHOP_DOMAIN: &str = "sklep-przykladowy.pl";
-const SHOP_PEM: &str = include_str!("fixtures/sklep-przykladowy.pl.pem");
+pub(crate) const SHOP_DOMAIN: &str = "sklep-przykladowy.pl";
+pub(crate) const SHOP_PEM: &str = include_str!("fixtures/sklep-przykladowy.pl.pem");
 const OTHER_PEM: &str = include_str!("fixtures/inna-domena.pl.pem");
 
 /// The account's SSL certificate for `domain`.
@@ -55,7 +55,7 @@ async fn order_certificate(app: &TestApp, domain: &str) -> reqwest::Response {
 
 /// Orders a certificate for `domain` as the logged-in owner, places the order and pays its
 /// proforma as the bank would; the new certificate's id.
-async fn order_and_pay(app: &TestApp, domain: &str) -> u64 {
+pub(crate) async fn order_and_pay(app: &TestApp, domain: &str) -> u64 {
     let added = order_certificate(app, domain).await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -99,7 +99,7 @@ async fn ssl_page_showing(app: &TestApp, text: &str) -> String {
     panic!("/ssl never showed {text}");
 }
 
-fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap();
     path
@@ -285,14 +285,14 @@ async fn another_accounts_certificate_is_a_404_and_only_who_may_order_in_the_sho
     assert_eq!(cart_len(&app, "ksiegowosc@example.com"), 1);
 }
 
-fn script(dir: &Path, body: &str) -> PathBuf {
+pub(crate) fn script(dir: &Path, body: &str) -> PathBuf {
     let path = dir.join("task.sh");
     std::fs::write(&path, format!("#!/bin/sh\ncat > /dev/null\n{body}\n")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     path
 }
 
-async fn app_running(command: PathBuf) -> TestApp {
+pub(crate) async fn app_running(command: PathBuf) -> TestApp {
     spawn_app_with(Options {
         tasks: TaskArgs {
             task_command: Some(command),

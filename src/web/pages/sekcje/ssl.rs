@@ -154,12 +154,26 @@ fn table(rows: &[Row]) -> Markup {
     }
 }
 
+/// The list; while a certificate is being issued it reloads itself, so the customer sees it
+/// issued (or why not) without a reload.
+fn list_section(rows: &[Row]) -> Markup {
+    let issuing = rows.iter().any(|r| r.state == CertificateState::Issuing);
+    html! {
+        @if issuing {
+            section.block #certyfikaty hx-get="/ssl" hx-select="#certyfikaty" hx-target="this"
+                hx-swap="outerHTML" hx-trigger="every 5s" { h2 { "Twoje certyfikaty" } (table(rows)) }
+        } @else {
+            section.block #certyfikaty { h2 { "Twoje certyfikaty" } (table(rows)) }
+        }
+    }
+}
+
 /// The page's content (what htmx swaps after the order form).
 pub(super) fn content(ctx: &Ctx, auth: &Auth, form: Option<&OrderForm>) -> WebResult<Markup> {
     let rows = rows(ctx, auth)?;
     Ok(html! {
         div #ssl {
-            section.block { h2 { "Twoje certyfikaty" } (table(&rows)) }
+            (list_section(&rows))
             (order_section(ctx, auth, form)?)
             section.block {
                 h2 { "Jak użyć certyfikatu" }
