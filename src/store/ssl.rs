@@ -2,8 +2,8 @@
 //! transaction), the issue task written when the order is paid, the chain stored when a driver
 //! or the operator hands it over, and the orders still waiting for payment.
 
-use super::codec::{decode, get, next_in_sequence, put};
-use super::schema::{DOCUMENTS, ORDERS, PLANS, SERVICES};
+use super::codec::{decode, get, next_in_sequence, owned_ids, put};
+use super::schema::{DOCUMENTS, ORDERS, PLANS, SERVICES, SERVICES_BY_ACCOUNT};
 use super::shop::{cart_in, offered_plan, save_cart};
 use super::tasks::add_task;
 use super::{Result, Store};
@@ -153,6 +153,18 @@ fn unpaid_orders(
     Ok(list)
 }
 
+/// The account's services, read through its index.
+fn account_services(tx: &WriteTransaction, account_id: u64) -> Result<Vec<Service>> {
+    let services = tx.open_table(SERVICES)?;
+    let mut list = Vec::new();
+    for id in owned_ids(&tx.open_table(SERVICES_BY_ACCOUNT)?, account_id)? {
+        if let Some(service) = get(&services, id)? {
+            list.push(service);
+        }
+    }
+    Ok(list)
+}
+
 /// Whether the account already has a certificate of `plan` for `domain`: a service not deleted,
 /// an unpaid order, or an item in the cart.
 fn has_certificate(
@@ -166,10 +178,8 @@ fn has_certificate(
     if cart.iter().any(same) {
         return Ok(true);
     }
-    for row in tx.open_table(SERVICES)?.iter()? {
-        let service: Service = decode(row?.1.value())?;
-        if service.account_id == account_id
-            && service.kind == ServiceKind::Ssl
+    for service in account_services(tx, account_id)? {
+        if service.kind == ServiceKind::Ssl
             && service.plan_id == plan.id
             && service.lifecycle != Lifecycle::Deleted
             && common_name(&service) == domain
@@ -185,10 +195,8 @@ fn has_certificate(
 
 /// Whether the account holds the live domain `domain` (ASCII).
 fn owns_domain(tx: &WriteTransaction, account_id: u64, domain: &str) -> Result<bool> {
-    for row in tx.open_table(SERVICES)?.iter()? {
-        let service: Service = decode(row?.1.value())?;
-        if service.account_id == account_id
-            && service.kind == ServiceKind::Domain
+    for service in account_services(tx, account_id)? {
+        if service.kind == ServiceKind::Domain
             && service.lifecycle == Lifecycle::Live
             && service.name.eq_ignore_ascii_case(domain)
         {
