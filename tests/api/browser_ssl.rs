@@ -6,7 +6,8 @@ use crate::browser::{
     wait_for, wait_for_text,
 };
 use crate::helpers::spawn_app;
-use crate::ssl::{SHOP_DOMAIN, SHOP_PEM, app_running, order_and_pay, script, write};
+use crate::ssl::{SHOP_DOMAIN, SHOP_PEM, order_and_pay, write};
+use crate::ssl_wydawanie::{app_running, script};
 use fantoccini::Locator;
 
 #[tokio::test]

@@ -46,5 +46,6 @@ mod sklep;
 mod skrzynki;
 mod smtp;
 mod ssl;
+mod ssl_wydawanie;
 mod tasks;
 mod users;
