@@ -144,6 +144,12 @@ pub fn parse_chain(text: &str, domain: &str) -> Result<IssuedChain, ChainError> 
     })
 }
 
+/// A domain's name in ASCII (the operator may have entered it in Unicode or capitals).
+pub fn ascii_name(name: &str) -> String {
+    super::shop::DomainName::parse(name)
+        .map_or_else(|_| name.to_lowercase(), |d| d.ascii().to_string())
+}
+
 /// Whether a driver's output carries a chain at all (a script may print other things).
 pub fn carries_chain(output: &str) -> bool {
     output.contains(BEGIN)

@@ -9,7 +9,7 @@ use super::tasks::add_task;
 use super::{Result, Store};
 use crate::domain::service::Lifecycle;
 use crate::domain::shop::{Cart, CartItem, Order};
-use crate::domain::ssl::{ChainError, IssuedChain, parse_chain};
+use crate::domain::ssl::{ChainError, IssuedChain, ascii_name, parse_chain};
 use crate::domain::task::TaskAction;
 use crate::domain::{Document, Plan, Service, ServiceDetails, ServiceKind};
 use jiff::Timestamp;
@@ -198,7 +198,7 @@ fn owns_domain(tx: &WriteTransaction, account_id: u64, domain: &str) -> Result<b
     for service in account_services(tx, account_id)? {
         if service.kind == ServiceKind::Domain
             && service.lifecycle == Lifecycle::Live
-            && service.name.eq_ignore_ascii_case(domain)
+            && ascii_name(&service.name) == domain
         {
             return Ok(true);
         }

@@ -280,3 +280,37 @@ async fn another_accounts_certificate_is_a_404_and_only_who_may_order_in_the_sho
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
     assert_eq!(cart_len(&app, "ksiegowosc@example.com"), 1);
 }
+
+#[tokio::test]
+async fn an_idn_domain_is_offered_and_listed_in_unicode_and_ordered_by_its_ascii_name() {
+    let app = spawn_app().await;
+    let plans = app.state.store.plans().unwrap();
+    let domain_plan = plans.iter().find(|p| p.name == "Domena .pl").unwrap().id;
+    let plan = domain_plan.to_string();
+    let args = ["add-service", "--account-of", OWNER, "--plan", &plan];
+    let args = [
+        &args[..],
+        &["--name", "Zażółć.pl", "--expires", "2030-01-01"],
+    ]
+    .concat();
+    app.admin_ok(&args).await;
+    app.log_in(OWNER).await;
+    let ascii = panel::domain::shop::DomainName::parse("zażółć.pl").unwrap();
+    let ascii = ascii.ascii();
+    let page = app.get("/ssl").await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("<option value=\"{ascii}\">zażółć.pl</option>")),
+        "{page}"
+    );
+    let added = order_certificate(&app, ascii).await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let shop = app.get("/sklep").await.text().await.unwrap();
+    let token = app.csrf().await;
+    let key = hidden(&shop, "klucz");
+    app.post_form("/sklep/zamow", &[("csrf_token", &token), ("klucz", &key)])
+        .await;
+    let page = app.get("/ssl").await.text().await.unwrap();
+    let pending = page.split("Oczekuje na płatność").next().unwrap();
+    assert!(pending.contains("zażółć.pl"), "listed in Unicode: {page}");
+    assert!(!page.contains(&format!("<td>{ascii}")));
+}

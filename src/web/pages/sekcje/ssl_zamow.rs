@@ -65,7 +65,7 @@ pub(super) fn order_section(ctx: &Ctx, auth: &Auth, form: Option<&OrderForm>) ->
         .services_of_account(auth.account().id)?
         .into_iter()
         .filter(|s| s.kind == ServiceKind::Domain && s.lifecycle == Lifecycle::Live)
-        .map(|s| s.name)
+        .map(|s| crate::domain::ssl::ascii_name(&s.name))
         .collect();
     let plans: Vec<Plan> = store
         .plans()?
