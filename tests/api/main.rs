@@ -46,6 +46,7 @@ mod sklep;
 mod skrzynki;
 mod smtp;
 mod ssl;
+mod ssl_dostep;
 mod ssl_wydawanie;
 mod tasks;
 mod users;

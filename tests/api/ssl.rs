@@ -1,15 +1,15 @@
 //! Certyfikaty SSL: the demo's issued certificate and its download, ordering one for an owned
-//! domain through the cart and the proforma, its progress, the operator installing the chain, and
-//! who may order or download what (a host's command printing the chain: `ssl_wydawanie`).
+//! domain through the cart and the proforma, its progress, the operator installing the chain,
+//! refusals and IDN names (who may order or download: `ssl_dostep`; a host's command printing the
+//! chain and renewals: `ssl_wydawanie`).
 
-use crate::helpers::{TestApp, hidden, location, log_in_elsewhere, spawn_app};
+use crate::helpers::{TestApp, hidden, location, spawn_app};
 use panel::domain::{Service, ServiceKind};
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub(crate) const OWNER: &str = "abonent@example.com";
-const INNY: &str = "inny@example.com";
 pub(crate) const SHOP_DOMAIN: &str = "sklep-przykladowy.pl";
 pub(crate) const SHOP_PEM: &str = include_str!("fixtures/sklep-przykladowy.pl.pem");
 pub(crate) const OTHER_PEM: &str = include_str!("fixtures/inna-domena.pl.pem");
@@ -38,7 +38,7 @@ pub fn cart_len(app: &TestApp, email: &str) -> usize {
     app.state.store.cart_of(user.id).unwrap().items.len()
 }
 
-async fn order_certificate(app: &TestApp, domain: &str) -> reqwest::Response {
+pub(crate) async fn order_certificate(app: &TestApp, domain: &str) -> reqwest::Response {
     let token = app.csrf().await;
     let offer = ssl_offer(app);
     let fields = [
@@ -227,58 +227,6 @@ async fn a_domain_not_on_the_account_or_already_certified_is_refused_next_to_the
         "already in the cart"
     );
     assert_eq!(cart_len(&app, OWNER), 1);
-}
-
-#[tokio::test]
-async fn another_accounts_certificate_is_a_404_and_only_who_may_order_in_the_shop_may_order_one() {
-    let app = spawn_app().await;
-    let id = certificate(&app, "przykladowa-firma.pl").unwrap().id;
-    let inny = log_in_elsewhere(&app, INNY).await;
-    let theirs = inny
-        .get(app.url(&format!("/ssl/{id}/certyfikat.pem")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
-    let own_list = inny
-        .get(app.url("/ssl"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!own_list.contains("przykladowa-firma.pl"));
-
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        OWNER,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
-    app.log_in("tech@example.com").await;
-    let page = app.get("/ssl").await.text().await.unwrap();
-    assert!(
-        page.contains("Certyfikaty zamawiają właściciel"),
-        "no form for a technician"
-    );
-    let forbidden = order_certificate(&app, SHOP_DOMAIN).await;
-    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
-    assert_eq!(cart_len(&app, "tech@example.com"), 0);
-    assert_eq!(
-        app.get(&format!("/ssl/{id}/certyfikat.pem")).await.status(),
-        StatusCode::OK
-    );
-
-    // Księgowość orders in the shop, so here too: the certificate goes into its cart.
-    app.log_in("ksiegowosc@example.com").await;
-    let added = order_certificate(&app, SHOP_DOMAIN).await;
-    assert_eq!(added.status(), StatusCode::SEE_OTHER);
-    assert_eq!(cart_len(&app, "ksiegowosc@example.com"), 1);
 }
 
 #[tokio::test]
