@@ -9,6 +9,9 @@ use crate::domain::{Email, Mailbox, Money, Plan, Role, Service, ServiceDetails, 
 use crate::store::{NewAccount, Result, Store};
 use jiff::Timestamp;
 
+/// The demo certificate's chain: self-signed for przykladowa-firma.pl (its own dates are not shown).
+const DEMO_CERTIFICATE: &str = include_str!("demo_certificate.pem");
+
 fn plan(kind: ServiceKind, name: &str, zl: i64, months: u32, periods: &[u32]) -> Plan {
     Plan {
         id: 0,
@@ -245,8 +248,17 @@ impl Seeder<'_> {
 
     fn company_other_services(&self, account_id: u64) -> Result<()> {
         let plans = &self.plans;
+        // Issued: a self-signed chain committed with the demo, so Pobierz has something to give.
+        // The dates shown follow the demo's clock (a year's certificate ending with the service in
+        // 20 days), not the file's, so the demo never shows it expired.
+        let issued = crate::domain::ssl::parse_chain(DEMO_CERTIFICATE, "przykladowa-firma.pl")
+            .map_err(|e| crate::store::StoreError::Conflict(e.to_string()))?;
+        let day = jiff::SignedDuration::from_hours(24);
         let ssl = ServiceDetails::Ssl {
             common_name: "przykladowa-firma.pl".into(),
+            chain: Some(issued.pem),
+            valid_from: Some(self.now - day * 345),
+            valid_to: Some(self.now + day * 20),
         };
         self.service(account_id, &plans.ssl, "przykladowa-firma.pl", 20, ssl)?;
         let cloud = ServiceDetails::Cloud {

@@ -17,9 +17,11 @@ mod catalogue;
 mod credit;
 mod outbox;
 mod socket;
+mod ssl;
 mod tasks;
 
 pub use outbox::OutboxAction;
+pub use ssl::SslAction;
 pub use tasks::TasksAction;
 
 pub use socket::{bind_socket, serve_socket, socket_path};
@@ -181,6 +183,11 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<TasksAction>,
     },
+    /// SSL certificates: `ssl install SERVICE_ID FILE.pem` stores the chain a CA issued.
+    Ssl {
+        #[command(subcommand)]
+        action: SslAction,
+    },
 }
 
 /// Carries out one task against the store.
@@ -290,6 +297,7 @@ pub fn execute(
             ..
         } => tasks::retry(store, id, now),
         AdminTask::Tasks { failed, .. } => tasks::list(store, failed),
+        AdminTask::Ssl { action } => ssl::execute(store, action),
     }
 }
 
@@ -462,7 +470,10 @@ fn unpaid(store: &Store) -> Result<String, String> {
 }
 
 /// `panel admin …`: through the running panel if there is one, else directly on the database.
-pub async fn run(data_dir: &Path, task: AdminTask, base_url: &str) -> Result<String, String> {
+pub async fn run(data_dir: &Path, mut task: AdminTask, base_url: &str) -> Result<String, String> {
+    if let AdminTask::Ssl { action } = &mut task {
+        ssl::read_file(action)?;
+    }
     if let Some(answer) = socket::ask(data_dir, &task).await {
         return answer;
     }

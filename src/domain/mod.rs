@@ -22,6 +22,7 @@ pub mod open_xchange;
 pub mod seller;
 pub mod service;
 pub mod shop;
+pub mod ssl;
 pub mod time;
 pub mod top_up;
 pub mod transfer;

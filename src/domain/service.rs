@@ -115,7 +115,16 @@ pub enum ServiceDetails {
         php_version: String,
     },
     Ssl {
+        /// The domain (ASCII) the certificate is for.
         common_name: String,
+        /// The issued chain (certificates only, leaf first, PEM); `None` until issued.
+        #[serde(default)]
+        chain: Option<String>,
+        /// The leaf certificate's notBefore and notAfter.
+        #[serde(default)]
+        valid_from: Option<Timestamp>,
+        #[serde(default)]
+        valid_to: Option<Timestamp>,
     },
     Cloud {
         vcpu: u32,

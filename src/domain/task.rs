@@ -81,6 +81,11 @@ pub enum TaskAction {
     ReleaseOxLicence {
         address: String,
     },
+    /// Have a certificate issued for `common_name` (ASCII). A driver that obtains the chain
+    /// prints it (PEM) on success; otherwise the operator installs it later.
+    IssueCertificate {
+        common_name: String,
+    },
 }
 
 impl TaskAction {
@@ -104,6 +109,7 @@ impl TaskAction {
             TaskAction::UnpublishSite { .. } => "unpublish_site",
             TaskAction::AssignOxLicence { .. } => "assign_ox_licence",
             TaskAction::ReleaseOxLicence { .. } => "release_ox_licence",
+            TaskAction::IssueCertificate { .. } => "issue_certificate",
         }
     }
 
@@ -127,6 +133,7 @@ impl TaskAction {
             TaskAction::UnpublishSite { .. } => "Wycofanie publikacji strony",
             TaskAction::AssignOxLicence { .. } => "Przypisanie licencji Open-Xchange",
             TaskAction::ReleaseOxLicence { .. } => "Zwolnienie licencji Open-Xchange",
+            TaskAction::IssueCertificate { .. } => "Wydanie certyfikatu SSL",
         }
     }
 
@@ -149,7 +156,8 @@ impl TaskAction {
             | TaskAction::PublishSite { .. }
             | TaskAction::UnpublishSite { .. }
             | TaskAction::AssignOxLicence { .. }
-            | TaskAction::ReleaseOxLicence { .. } => None,
+            | TaskAction::ReleaseOxLicence { .. }
+            | TaskAction::IssueCertificate { .. } => None,
         }
     }
 }

@@ -29,7 +29,7 @@ pub struct Report {
 pub fn run_once(store: &Store, driver: &dyn Driver, now: Timestamp) -> Result<Report> {
     let mut report = Report::default();
     while let Some(task) = store.claim_due_tasks(now, 1)?.pop() {
-        let result = driver.run(&task);
+        let (result, chain) = crate::domain::ssl::outcome_of(&task, driver.run_with_output(&task));
         let next = after_run(&task, &result, now);
         match &next.state {
             TaskState::Done => report.done += 1,
@@ -42,7 +42,7 @@ pub fn run_once(store: &Store, driver: &dyn Driver, now: Timestamp) -> Result<Re
                 report.retried += 1;
             }
         }
-        store.finish_task(&next)?;
+        store.finish_task_with(&next, chain.as_ref())?;
     }
     Ok(report)
 }

@@ -1,8 +1,9 @@
 //! The exec driver: runs the host's `--task-command` with the task as JSON on standard input.
-//! Exit 0: done. Exit 75 (EX_TEMPFAIL): try again later. Any other exit: failed. In both failure
-//! cases the first non-empty line of standard output (else of standard error) is the Polish reason
-//! shown to the customer. Past `--task-timeout` the command and everything it started are killed
-//! and the run counts as a transient failure.
+//! Exit 0: done (for `issue_certificate`, a PEM chain printed on standard output is stored).
+//! Exit 75 (EX_TEMPFAIL): try again later. Any other exit: failed. In both failure cases the
+//! first non-empty line of standard output (else of standard error) is the Polish reason shown to
+//! the customer. Past `--task-timeout` the command and everything it started are killed and the
+//! run counts as a transient failure.
 
 use super::{Driver, DriverError, TaskInput};
 use crate::domain::task::Task;
@@ -51,6 +52,10 @@ impl Exec {
 
 impl Driver for Exec {
     fn run(&self, task: &Task) -> Result<(), DriverError> {
+        self.run_with_output(task).map(|_| ())
+    }
+
+    fn run_with_output(&self, task: &Task) -> Result<Option<String>, DriverError> {
         let mut input = serde_json::to_vec(&TaskInput::of(task))
             .map_err(|e| DriverError::Permanent(format!("Błąd danych zadania: {e}")))?;
         // One line, for `read -r` in a shell script.
@@ -76,7 +81,8 @@ impl Driver for Exec {
         let deadline = Instant::now() + Duration::from_secs(1);
         let stdout = stdout.map(|r| r.recv_timeout(remaining(deadline)).unwrap_or_default());
         let stderr = stderr.map(|r| r.recv_timeout(remaining(deadline)).unwrap_or_default());
-        outcome(status, stdout.as_deref(), stderr.as_deref())
+        outcome(status, stdout.as_deref(), stderr.as_deref())?;
+        Ok(stdout)
     }
 }
 

@@ -18,6 +18,12 @@ use serde::Serialize;
 /// Runs in a blocking thread, outside any database transaction.
 pub trait Driver: Send + Sync {
     fn run(&self, task: &Task) -> Result<(), DriverError>;
+
+    /// As `run`, with what the driver handed back on success (the exec command's standard
+    /// output: for `issue_certificate`, the PEM chain if it obtained one).
+    fn run_with_output(&self, task: &Task) -> Result<Option<String>, DriverError> {
+        self.run(task).map(|()| None)
+    }
 }
 
 /// The built-in driver: the panel keeps the state and the task is done at once (for a host that
@@ -36,7 +42,8 @@ impl Driver for Builtin {
 pub struct TaskInput<'a> {
     pub id: u64,
     /// `suspend`, `delete`, `reactivate`, `create_mailbox`, `set_mailbox_password`,
-    /// `set_mailbox_quota`, `delete_mailbox`; actions with data carry it in `action_data`.
+    /// `set_mailbox_quota`, `delete_mailbox`, `issue_certificate` (…: `TaskAction::name`); actions
+    /// with data carry it in `action_data`.
     pub action: &'static str,
     /// The stored action in full (`"Suspend"`, or `{"CreateMailbox": {…}}` for actions with data).
     pub action_data: &'a crate::domain::task::TaskAction,

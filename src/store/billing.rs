@@ -640,6 +640,7 @@ fn extend_services(tx: &WriteTransaction, proforma: &Document, now: Timestamp) -
         if service.lifecycle == Lifecycle::Suspended {
             super::tasks::add_task(tx, &service, super::lifecycle::TaskAction::Reactivate, now)?;
         }
+        super::ssl::reissue_on_renewal(tx, &service, now)?;
         service.lifecycle = Lifecycle::Live;
         put(&mut services, service.id, &service)?;
         super::lifecycle::reindex(tx, &service)?;

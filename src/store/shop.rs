@@ -41,11 +41,11 @@ pub enum OrderOutcome {
     Unavailable(String),
 }
 
-fn cart_in(tx: &WriteTransaction, user_id: u64) -> Result<Cart> {
+pub(super) fn cart_in(tx: &WriteTransaction, user_id: u64) -> Result<Cart> {
     Ok(get::<Cart>(&tx.open_table(CARTS)?, user_id)?.unwrap_or_default())
 }
 
-fn save_cart(tx: &WriteTransaction, user_id: u64, cart: &Cart) -> Result<()> {
+pub(super) fn save_cart(tx: &WriteTransaction, user_id: u64, cart: &Cart) -> Result<()> {
     let mut carts = tx.open_table(CARTS)?;
     if cart.items.is_empty() {
         carts.remove(user_id)?;
@@ -56,7 +56,11 @@ fn save_cart(tx: &WriteTransaction, user_id: u64, cart: &Cart) -> Result<()> {
 }
 
 /// The plan, if it is on sale and offers `months`.
-fn offered_plan(tx: &WriteTransaction, plan_id: u64, months: u32) -> Result<Option<Plan>> {
+pub(super) fn offered_plan(
+    tx: &WriteTransaction,
+    plan_id: u64,
+    months: u32,
+) -> Result<Option<Plan>> {
     let plan: Option<Plan> = get(&tx.open_table(PLANS)?, plan_id)?;
     Ok(plan.filter(|p| !p.hidden && p.offers(months)))
 }
@@ -287,6 +291,8 @@ pub(super) fn fulfil_order(
             details: ServiceDetails::None,
             created_at: now,
         };
+        // A certificate is issued once paid: its task goes with the service it creates.
+        let service = super::ssl::with_issue_task(tx, service, now)?;
         put(&mut tx.open_table(SERVICES)?, service.id, &service)?;
         tx.open_table(SERVICES_BY_ACCOUNT)?
             .insert((service.account_id, service.id), ())?;

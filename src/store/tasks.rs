@@ -124,14 +124,28 @@ impl Store {
     /// Records how a run ended (`next` from `domain::task::after_run`), if the task is still the
     /// running one; returns whether it was.
     pub fn finish_task(&self, next: &Task) -> Result<bool> {
+        self.finish_task_with(next, None)
+    }
+
+    /// As `finish_task`; a done task that obtained a certificate chain stores it on its service
+    /// in the same transaction.
+    pub fn finish_task_with(
+        &self,
+        next: &Task,
+        chain: Option<&crate::domain::ssl::IssuedChain>,
+    ) -> Result<bool> {
         // A done task may change its service (a cloud server's power state): in the same
         // transaction, and the cached overviews then see it.
         let (finished, changed) = self.write_unseen(|tx| match load(tx, next.id)? {
             Some(old) if old.state == TaskState::Running => {
                 save(tx, next, Some(&old))?;
-                let changed = next.state == TaskState::Done
+                let done = next.state == TaskState::Done;
+                let mut changed = done
                     && (super::cloud::apply_done(tx, next)?
                         || super::website::apply_done(tx, next)?);
+                if let (true, Some(chain)) = (done, chain) {
+                    changed |= super::ssl::store_chain(tx, next.service_id, chain)?;
+                }
                 Ok((true, changed))
             }
             _ => Ok((false, false)),
@@ -331,13 +345,17 @@ mod tests {
             // Another service's task between them is not this one's.
             let _ = store.queue_task(service + 1, TaskAction::Delete, now);
         }
-        let recent = store.recent_tasks_of_service(service, 5).unwrap_or_default();
+        let recent = store
+            .recent_tasks_of_service(service, 5)
+            .unwrap_or_default();
         assert_eq!(
             recent.iter().map(|t| t.id).collect::<Vec<_>>(),
             ids[7..].to_vec(),
             "the newest five, oldest first"
         );
-        let all = store.recent_tasks_of_service(service, 50).unwrap_or_default();
+        let all = store
+            .recent_tasks_of_service(service, 50)
+            .unwrap_or_default();
         assert_eq!(all.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
     }
 

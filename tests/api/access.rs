@@ -114,6 +114,12 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
         Some([true, true, false, true]),
     ),
     ("GET", "/ssl", Some([true, true, true, true])),
+    ("POST", "/ssl/zamow", Some([true, true, true, false])),
+    (
+        "GET",
+        "/ssl/:id/certyfikat.pem",
+        Some([true, true, true, true]),
+    ),
     ("GET", "/cloud", Some([true, true, true, true])),
     (
         "POST",

@@ -105,8 +105,9 @@ pub(crate) async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 /// Waits until the element `css` contains `text` (htmx swaps and polling take a moment).
+/// Waits up to about 20 s (pages that refresh themselves every 5 s, on a busy machine).
 pub(crate) async fn wait_for_text(client: &Client, css: &str, text: &str) -> String {
-    for _ in 0..100 {
+    for _ in 0..200 {
         if let Ok(element) = client.find(Locator::Css(css)).await
             && let Ok(found) = element.text().await
             && found.contains(text)

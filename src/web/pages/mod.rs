@@ -168,6 +168,12 @@ pub fn table() -> Routes {
             sekcje::view_skrzynka_usun_post,
         )
         .get("/ssl", ViewServices, sekcje::view_ssl_get)
+        .post("/ssl/zamow", Order, sekcje::view_ssl_zamow_post)
+        .get(
+            "/ssl/:id/certyfikat.pem",
+            ViewServices,
+            sekcje::view_ssl_pem_get,
+        )
         .get("/cloud", ViewServices, sekcje::view_cloud_get)
         .post(
             "/cloud/:id/zasilanie",

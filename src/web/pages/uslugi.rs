@@ -36,7 +36,10 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
     let today = today(ctx.now());
-    let tasks = ctx.state.store.recent_tasks_of_service(service.id, TASKS_SHOWN)?;
+    let tasks = ctx
+        .state
+        .store
+        .recent_tasks_of_service(service.id, TASKS_SHOWN)?;
     let body = html! {
         section.block {
             dl.details {
@@ -58,6 +61,14 @@ pub async fn view_usluga_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
         }
         @if service.kind == crate::domain::ServiceKind::Domain {
             p { a.button.secondary href={ "/domeny/" (service.id) } { "Serwery DNS, rekordy i kod AuthInfo" } }
+        }
+        @if service.kind == crate::domain::ServiceKind::Ssl {
+            p.actions {
+                a.button.secondary href={ "/ssl#certyfikat-" (service.id) } { "Stan certyfikatu" }
+                @if crate::domain::ssl::chain_of(service).is_some() {
+                    " " a.button href={ "/ssl/" (service.id) "/certyfikat.pem" } download { "Pobierz certyfikat (.pem)" }
+                }
+            }
         }
         section.block {
             h2 { "Odnowienie" }
@@ -177,7 +188,7 @@ fn details(details: &ServiceDetails) -> Markup {
                 div { dt { "Domeny" } dd { (domains.iter().map(|d| crate::domain::shop::unicode_name(d)).collect::<Vec<_>>().join(", ")) } }
                 div { dt { "Wersja PHP" } dd { (php_version) " " a href="/hosting" { "Zmień" } } }
             },
-            ServiceDetails::Ssl { common_name } => div { dt { "Domena certyfikatu" } dd { (common_name) } },
+            ServiceDetails::Ssl { common_name, .. } => div { dt { "Domena certyfikatu" } dd { (crate::domain::shop::unicode_name(common_name)) } },
             ServiceDetails::Cloud { vcpu, ram_gb, disk_gb, ipv4, running } => {
                 div { dt { "Parametry" } dd { (vcpu) " vCPU, " (ram_gb) " GB RAM, " (disk_gb) " GB dysku" } }
                 div { dt { "Adres IP" } dd { (ipv4) } }

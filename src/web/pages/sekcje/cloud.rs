@@ -4,6 +4,7 @@
 //! reloads itself; the state changes once the task is done. Without JavaScript each action is a
 //! plain POST (303 back here); with htmx the section is swapped.
 
+use super::RECENT_TASKS;
 use super::skrzynki::task_badge;
 use crate::domain::access::Action;
 use crate::domain::cloud::{PowerAction, pending_power, power_state};
@@ -11,7 +12,6 @@ use crate::domain::task::{Task, TaskAction, TaskState};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
 use crate::store::PowerOutcome;
-use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::{csrf_field, status_badge};

@@ -159,7 +159,10 @@ fn content(ctx: &Ctx, auth: &Auth, page: &DomainPage, shown: Shown<'_>) -> WebRe
         .documents
         .iter()
         .find(|d| d.is_unpaid() && d.renews_service == Some(service.id));
-    let tasks = ctx.state.store.recent_tasks_of_service(service.id, TASKS_SHOWN)?;
+    let tasks = ctx
+        .state
+        .store
+        .recent_tasks_of_service(service.id, TASKS_SHOWN)?;
     let live = service.lifecycle == Lifecycle::Live;
     let manages = auth.may(Action::ManageServices) && live;
     Ok(html! {

@@ -4,6 +4,7 @@
 //! server doing the same) is listed under "Zadania"; the card reloads itself while one waits.
 //! Without JavaScript each form is a plain POST (303 back here); with htmx the section is swapped.
 
+use super::RECENT_TASKS;
 use super::hosting_forms::{Field, Shown, actions};
 use super::skrzynki::task_badge;
 use super::skrzynki_form::usage_meter;
@@ -14,7 +15,6 @@ use crate::domain::task::{Task, TaskAction, TaskState};
 use crate::domain::time::{format_date, today};
 use crate::domain::{Service, ServiceDetails, ServiceKind};
 use crate::store::{HostingChange, HostingOutcome};
-use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::status_badge;

@@ -4,12 +4,12 @@
 //! itself until the task is done. Without JavaScript each action is a plain POST (303 back here);
 //! with htmx the section is swapped.
 
+use super::RECENT_TASKS;
 use super::kreator_www_view::{Shown, Site, content};
 use crate::domain::ServiceKind;
 use crate::domain::task::TaskAction;
 use crate::domain::website::{SiteChange, is_site_task};
 use crate::store::SiteOutcome;
-use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::layout::Nav;

@@ -1,15 +1,5 @@
 //! Service sections, one module each: Domeny, Hosting, Skrzynki e-mail, Certyfikaty SSL, Serwery w chmurze,
-//! Kreator WWW, Open-Xchange, Więcej usług. The page listing one kind of service, which most of them are, is
-//! `section` here.
-
-use crate::domain::ServiceKind;
-use crate::domain::time::today;
-use crate::web::context::{Auth, Ctx};
-use crate::web::error::WebResult;
-use crate::web::views::components::services_table;
-use crate::web::views::layout::Nav;
-use maud::html;
-use poem::Response;
+//! Kreator WWW, Open-Xchange, Więcej usług.
 
 /// How many of a service's latest tasks a section page reads: enough for every task still waiting
 /// and the few it lists, however many the service has had.
@@ -28,6 +18,7 @@ mod skrzynka;
 mod skrzynki;
 mod skrzynki_form;
 mod ssl;
+mod ssl_zamow;
 mod wiecej_uslug;
 
 pub use cloud::{view_cloud_get, view_cloud_zasilanie_post};
@@ -47,21 +38,6 @@ pub use skrzynka::{
     view_skrzynka_get, view_skrzynka_haslo_post, view_skrzynka_limit_post, view_skrzynka_usun_post,
 };
 pub use skrzynki::{view_skrzynki_get, view_skrzynki_post};
-pub use ssl::view_ssl_get;
+pub use ssl::{view_ssl_get, view_ssl_pem_get};
+pub use ssl_zamow::view_ssl_zamow_post;
 pub use wiecej_uslug::view_wiecej_uslug_get;
-
-/// The account's services of one kind, as a page.
-async fn section(ctx: Ctx, auth: Auth, kind: ServiceKind) -> WebResult<Response> {
-    let services: Vec<_> = ctx
-        .state
-        .store
-        .services_for(&auth.viewer())?
-        .into_iter()
-        .filter(|s| s.kind == kind)
-        .collect();
-    let body = html! {
-        section.block { (services_table(&services, today(ctx.now()), &ctx.state.config.args.lifecycle.settings())) }
-        p { a href=(super::sklep::shop_link(kind)) { "Zamów w Sklepie" } }
-    };
-    Ok(ctx.page(&auth, kind.section_title(), Nav::Uslugi, body))
-}

@@ -3,13 +3,13 @@
 //! one. Each assignment and release is a provisioning task written with it. Without JavaScript a
 //! plain POST (303 back here); with htmx the section is swapped.
 
+use super::RECENT_TASKS;
 use super::skrzynki::task_badge;
 use crate::domain::open_xchange::{counts_licences, holders, licence_counts};
 use crate::domain::task::{Task, TaskAction};
 use crate::domain::time::format_timestamp;
 use crate::domain::{Mailbox, Service, ServiceKind};
 use crate::store::LicenceOutcome;
-use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::csrf_field;

@@ -2,6 +2,7 @@
 //! quota and the plan's limits, and a new mailbox within what the plan has left. Without
 //! JavaScript the form is a plain POST (303 back here); with htmx the section is swapped.
 
+use super::RECENT_TASKS;
 use super::skrzynki_form::{Choices, CreateForm, Errors, create_form, usage_bar};
 use crate::domain::access::Action;
 use crate::domain::mailbox::{MailLimits, hash_password};
@@ -9,7 +10,6 @@ use crate::domain::task::{Task, TaskState};
 use crate::domain::time::today;
 use crate::domain::{Mailbox, Service, ServiceKind};
 use crate::store::NewMailbox;
-use super::RECENT_TASKS;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
 use crate::web::views::components::services_table;
@@ -73,7 +73,10 @@ pub(super) fn servers(ctx: &Ctx, auth: &Auth) -> WebResult<(Vec<Server>, Vec<Ser
         }
         domains.sort();
         domains.dedup();
-        let tasks = ctx.state.store.recent_tasks_of_service(service.id, RECENT_TASKS)?;
+        let tasks = ctx
+            .state
+            .store
+            .recent_tasks_of_service(service.id, RECENT_TASKS)?;
         servers.push(Server {
             limits,
             mailboxes: mailboxes
