@@ -215,6 +215,11 @@ mod tests {
             check_role_change(&admin, &admin, Role::Technical, 1),
             Ok(())
         );
+        assert_eq!(
+            check_role_change(&admin, &admin, Role::Administrator, 1),
+            Ok(()),
+            "keeping one's own role (the form saved unchanged) is no promotion"
+        );
         let accountant = user(2, Role::Accounting);
         assert_eq!(
             check_role_change(&accountant, &accountant, Role::Administrator, 1),
