@@ -216,7 +216,7 @@ async fn a_domain_and_hosting_ordered_and_paid_from_the_balance_are_live_once() 
 async fn paying_an_order_by_transfer_creates_its_services_too() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
-    app.add_to_cart("Certyfikat SSL DV", "", 12).await;
+    app.add_to_cart("Serwer w chmurze S", "", 1).await;
     let before = app.services_of(ABONENT).len();
     let (ordered, _) = app.order().await;
     let id: u64 = location(&ordered)
@@ -249,11 +249,14 @@ async fn paying_an_order_by_transfer_creates_its_services_too() {
     assert_eq!(
         services.len(),
         before + 1,
-        "one certificate, however often reported"
+        "one server, however often reported"
     );
-    let ssl = services.iter().max_by_key(|s| s.id).unwrap();
-    assert_eq!(ssl.name, "Certyfikat SSL DV", "the plan's name by default");
-    assert_eq!(ssl.kind, ServiceKind::Ssl);
+    let cloud = services.iter().max_by_key(|s| s.id).unwrap();
+    assert_eq!(
+        cloud.name, "Serwer w chmurze S",
+        "the plan's name by default"
+    );
+    assert_eq!(cloud.kind, ServiceKind::Cloud);
 }
 
 #[tokio::test]
@@ -672,4 +675,25 @@ async fn only_a_held_domain_blocks_its_name_not_a_hosting_or_certificate_named_a
         .await;
     assert_eq!(held.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.cart_len(ABONENT), 1);
+}
+
+#[tokio::test]
+async fn a_certificate_is_ordered_for_an_own_domain_in_its_section_not_under_any_name() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let shop = app.get("/sklep").await.text().await.unwrap();
+    assert!(
+        shop.contains("href=\"/ssl#zamow-certyfikat\""),
+        "the SSL product leads to the form of own domains"
+    );
+    let refused = app
+        .add_to_cart("Certyfikat SSL DV", "cudza-domena.pl", 12)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("zamówisz dla jednej ze swoich domen"),
+        "{page}"
+    );
+    assert_eq!(app.cart_len(ABONENT), 0, "nothing in the cart");
 }

@@ -57,6 +57,11 @@ pub struct AddForm {
     nazwa: String,
 }
 
+/// Where a certificate is ordered: the form that offers only the account's own domains.
+const SSL_ORDER: &str = "/ssl#zamow-certyfikat";
+const SSL_ONLY_FOR_OWN_DOMAINS: &str =
+    "Certyfikat SSL zamówisz dla jednej ze swoich domen w sekcji Certyfikaty SSL.";
+
 fn product_id(plan: &Plan) -> String {
     format!("produkt-{}", plan.id)
 }
@@ -94,7 +99,10 @@ fn product(csrf: &str, plan: &Plan, may_order: bool, form: Option<&ProductForm>)
             @if let Some(price) = gross_price(plan, plan.period_months) {
                 p { "od " strong { (price) } " brutto / " (months_label(plan.period_months)) }
             }
-            @if may_order {
+            @if may_order && plan.kind == ServiceKind::Ssl {
+                @if let Some(error) = name_error { p.error role="alert" { (error) } }
+                p { a.button href=(SSL_ORDER) { "Zamów dla swojej domeny" } }
+            } @else if may_order {
                 form method="post" action="/sklep/koszyk" hx-post="/sklep/koszyk" hx-target=(target)
                     hx-swap="outerHTML" hx-disabled-elt="find button" novalidate {
                     (csrf_field(csrf))
@@ -205,6 +213,11 @@ pub async fn view_koszyk_post(
     let months = form.months.filter(|m| plan.offers(*m));
     if months.is_none() {
         form.period_error = Some("Wybierz okres z listy.".into());
+    }
+    if plan.kind == ServiceKind::Ssl {
+        // A certificate is for one of the account's own domains: the Certyfikaty SSL form checks it.
+        form.name_error = Some(SSL_ONLY_FOR_OWN_DOMAINS.into());
+        return answer(&ctx, &auth, &plan, form);
     }
     let name = service_name(&plan, &sent.nazwa).map_err(|e| form.name_error = Some(e));
     let (Some(months), Ok(name)) = (months, name) else {
