@@ -308,4 +308,63 @@ mod tests {
         let foreign = store.remove_user(a.id, owner_a.id, owner_b.id);
         assert!(matches!(foreign, Ok(UserChange::NotFound)));
     }
+
+    /// The web layer checks the actor before the store is called; the store checks again in its
+    /// own transaction (a user demoted or moved a moment ago): a role without Użytkownicy, or an
+    /// owner of another account, changes nothing.
+    #[test]
+    fn the_store_checks_the_actor_again_in_its_own_transaction() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let now = Timestamp::UNIX_EPOCH;
+        let account = |owner: &str| NewAccount {
+            name: owner.into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: email(owner),
+            owner_name: owner.into(),
+            phone: String::new(),
+        };
+        let created = |owner: &str| {
+            store
+                .create_account(account(owner), now)
+                .unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let (a, _) = created("a@firma.pl");
+        let (_, owner_b) = created("b@firma.pl");
+        let added = |address: &str, role: Role| {
+            store
+                .add_user(a.id, &email(address), "", role, now)
+                .unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        let tech = added("tech@firma.pl", Role::Technical);
+        let admin = added("admin@firma.pl", Role::Administrator);
+        let demoted = store.change_role(a.id, tech.id, admin.id, Role::Technical);
+        assert!(matches!(demoted, Ok(UserChange::Forbidden)));
+        let stranger = store.remove_user(a.id, owner_b.id, tech.id);
+        assert!(matches!(stranger, Ok(UserChange::Forbidden)));
+        let users = store.users_of_account(a.id).unwrap_or_default();
+        let role_of = |id: u64| users.iter().find(|u| u.id == id).map(|u| u.role);
+        assert_eq!(role_of(admin.id), Some(Role::Administrator));
+        assert_eq!(role_of(tech.id), Some(Role::Technical), "still a user");
+        use crate::domain::membership::Invitation;
+        use crate::store::{NewInvitation, NewMessage};
+        let compose = |_: &Invitation, _: &Account, _: &User, _: &str| NewMessage {
+            to: "nowy@firma.pl".into(),
+            subject: String::new(),
+            text: String::new(),
+            html: String::new(),
+            secret: false,
+        };
+        let new = NewInvitation {
+            email: email("nowy@firma.pl"),
+            name: String::new(),
+            role: Role::Technical,
+            scope: None,
+        };
+        assert!(
+            store.invite(tech.id, new, now, &compose).is_err(),
+            "a technical user invites nobody"
+        );
+    }
 }
