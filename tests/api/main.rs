@@ -54,4 +54,5 @@ mod ssl_wydawanie;
 mod tasks;
 mod tasks_crash;
 mod users;
+mod users_invite_form;
 mod wiecej_uslug;
