@@ -138,3 +138,23 @@ async fn chosen_services_of_another_account_only_are_refused_and_the_form_is_kep
     assert!(page.contains("value=\"wybrane\" checked"));
     assert!(!invitations_page(&app).await.contains(NEWCOMER));
 }
+
+#[tokio::test]
+async fn a_role_not_on_the_list_is_refused_in_the_users_row() {
+    let app = spawn_app().await;
+    let accountant = app
+        .state
+        .store
+        .user_by_email(&panel::domain::Email::parse("ksiegowosc@example.com").unwrap())
+        .unwrap()
+        .unwrap();
+    app.log_in(OWNER).await;
+    let token = app.csrf().await;
+    let path = format!("/uzytkownicy/{}/rola", accountant.id);
+    let response = app
+        .post_form(&path, &[("rola", "krol"), ("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Wybierz rolę z listy."), "{page}");
+}
