@@ -16,14 +16,13 @@ pub mod state;
 pub mod store;
 pub mod web;
 
-use clap::Parser;
 use config::{Cli, Command, Config};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 /// The `panel` command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_resolved();
     // Also for `panel admin` on a stopped panel, which may create the database.
     startup::restrict_umask();
     tracing_subscriber::fmt()

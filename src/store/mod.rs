@@ -3,10 +3,12 @@
 
 mod account_data;
 mod accounts;
+mod backup;
 mod billing;
 mod cache;
 mod cloud;
 mod codec;
+mod consistency;
 mod credit;
 mod domains;
 mod hosting;
@@ -34,6 +36,7 @@ mod website;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
+pub use backup::{BackupReport, CheckReport, check_file, restore};
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use cloud::PowerOutcome;
 pub use codec::constant_time_eq;
