@@ -37,6 +37,7 @@ mod login;
 mod mail;
 mod open_xchange;
 mod operator;
+mod operator_backup;
 mod outbox_ops;
 mod payments;
 mod pdf;
