@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 mod backup;
+mod bank;
 mod catalogue;
 mod credit;
 mod outbox;
@@ -21,6 +22,7 @@ mod socket;
 mod ssl;
 mod tasks;
 
+pub use bank::BankAction;
 pub use outbox::OutboxAction;
 pub use ssl::SslAction;
 pub use tasks::TasksAction;
@@ -198,6 +200,11 @@ pub enum AdminTask {
     /// redb's integrity check and the panel's own (every index points at its rows); exit 1 on a
     /// problem.
     Check,
+    /// Bank statements: `bank import FILE` (mBank CSV or MT940).
+    Bank {
+        #[command(subcommand)]
+        action: BankAction,
+    },
 }
 
 /// Carries out one task against the store.
@@ -313,6 +320,7 @@ pub fn execute(
             Err("restore works only on a stopped panel: stop it, then restore".into())
         }
         AdminTask::Check => backup::check(store),
+        AdminTask::Bank { action } => bank::execute(store, action, now, base_url),
     }
 }
 
@@ -492,6 +500,9 @@ pub async fn run(data_dir: &Path, mut task: AdminTask, base_url: &str) -> Result
     // Paths are the operator's, relative to where they typed the command, not to the panel.
     if let AdminTask::Backup { file } = &mut task {
         *file = std::path::absolute(&*file).map_err(|e| e.to_string())?;
+    }
+    if let AdminTask::Bank { action } = &mut task {
+        bank::resolve_path(action)?;
     }
     if let AdminTask::Restore { file } = &task {
         return backup::restore(data_dir, file, Clock::default().now()).await;

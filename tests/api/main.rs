@@ -4,6 +4,7 @@
 
 mod access;
 mod auto_renew;
+mod bank_import;
 mod bezpieczenstwo;
 mod bezpieczenstwo_konto;
 mod bezpieczenstwo_kroki;
