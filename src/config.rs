@@ -419,7 +419,10 @@ mod tests {
     }
 
     fn admin_dir(args: &[&str]) -> Option<(PathBuf, String)> {
-        match Cli::try_parse_resolved(["panel"].iter().chain(args)).ok()?.command {
+        match Cli::try_parse_resolved(["panel"].iter().chain(args))
+            .ok()?
+            .command
+        {
             Some(Command::Admin(a)) => Some((a.data_dir, a.base_url)),
             _ => None,
         }

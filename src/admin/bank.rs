@@ -31,8 +31,7 @@ pub fn execute(
     base_url: &str,
 ) -> Result<String, String> {
     let BankAction::Import { file } = action;
-    let bytes =
-        std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let statement = statement::parse(&bytes)?;
     let (mut paid, mut already, mut decide) = (0, 0, 0);
     let mut lines = Vec::new();
@@ -97,11 +96,16 @@ fn import_one(
     let number = match matched {
         LineMatch::Exact { number, .. } => number,
         LineMatch::Recorded { what } => {
-            return Ok(("ALREADY", format!("reference {} recorded {what}", transfer.reference)));
+            return Ok((
+                "ALREADY",
+                format!("reference {} recorded {what}", transfer.reference),
+            ));
         }
         LineMatch::NoTitle => return decide("unknown title: no KL-… transfer title in it".into()),
         LineMatch::UnknownAccount { account_id } => {
-            return decide(format!("the title names account {account_id}, which does not exist"));
+            return decide(format!(
+                "the title names account {account_id}, which does not exist"
+            ));
         }
         LineMatch::Partial { number, total, .. } => {
             return decide(format!("partial: {number} is {total}"));
@@ -128,7 +132,9 @@ fn import_one(
         )
         .map_err(|e| e.to_string())?;
     Ok(match outcome {
-        PaymentOutcome::Paid { invoice, .. } => ("PAID", format!("{number}: issued {}", invoice.number)),
+        PaymentOutcome::Paid { invoice, .. } => {
+            ("PAID", format!("{number}: issued {}", invoice.number))
+        }
         PaymentOutcome::AlreadyPaid { .. } | PaymentOutcome::AlreadyRecorded { .. } => {
             ("ALREADY", format!("{number} was paid before"))
         }

@@ -59,7 +59,10 @@ fn details(text: &str) -> (String, String) {
     let (mut title, mut who) = (Vec::new(), Vec::new());
     let mut structured = false;
     for part in parts {
-        let (code, value) = (part.get(..2).unwrap_or_default(), part.get(2..).unwrap_or_default());
+        let (code, value) = (
+            part.get(..2).unwrap_or_default(),
+            part.get(2..).unwrap_or_default(),
+        );
         structured = true;
         match code {
             "20" | "21" | "22" | "23" | "24" | "25" => title.push(value),

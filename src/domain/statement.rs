@@ -95,7 +95,10 @@ pub(super) fn line_hash(parts: &[&str]) -> String {
 /// Two identical lines (two equal transfers on one day) get `-2`, `-3`… after their hash.
 fn number_repeated_hashes(transfers: &mut [Transfer]) {
     let mut seen = std::collections::HashMap::<String, u32>::new();
-    for t in transfers.iter_mut().filter(|t| t.reference.starts_with("W-")) {
+    for t in transfers
+        .iter_mut()
+        .filter(|t| t.reference.starts_with("W-"))
+    {
         let count = seen.entry(t.reference.clone()).or_insert(0);
         *count += 1;
         if *count > 1 {
@@ -153,7 +156,10 @@ fn parse_csv(text: &str) -> Result<Statement, String> {
     let header = lines
         .by_ref()
         .map(fields)
-        .find(|f| f.first().is_some_and(|h| h.to_lowercase() == "#data operacji"))
+        .find(|f| {
+            f.first()
+                .is_some_and(|h| h.to_lowercase() == "#data operacji")
+        })
         .ok_or("neither MT940 nor an mBank CSV: no `#Data operacji` header row")?;
     let date = column(&header, &["data operacji"]).unwrap_or(0);
     let amount = column(&header, &["kwota"]).ok_or("the CSV has no #Kwota column")?;
@@ -216,12 +222,16 @@ mod tests {
     #[test]
     fn windows_1250_is_read_and_equal_lines_get_distinct_keys() {
         let line = b"2026-11-03;\"Zap\xb3ata KL-000001-3\";\"\";\"\";10,00;0,00;\n";
-        let mut file = b"#Data operacji;#Opis operacji;#Rachunek;#Kategoria;#Kwota;#Saldo\n".to_vec();
+        let mut file =
+            b"#Data operacji;#Opis operacji;#Rachunek;#Kategoria;#Kwota;#Saldo\n".to_vec();
         file.extend_from_slice(line);
         file.extend_from_slice(line);
         let statement = parse(&file).unwrap_or_default();
         assert_eq!(statement.incoming[0].title, "Zapłata KL-000001-3");
-        assert_ne!(statement.incoming[0].reference, statement.incoming[1].reference);
+        assert_ne!(
+            statement.incoming[0].reference,
+            statement.incoming[1].reference
+        );
     }
 
     #[test]

@@ -45,7 +45,11 @@ impl CheckReport {
         if self.version < self.known {
             lines.push("an older schema: the panel upgrades it when it starts".into());
         }
-        let counts: Vec<String> = self.counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+        let counts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(t, n)| format!("{n} {t}"))
+            .collect();
         if !counts.is_empty() {
             lines.push(counts.join(", "));
         }

@@ -8,9 +8,7 @@ use super::schema::{
     OUTBOX_DUE, PAYMENTS, PAYMENTS_BY_ACCOUNT, PAYMENTS_BY_REFERENCE, SERVICES,
     SERVICES_BY_ACCOUNT, TASKS, TASKS_DUE, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL,
 };
-use redb::{
-    AccessGuard, Key, ReadTransaction, ReadableTable, TableDefinition, TableHandle, Value,
-};
+use redb::{AccessGuard, Key, ReadTransaction, ReadableTable, TableDefinition, TableHandle, Value};
 
 /// The row ids an index names, picked from each entry.
 fn named<K: Key + 'static, V: Value + 'static>(
@@ -28,12 +26,7 @@ fn named<K: Key + 'static, V: Value + 'static>(
 }
 
 /// How many of `ids` are missing from `rows`, as a sentence (`None`: all there).
-fn missing(
-    tx: &ReadTransaction,
-    index: &str,
-    rows: Rows,
-    ids: Vec<u64>,
-) -> Result<Option<String>> {
+fn missing(tx: &ReadTransaction, index: &str, rows: Rows, ids: Vec<u64>) -> Result<Option<String>> {
     let table = tx.open_table(rows)?;
     let mut lost = Vec::new();
     for id in ids {

@@ -15,12 +15,19 @@ use redb::ReadTransaction;
 #[derive(Debug, PartialEq, Eq)]
 pub enum LineMatch {
     /// The bank reference was recorded before (`what`: as what).
-    Recorded { what: String },
+    Recorded {
+        what: String,
+    },
     /// No account's transfer title (`KL-…`) in the text.
     NoTitle,
-    UnknownAccount { account_id: u64 },
+    UnknownAccount {
+        account_id: u64,
+    },
     /// One open proforma of exactly this amount (named in the title, or the only one).
-    Exact { account_id: u64, number: String },
+    Exact {
+        account_id: u64,
+        number: String,
+    },
     /// Less than the proforma it names (or the account's only open one).
     Partial {
         account_id: u64,
@@ -33,7 +40,10 @@ pub enum LineMatch {
         total: Money,
     },
     /// No single open proforma fits: none, or several and none of this amount.
-    NoProforma { account_id: u64, open: usize },
+    NoProforma {
+        account_id: u64,
+        open: usize,
+    },
 }
 
 /// As what `reference` was recorded, if it was.

@@ -16,7 +16,9 @@ fn demo_data_dir(root: &Path) -> PathBuf {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 async fn admin(data_dir: &Path, task: &[&str]) -> (bool, String) {
@@ -46,8 +48,14 @@ fn state_of(data_dir: &Path) -> (usize, usize, bool) {
         .unwrap()
         .account_id;
     let documents = store.documents_of_account(account).unwrap();
-    let unpaid = documents.iter().any(|d| d.number == "PF/2026/10/0001" && d.is_unpaid());
-    (documents.len(), store.outbox_messages(1000).unwrap().len(), unpaid)
+    let unpaid = documents
+        .iter()
+        .any(|d| d.number == "PF/2026/10/0001" && d.is_unpaid());
+    (
+        documents.len(),
+        store.outbox_messages(1000).unwrap().len(),
+        unpaid,
+    )
 }
 
 fn line_of<'a>(said: &'a str, word: &str, text: &str) -> &'a str {
@@ -70,11 +78,16 @@ async fn an_mbank_csv_pays_the_exact_match_and_lists_the_partial_and_unknown_one
     let (ok, said) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
     assert!(ok, "{said}");
     assert!(
-        said.contains("3 incoming transfers (1 outgoing skipped): 1 paid, 0 recorded before, 2 to decide"),
+        said.contains(
+            "3 incoming transfers (1 outgoing skipped): 1 paid, 0 recorded before, 2 to decide"
+        ),
         "{said}"
     );
     let partial = line_of(&said, "DECIDE", "ZALICZKA");
-    assert!(partial.contains("partial: PF/2026/10/0001 is 72,57 zł"), "{partial}");
+    assert!(
+        partial.contains("partial: PF/2026/10/0001 is 72,57 zł"),
+        "{partial}"
+    );
     assert!(partial.contains("record-payment --title"), "{partial}");
     let paid = line_of(&said, "PAID", "72,57");
     assert!(paid.contains("PF/2026/10/0001: issued FV/"), "{paid}");
@@ -87,8 +100,15 @@ async fn an_mbank_csv_pays_the_exact_match_and_lists_the_partial_and_unknown_one
 
     let (ok, again) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
     assert!(ok, "{again}");
-    assert!(again.contains("0 paid, 1 recorded before, 2 to decide"), "{again}");
-    assert_eq!(state_of(&data_dir), after, "the second import changed nothing");
+    assert!(
+        again.contains("0 paid, 1 recorded before, 2 to decide"),
+        "{again}"
+    );
+    assert_eq!(
+        state_of(&data_dir),
+        after,
+        "the second import changed nothing"
+    );
 }
 
 #[tokio::test]
@@ -98,13 +118,28 @@ async fn a_listed_transfer_recorded_by_its_command_counts_as_recorded_at_the_nex
     let file = fixture("mbank.csv");
     let (_, said) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
     let listed = line_of(&said, "DECIDE", "ZALICZKA");
-    let reference = listed.rsplit("--reference ").next().unwrap().trim_matches('\'');
+    let reference = listed
+        .rsplit("--reference ")
+        .next()
+        .unwrap()
+        .trim_matches('\'');
     let title = "ZALICZKA PF/2026/10/0001 KL-000001-3";
-    let args = ["record-payment", "--title", title, "--amount", "50,00", "--reference", reference];
+    let args = [
+        "record-payment",
+        "--title",
+        title,
+        "--amount",
+        "50,00",
+        "--reference",
+        reference,
+    ];
     let (ok, recorded) = admin(&data_dir, &args).await;
     assert!(ok, "{recorded}");
     let (_, again) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
-    assert!(again.contains("0 paid, 2 recorded before, 1 to decide"), "{again}");
+    assert!(
+        again.contains("0 paid, 2 recorded before, 1 to decide"),
+        "{again}"
+    );
 }
 
 #[tokio::test]
@@ -115,7 +150,9 @@ async fn an_mt940_statement_pays_by_title_and_amount_once() {
     let (ok, said) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
     assert!(ok, "{said}");
     assert!(
-        said.contains("2 incoming transfers (1 outgoing skipped): 1 paid, 0 recorded before, 1 to decide"),
+        said.contains(
+            "2 incoming transfers (1 outgoing skipped): 1 paid, 0 recorded before, 1 to decide"
+        ),
         "{said}"
     );
     assert!(line_of(&said, "PAID", "Zapłata za fakturę").contains("PF/2026/10/0001"));
@@ -138,6 +175,9 @@ async fn a_file_that_is_no_statement_is_refused_and_changes_nothing() {
     let file = dir.path().join("notes.txt");
     std::fs::write(&file, "lista zakupów;\nchleb;mleko\n").unwrap();
     let (ok, said) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
-    assert!(!ok && said.contains("neither MT940 nor an mBank CSV"), "{said}");
+    assert!(
+        !ok && said.contains("neither MT940 nor an mBank CSV"),
+        "{said}"
+    );
     assert_eq!(state_of(&data_dir), before);
 }
