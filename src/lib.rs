@@ -31,6 +31,8 @@ pub fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("panel=info,poem=warn")),
         )
         .with_writer(std::io::stderr)
+        // Colour only on a terminal: a log file or journald gets no escape codes.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
