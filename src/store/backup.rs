@@ -102,6 +102,15 @@ impl Store {
     /// Writes a checked, consistent copy of the database to `dest` (temp file + rename).
     pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
         let started = Instant::now();
+        let canonical = |p: &Path| p.parent().and_then(|d| d.canonicalize().ok());
+        if dest.file_name() == self.db.path.file_name()
+            && canonical(dest).is_some()
+            && canonical(dest) == canonical(&self.db.path)
+        {
+            return Err(StoreError::Conflict(
+                "that is the database itself: write the backup to another file".into(),
+            ));
+        }
         let temporary = temporary_next_to(dest, "tmp");
         let written = (|| {
             let bytes = self.copy_committed(&temporary)?;

@@ -181,3 +181,17 @@ async fn a_file_that_is_no_statement_is_refused_and_changes_nothing() {
     );
     assert_eq!(state_of(&data_dir), before);
 }
+
+#[tokio::test]
+async fn a_statement_is_imported_through_the_running_panel() {
+    let app = crate::helpers::spawn_app().await;
+    let file = fixture("mbank.csv");
+    let (ok, said) = admin(&app.data_dir, &["bank", "import", file.to_str().unwrap()]).await;
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("3 incoming transfers (1 outgoing skipped)"),
+        "{said}"
+    );
+    let unknown = line_of(&said, "DECIDE", "HOSTINGOWE");
+    assert!(unknown.contains("unknown title"), "{unknown}");
+}

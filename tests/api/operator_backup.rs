@@ -239,3 +239,43 @@ async fn a_restore_keeps_the_database_it_replaces() {
     std::fs::rename(kept, old.join("panel.redb")).unwrap();
     assert!(has_owner(&Store::open(&old).unwrap(), 1));
 }
+
+#[tokio::test]
+async fn a_backup_onto_the_database_itself_is_refused() {
+    let app = spawn_app().await;
+    let live = app.data_dir.join("panel.redb");
+    let (ok, said) = admin(&app.data_dir, &["backup", live.to_str().unwrap()]).await;
+    assert!(!ok, "{said}");
+    assert!(said.contains("the database itself"), "{said}");
+    assert!(!app.state.store.unpaid_proformas().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_log_written_to_a_file_carries_no_colour_codes() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+        .args(["--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("PANEL_LOG", "panel=info")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let listening = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains("is listening") {
+                return;
+            }
+        }
+    })
+    .await;
+    child.start_kill().unwrap();
+    assert!(listening.is_ok(), "{log}");
+    assert!(log.contains("INFO"), "{log}");
+    assert!(!log.contains('\u{1b}'), "escape codes in the log: {log:?}");
+}
