@@ -92,31 +92,11 @@ fn import_one(
     let matched = store
         .match_transfer(&transfer.title, transfer.amount, &transfer.reference)
         .map_err(|e| e.to_string())?;
-    let decide = |why: String| Ok(("DECIDE", format!("{why}; {}", command(transfer))));
-    let number = match matched {
-        LineMatch::Exact { number, .. } => number,
-        LineMatch::Recorded { what } => {
-            return Ok((
-                "ALREADY",
-                format!("reference {} recorded {what}", transfer.reference),
-            ));
-        }
-        LineMatch::NoTitle => return decide("unknown title: no KL-… transfer title in it".into()),
-        LineMatch::UnknownAccount { account_id } => {
-            return decide(format!(
-                "the title names account {account_id}, which does not exist"
-            ));
-        }
-        LineMatch::Partial { number, total, .. } => {
-            return decide(format!("partial: {number} is {total}"));
-        }
-        LineMatch::Overpaid { number, total, .. } => {
-            return decide(format!("overpaid: {number} is {total}"));
-        }
-        LineMatch::NoProforma { account_id, open } => {
-            return decide(format!(
-                "account {account_id} has {open} open proformas, none of this amount"
-            ));
+    let number = match to_pay(matched) {
+        Ok(number) => number,
+        Err(("DECIDE", why)) => return Ok(("DECIDE", format!("{why}; {}", command(transfer)))),
+        Err((word, said)) => {
+            return Ok((word, format!("reference {} {said}", transfer.reference)));
         }
     };
     let receipt = |account: &crate::domain::Account, invoice: crate::store::Receipt<'_>| {
@@ -142,11 +122,34 @@ fn import_one(
             "DECIDE",
             format!("{number} is not covered; the amount is on the balance, now {balance}"),
         ),
-        PaymentOutcome::ReferenceUsedElsewhere { other } => {
-            return decide(format!("the reference is recorded for {other}"));
-        }
-        PaymentOutcome::LooksRepeated { .. } => {
-            return decide(format!("{number}: the same amount was recorded today"));
-        }
+        PaymentOutcome::ReferenceUsedElsewhere { other } => (
+            "DECIDE",
+            format!(
+                "the reference is recorded for {other}; {}",
+                command(transfer)
+            ),
+        ),
+        PaymentOutcome::LooksRepeated { .. } => (
+            "DECIDE",
+            format!("{number}: the same amount was recorded today"),
+        ),
     })
+}
+
+/// The proforma to pay, or what the operator is told instead (`DECIDE` or `ALREADY`).
+fn to_pay(matched: LineMatch) -> Result<String, (&'static str, String)> {
+    let why = match matched {
+        LineMatch::Exact { number, .. } => return Ok(number),
+        LineMatch::Recorded { what } => return Err(("ALREADY", format!("recorded {what}"))),
+        LineMatch::NoTitle => "unknown title: no KL-… transfer title in it".into(),
+        LineMatch::UnknownAccount { account_id } => {
+            format!("the title names account {account_id}, which does not exist")
+        }
+        LineMatch::Partial { number, total, .. } => format!("partial: {number} is {total}"),
+        LineMatch::Overpaid { number, total, .. } => format!("overpaid: {number} is {total}"),
+        LineMatch::NoProforma { account_id, open } => {
+            format!("account {account_id} has {open} open proformas, none of this amount")
+        }
+    };
+    Err(("DECIDE", why))
 }

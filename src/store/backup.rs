@@ -224,51 +224,63 @@ pub fn restore(
     std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
     // Checked as a copy: redb's check may repair, and the operator's file stays as it was.
     std::fs::copy(file, &candidate).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let swapped = (|| {
-        let report = check_file(&candidate)
-            .map_err(|e| format!("{} cannot be restored: {e}", file.display()))?;
-        if !report.passed() {
-            return Err(format!(
-                "{} cannot be restored:\n{}",
-                file.display(),
-                report.describe()
-            ));
-        }
-        // Held while the files are swapped: no panel may open the database meanwhile.
-        let _lock = if live.exists() {
-            match redb::Database::open(&live) {
-                Ok(db) => Some(db),
-                Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
-                    return Err(
-                        "the panel is running on this data directory: stop it, then restore".into(),
-                    );
-                }
-                Err(_) => None, // a damaged database is what a restore replaces
-            }
-        } else {
-            None
-        };
-        let mut kept = String::new();
-        if live.exists() {
-            let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
-            let backup = data_dir.join(format!("panel.redb.bak-{stamp}"));
-            std::fs::rename(&live, &backup).map_err(|e| e.to_string())?;
-            kept = format!("; the previous database is kept as {}", backup.display());
-        }
-        use std::os::unix::fs::PermissionsExt;
-        let owner_only = std::fs::Permissions::from_mode(0o600);
-        std::fs::set_permissions(&candidate, owner_only).map_err(|e| e.to_string())?;
-        std::fs::rename(&candidate, &live).map_err(|e| e.to_string())?;
-        sync_dir_of(&live).map_err(|e| e.to_string())?;
+    let swapped = checked(file, &candidate).and_then(|report| {
+        let kept = swap_in(&live, &candidate, now)?;
         Ok(format!(
             "restored {} into {}{kept}\n{}",
             file.display(),
             live.display(),
             report.describe()
         ))
-    })();
+    });
     if swapped.is_err() {
         let _ = std::fs::remove_file(&candidate);
     }
     swapped
+}
+
+/// The check of a file to restore (`candidate`, a copy of `file`).
+fn checked(file: &Path, candidate: &Path) -> std::result::Result<CheckReport, String> {
+    let report =
+        check_file(candidate).map_err(|e| format!("{} cannot be restored: {e}", file.display()))?;
+    if !report.passed() {
+        return Err(format!(
+            "{} cannot be restored:\n{}",
+            file.display(),
+            report.describe()
+        ));
+    }
+    Ok(report)
+}
+
+/// Moves `live` aside (if there) and `candidate` into its place; says where the old one went.
+fn swap_in(
+    live: &Path,
+    candidate: &Path,
+    now: jiff::Timestamp,
+) -> std::result::Result<String, String> {
+    // Held while the files are swapped: no panel may open the database meanwhile.
+    let _lock = match live.exists().then(|| redb::Database::open(live)) {
+        Some(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
+            return Err(
+                "the panel is running on this data directory: stop it, then restore".into(),
+            );
+        }
+        Some(Ok(db)) => Some(db),
+        // A damaged database is what a restore replaces.
+        Some(Err(_)) | None => None,
+    };
+    let mut kept = String::new();
+    if live.exists() {
+        let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+        let backup = live.with_file_name(format!("panel.redb.bak-{stamp}"));
+        std::fs::rename(live, &backup).map_err(|e| e.to_string())?;
+        kept = format!("; the previous database is kept as {}", backup.display());
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let owner_only = std::fs::Permissions::from_mode(0o600);
+    std::fs::set_permissions(candidate, owner_only).map_err(|e| e.to_string())?;
+    std::fs::rename(candidate, live).map_err(|e| e.to_string())?;
+    sync_dir_of(live).map_err(|e| e.to_string())?;
+    Ok(kept)
 }
