@@ -195,3 +195,25 @@ async fn a_statement_is_imported_through_the_running_panel() {
     let unknown = line_of(&said, "DECIDE", "HOSTINGOWE");
     assert!(unknown.contains("unknown title"), "{unknown}");
 }
+
+#[tokio::test]
+async fn an_overpaid_transfer_is_listed_and_pays_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = demo_data_dir(dir.path());
+    let before = state_of(&data_dir);
+    let file = dir.path().join("wyciag.csv");
+    std::fs::write(
+        &file,
+        "#Data operacji;#Opis operacji;#Rachunek;#Kategoria;#Kwota;#Saldo po operacji;\n\
+         2026-11-07;\"PF/2026/10/0001 KL-000001-3\";\"\";\"\";100,00 PLN;0,00 PLN;\n",
+    )
+    .unwrap();
+    let (ok, said) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
+    assert!(ok, "{said}");
+    let listed = line_of(&said, "DECIDE", "PF/2026/10/0001");
+    assert!(
+        listed.contains("overpaid: PF/2026/10/0001 is 72,57 zł"),
+        "{listed}"
+    );
+    assert_eq!(state_of(&data_dir), before);
+}

@@ -279,3 +279,29 @@ async fn the_log_written_to_a_file_carries_no_colour_codes() {
     assert!(log.contains("INFO"), "{log}");
     assert!(!log.contains('\u{1b}'), "escape codes in the log: {log:?}");
 }
+
+#[tokio::test]
+async fn check_names_an_index_entry_whose_row_is_gone_and_such_a_file_is_not_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = stopped_data_dir(dir.path());
+    {
+        let db = redb::Database::open(broken.join("panel.redb")).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(redb::TableDefinition::<&str, u64>::new("users_by_email"))
+            .unwrap()
+            .insert("duch@firma.pl", 9999)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let (ok, said) = admin(&broken, &["check"]).await;
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("PROBLEM: users_by_email: 1 entries name missing users (ids 9999)"),
+        "{said}"
+    );
+    let target = stopped_data_dir(&dir.path().join("target"));
+    let file = broken.join("panel.redb");
+    let (ok, said) = admin(&target, &["restore", file.to_str().unwrap()]).await;
+    assert!(!ok && said.contains("cannot be restored"), "{said}");
+    assert!(has_owner(&Store::open(&target).unwrap(), 1));
+}
