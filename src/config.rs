@@ -267,12 +267,19 @@ impl std::fmt::Debug for SmtpUrl {
     }
 }
 
+/// `global`: the flags may also follow the task, as in `panel admin unpaid --data-dir /srv/panel`.
 #[derive(Args, Debug)]
 pub struct AdminArgs {
-    #[arg(long, env = "PANEL_DATA_DIR", default_value = "./data")]
+    /// Directory of the database (panel.redb) and of the admin socket.
+    #[arg(long, env = "PANEL_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
     /// Used for links in e-mails queued while the panel is stopped.
-    #[arg(long, env = "PANEL_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "PANEL_BASE_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
     pub base_url: String,
     #[command(subcommand)]
     pub task: crate::admin::AdminTask,
@@ -282,6 +289,62 @@ pub struct AdminArgs {
 pub struct HealthArgs {
     #[arg(long, env = "PANEL_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+}
+
+impl Cli {
+    /// Parses the command line. Flags the subcommands share with the panel itself (`--data-dir`,
+    /// `--base-url`, `--listen`) may stand before the subcommand as well as after it:
+    /// `panel --data-dir D admin unpaid` means `panel admin unpaid --data-dir D`.
+    pub fn parse_resolved() -> Cli {
+        Cli::try_parse_resolved(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    pub fn try_parse_resolved<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::parser::ValueSource;
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let typed = |m: &clap::ArgMatches, id: &str| {
+            m.try_contains_id(id).unwrap_or(false)
+                && m.value_source(id) == Some(ValueSource::CommandLine)
+        };
+        let before = |id: &str| typed(&matches, id);
+        let sub = matches.subcommand().map(|(_, m)| m);
+        let after = |id: &str| sub.is_some_and(|m| typed(m, id));
+        match &mut cli.command {
+            Some(Command::Admin(admin)) => {
+                if before("data_dir") && !after("data_dir") {
+                    admin.data_dir = cli.serve.data_dir.clone();
+                }
+                if let Some(url) = &cli.serve.base_url
+                    && before("base_url")
+                    && !after("base_url")
+                {
+                    admin.base_url = url.clone();
+                }
+            }
+            Some(Command::Health(health)) if before("listen") && !after("listen") => {
+                health.listen = cli.serve.listen;
+            }
+            Some(Command::Serve(serve)) => {
+                for id in ["data_dir", "base_url", "listen"] {
+                    if before(id) && !after(id) {
+                        match id {
+                            "data_dir" => serve.data_dir = cli.serve.data_dir.clone(),
+                            "base_url" => serve.base_url = cli.serve.base_url.clone(),
+                            _ => serve.listen = cli.serve.listen,
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(cli)
+    }
 }
 
 /// Rate limits of the login routes (per minute or hour, with a burst), and the panel-wide
@@ -353,6 +416,43 @@ mod tests {
         assert_eq!(days(&["--auto-renew-days", "30"]).ok(), Some(30));
         assert!(days(&["--auto-renew-days", "31"]).is_err());
         assert!(days(&["--auto-renew-days", "0"]).is_err());
+    }
+
+    fn admin_dir(args: &[&str]) -> Option<(PathBuf, String)> {
+        match Cli::try_parse_resolved(["panel"].iter().chain(args))
+            .ok()?
+            .command
+        {
+            Some(Command::Admin(a)) => Some((a.data_dir, a.base_url)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_data_dir_and_base_url_may_stand_before_or_after_the_admin_task() {
+        let dir = |args: &[&str]| admin_dir(args).map(|(d, _)| d);
+        let srv = Some(PathBuf::from("/srv/panel"));
+        assert_eq!(dir(&["admin", "unpaid", "--data-dir", "/srv/panel"]), srv);
+        assert_eq!(dir(&["admin", "--data-dir", "/srv/panel", "unpaid"]), srv);
+        assert_eq!(dir(&["--data-dir", "/srv/panel", "admin", "unpaid"]), srv);
+        assert_eq!(
+            dir(&["admin", "outbox", "retry", "3", "--data-dir", "/srv/panel"]),
+            srv
+        );
+        let url = admin_dir(&["--base-url", "https://p.pl", "admin", "unpaid"]).map(|(_, u)| u);
+        assert_eq!(url.as_deref(), Some("https://p.pl"));
+        let after = admin_dir(&["admin", "unpaid", "--base-url", "https://q.pl"]).map(|(_, u)| u);
+        assert_eq!(after.as_deref(), Some("https://q.pl"));
+    }
+
+    #[test]
+    fn the_data_dir_before_serve_is_not_lost() {
+        let cli = Cli::try_parse_resolved(["panel", "--data-dir", "/srv/panel", "serve"]).ok();
+        let dir = cli.and_then(|c| match c.command {
+            Some(Command::Serve(s)) => Some(s.data_dir),
+            _ => None,
+        });
+        assert_eq!(dir, Some(PathBuf::from("/srv/panel")));
     }
 
     #[test]

@@ -16,14 +16,13 @@ pub mod state;
 pub mod store;
 pub mod web;
 
-use clap::Parser;
 use config::{Cli, Command, Config};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 /// The `panel` command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_resolved();
     // Also for `panel admin` on a stopped panel, which may create the database.
     startup::restrict_umask();
     tracing_subscriber::fmt()
@@ -32,6 +31,8 @@ pub fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("panel=info,poem=warn")),
         )
         .with_writer(std::io::stderr)
+        // Colour only on a terminal: a log file or journald gets no escape codes.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

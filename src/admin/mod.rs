@@ -13,6 +13,8 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod backup;
+mod bank;
 mod catalogue;
 mod credit;
 mod outbox;
@@ -20,6 +22,7 @@ mod socket;
 mod ssl;
 mod tasks;
 
+pub use bank::BankAction;
 pub use outbox::OutboxAction;
 pub use ssl::SslAction;
 pub use tasks::TasksAction;
@@ -188,6 +191,20 @@ pub enum AdminTask {
         #[command(subcommand)]
         action: SslAction,
     },
+    /// Write a consistent copy of the database to FILE, also while the panel runs (writes wait
+    /// for the copy); the copy is checked, then renamed into place.
+    Backup { file: std::path::PathBuf },
+    /// Replace the database of a STOPPED panel with FILE (a backup), after checking it; the
+    /// replaced database is kept as panel.redb.bak-<UTC time>.
+    Restore { file: std::path::PathBuf },
+    /// redb's integrity check and the panel's own (every index points at its rows); exit 1 on a
+    /// problem.
+    Check,
+    /// Bank statements: `bank import FILE` (mBank CSV or MT940).
+    Bank {
+        #[command(subcommand)]
+        action: BankAction,
+    },
 }
 
 /// Carries out one task against the store.
@@ -298,6 +315,12 @@ pub fn execute(
         } => tasks::retry(store, id, now),
         AdminTask::Tasks { failed, .. } => tasks::list(store, failed),
         AdminTask::Ssl { action } => ssl::execute(store, action),
+        AdminTask::Backup { file } => backup::backup(store, &file),
+        AdminTask::Restore { .. } => {
+            Err("restore works only on a stopped panel: stop it, then restore".into())
+        }
+        AdminTask::Check => backup::check(store),
+        AdminTask::Bank { action } => bank::execute(store, action, now, base_url),
     }
 }
 
@@ -474,8 +497,21 @@ pub async fn run(data_dir: &Path, mut task: AdminTask, base_url: &str) -> Result
     if let AdminTask::Ssl { action } = &mut task {
         ssl::read_file(action)?;
     }
+    // Paths are the operator's, relative to where they typed the command, not to the panel.
+    if let AdminTask::Backup { file } = &mut task {
+        *file = std::path::absolute(&*file).map_err(|e| e.to_string())?;
+    }
+    if let AdminTask::Bank { action } = &mut task {
+        bank::resolve_path(action)?;
+    }
+    if let AdminTask::Restore { file } = &task {
+        return backup::restore(data_dir, file, Clock::default().now()).await;
+    }
     if let Some(answer) = socket::ask(data_dir, &task).await {
         return answer;
+    }
+    if let AdminTask::Check = task {
+        return backup::check_stopped(data_dir);
     }
     let store = Store::open(data_dir).map_err(|e| e.to_string())?;
     execute(&store, task, Clock::default().now(), base_url)

@@ -3,10 +3,12 @@
 
 mod account_data;
 mod accounts;
+mod backup;
 mod billing;
 mod cache;
 mod cloud;
 mod codec;
+mod consistency;
 mod credit;
 mod domains;
 mod hosting;
@@ -27,6 +29,7 @@ mod security;
 mod services;
 mod shop;
 mod ssl;
+mod statement;
 mod tasks;
 mod transfer;
 mod users;
@@ -34,6 +37,7 @@ mod website;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
+pub use backup::{BackupReport, CheckReport, check_file, restore};
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use cloud::PowerOutcome;
 pub use codec::constant_time_eq;
@@ -53,6 +57,7 @@ pub use renewals::{AutoRenewMail, AutoRenewal, SettingsOutcome};
 pub use security::FactorView;
 pub use shop::{CartChange, OrderOutcome};
 pub use ssl::{CertificateOrder, InstallOutcome, PendingCertificate};
+pub use statement::LineMatch;
 pub use tasks::TaskRetry;
 pub use transfer::{Matched, TransferOutcome};
 pub use users::{Membership, UserChange};

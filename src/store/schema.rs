@@ -189,6 +189,22 @@ pub fn secret(db: &Database) -> Result<[u8; 32]> {
     Ok(secret)
 }
 
+/// The schema version this program writes (the number of its migrations).
+pub fn known_version() -> u64 {
+    MIGRATIONS.len() as u64
+}
+
+/// The schema version stored in a database; `None` when it holds no panel data (no `meta`).
+pub fn stored_version(tx: &redb::ReadTransaction) -> Result<Option<u64>> {
+    let meta = match tx.open_table(META) {
+        Ok(meta) => meta,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let version = meta.get(SCHEMA_VERSION_KEY)?.map(|v| read_u64(v.value()));
+    Ok(version)
+}
+
 fn read_u64(bytes: &[u8]) -> u64 {
     <[u8; 8]>::try_from(bytes)
         .map(u64::from_be_bytes)

@@ -60,7 +60,7 @@ pub(super) struct DepositReference {
 }
 
 /// Deposits' bank references share the idempotency table, under account 0 (no account has it).
-fn deposit_key(reference: &str) -> String {
+pub(super) fn deposit_key(reference: &str) -> String {
     format!("0/bank-reference:{reference}")
 }
 
@@ -79,7 +79,7 @@ pub(super) fn deposited_with(
 }
 
 /// Whether `text` names the document `number` (not as the start of a longer number).
-fn names(text: &str, number: &str) -> bool {
+pub(super) fn names(text: &str, number: &str) -> bool {
     text.match_indices(number).any(|(at, _)| {
         !text[at + number.len()..]
             .chars()

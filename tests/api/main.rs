@@ -4,6 +4,7 @@
 
 mod access;
 mod auto_renew;
+mod bank_import;
 mod bezpieczenstwo;
 mod bezpieczenstwo_konto;
 mod bezpieczenstwo_kroki;
@@ -37,6 +38,7 @@ mod login;
 mod mail;
 mod open_xchange;
 mod operator;
+mod operator_backup;
 mod outbox_ops;
 mod payments;
 mod pdf;
