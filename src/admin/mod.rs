@@ -16,11 +16,13 @@ use std::path::Path;
 mod catalogue;
 mod credit;
 mod outbox;
+mod payments;
 mod socket;
 mod ssl;
 mod tasks;
 
 pub use outbox::OutboxAction;
+pub use payments::PaymentsAction;
 pub use ssl::SslAction;
 pub use tasks::TasksAction;
 
@@ -188,6 +190,13 @@ pub enum AdminTask {
         #[command(subcommand)]
         action: SslAction,
     },
+    /// List the online payments (Zapłać online) with their state, amount, document, session and
+    /// time, or `payments reconcile` to ask the gateway about those not applied.
+    Payments {
+        #[command(subcommand)]
+        #[serde(default)]
+        action: Option<PaymentsAction>,
+    },
 }
 
 /// Carries out one task against the store.
@@ -298,6 +307,10 @@ pub fn execute(
         } => tasks::retry(store, id, now),
         AdminTask::Tasks { failed, .. } => tasks::list(store, failed),
         AdminTask::Ssl { action } => ssl::execute(store, action),
+        AdminTask::Payments { action: None } => payments::list(store),
+        AdminTask::Payments {
+            action: Some(PaymentsAction::Reconcile),
+        } => Err("payments reconcile needs the running panel with its --p24-* settings".into()),
     }
 }
 

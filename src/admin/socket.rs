@@ -55,6 +55,7 @@ pub async fn serve_socket(
     clock: Clock,
     base_url: String,
     mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    gateway: Option<std::sync::Arc<dyn crate::payments::PaymentGateway>>,
 ) {
     loop {
         let stream = match listener.accept().await {
@@ -66,17 +67,28 @@ pub async fn serve_socket(
                 continue;
             }
         };
-        let (store, clock, base_url, wake) = (
+        let (store, clock, base_url, wake, gateway) = (
             store.clone(),
             clock.clone(),
             base_url.clone(),
             mail_wake.clone(),
+            gateway.clone(),
         );
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();
             let answer = match read_task_line(read, READ_TIMEOUT).await.and_then(|line| {
                 serde_json::from_str::<AdminTask>(&line).map_err(|e| e.to_string())
             }) {
+                Ok(AdminTask::Payments {
+                    action: Some(super::PaymentsAction::Reconcile),
+                }) => {
+                    let answer = reconcile(&store, gateway.as_deref(), &base_url, &clock).await;
+                    wake.notify_one();
+                    Answer {
+                        ok: answer.is_ok(),
+                        message: answer.unwrap_or_else(|e| e),
+                    }
+                }
                 Ok(task) => {
                     let now = clock.now();
                     let result =
@@ -102,6 +114,16 @@ pub async fn serve_socket(
             }
         });
     }
+}
+
+async fn reconcile(
+    store: &Store,
+    gateway: Option<&dyn crate::payments::PaymentGateway>,
+    base_url: &str,
+    clock: &Clock,
+) -> Result<String, String> {
+    let gateway = gateway.ok_or("online payments are not configured (--p24-* settings)")?;
+    crate::jobs::online_payments::reconcile(store, gateway, base_url, clock.now()).await
 }
 
 /// Sends `task` to a running panel; `None` when no panel listens on the socket.

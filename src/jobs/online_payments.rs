@@ -1,0 +1,180 @@
+//! Zapłać online after the notification: verify with the gateway (retried with a growing pause
+//! while it fails), then apply to the proforma. Off the request that brought the notification;
+//! at start it finishes what a stop left notified or verified.
+
+use crate::domain::online_payment::{OnlinePayment, OnlineState};
+use crate::mail;
+use crate::payments::{GatewayError, PaymentGateway};
+use crate::state::AppState;
+use crate::store::{NoticeOutcome, PaidNotice, Store};
+use jiff::Timestamp;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Waits for a wake-up (a notification) or, at the latest, the next second's retries.
+pub async fn run_forever(state: Arc<AppState>) {
+    let Some(gateway) = state.gateway.clone() else {
+        return;
+    };
+    loop {
+        run_due(&state, gateway.as_ref(), state.clock.now()).await;
+        tokio::select! {
+            _ = state.payments_wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+}
+
+fn notice_of(payment: &OnlinePayment) -> Option<PaidNotice> {
+    Some(PaidNotice {
+        session_id: payment.session_id.clone(),
+        order_id: payment.order_id?,
+        amount: payment.amount,
+        currency: payment.currency.clone(),
+    })
+}
+
+/// Verifies and applies every notified or verified payment that is due.
+pub async fn run_due(state: &AppState, gateway: &dyn PaymentGateway, now: Timestamp) {
+    let due = match state
+        .store
+        .blocking(move |s| s.due_online_payments(now))
+        .await
+    {
+        Ok(due) => due,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the online payments to verify");
+            return;
+        }
+    };
+    for payment in due {
+        if let Err(e) = advance(state, gateway, payment, now).await {
+            tracing::error!(error = %e, "online payment not finished; tried again later");
+        }
+    }
+}
+
+async fn advance(
+    state: &AppState,
+    gateway: &dyn PaymentGateway,
+    payment: OnlinePayment,
+    now: Timestamp,
+) -> Result<(), String> {
+    let session = payment.session_id.clone();
+    if payment.state == OnlineState::Notified {
+        let notice = notice_of(&payment).ok_or("notified without an order id")?;
+        if let Err(e) = gateway.verify(&notice).await {
+            tracing::warn!(session = %session, error = %e, "verify failed; tried again later");
+            let (s, message) = (session.clone(), e.to_string());
+            return state
+                .store
+                .blocking(move |store| store.online_verify_failed(&s, &message, now))
+                .await
+                .map_err(|e| e.to_string());
+        }
+        let s = session.clone();
+        state
+            .store
+            .blocking(move |store| store.mark_online_verified(&s))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    apply(&state.store, &state.base_url, &session, now).await?;
+    state.wake_mailer();
+    Ok(())
+}
+
+async fn apply(store: &Store, base_url: &str, session: &str, now: Timestamp) -> Result<(), String> {
+    let (base_url, session) = (base_url.to_string(), session.to_string());
+    let applied = store
+        .blocking(move |s| {
+            let receipt = |account: &crate::domain::Account, r: crate::store::Receipt<'_>| {
+                mail::receipt_message(&base_url, account, r)
+            };
+            s.apply_online_payment(&session, now, &receipt)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(payment) = applied
+        && let OnlineState::Applied { note } = &payment.state
+    {
+        tracing::info!(session = %payment.session_id, %note, "online payment applied");
+    }
+    Ok(())
+}
+
+/// `panel admin payments reconcile`: asks the gateway about every payment not applied and
+/// applies the paid ones; one line per payment for the operator.
+pub async fn reconcile(
+    store: &Store,
+    gateway: &dyn PaymentGateway,
+    base_url: &str,
+    now: Timestamp,
+) -> Result<String, String> {
+    let payments = store.online_payments().map_err(|e| e.to_string())?;
+    let mut lines = Vec::new();
+    for payment in payments {
+        if matches!(payment.state, OnlineState::Applied { .. }) {
+            continue;
+        }
+        let line = reconcile_one(store, gateway, base_url, &payment, now).await;
+        lines.push(format!("{}  {}", payment.session_id, line));
+    }
+    if lines.is_empty() {
+        return Ok("Every online payment is applied.".into());
+    }
+    Ok(lines.join("\n"))
+}
+
+async fn reconcile_one(
+    store: &Store,
+    gateway: &dyn PaymentGateway,
+    base_url: &str,
+    payment: &OnlinePayment,
+    now: Timestamp,
+) -> String {
+    let session = payment.session_id.as_str();
+    let found = match gateway.by_session_id(session).await {
+        Ok(found) => found,
+        Err(e) => return format!("gateway error: {e}"),
+    };
+    let Some(found) = found.filter(|t| t.paid || t.awaiting_verify) else {
+        if payment.expired(now) {
+            let _ = store.fail_online_payment(session, "not paid at the gateway");
+            return "not paid; the session expired (failed)".into();
+        }
+        return "not paid (yet)".into();
+    };
+    let notice = PaidNotice {
+        session_id: session.to_string(),
+        order_id: found.order_id,
+        amount: found.amount,
+        currency: found.currency,
+    };
+    match store.record_online_notice(&notice, now) {
+        Ok(NoticeOutcome::Mismatch(why)) => return format!("amount differs: {why}; not applied"),
+        Err(e) => return format!("cannot record: {e}"),
+        Ok(_) => {}
+    }
+    if found.awaiting_verify
+        && let Err(e) = gateway.verify(&notice).await
+    {
+        return match e {
+            GatewayError::Unauthorized => "verify refused (401)".into(),
+            e => format!("verify failed: {e}"),
+        };
+    }
+    if let Err(e) = store.mark_online_verified(session) {
+        return format!("cannot record: {e}");
+    }
+    match apply(store, base_url, session, now).await {
+        Ok(()) => match store.online_payment(session) {
+            Ok(Some(p)) => match p.state {
+                OnlineState::Applied { note } => format!("applied: {note}"),
+                other => other.name().to_string(),
+            },
+            _ => "applied".into(),
+        },
+        Err(e) => format!("cannot apply: {e}"),
+    }
+}
