@@ -38,6 +38,7 @@ pub async fn guard<E: Endpoint>(
     let is_asset = path.starts_with("/assets/");
     // Load balancers and asset requests need no token; a cookie for them would only add work.
     let wants_token = !is_asset && path != "/health";
+    let gateway_notice = is_gateway_notification(req.method(), path);
 
     // The per-client login limit, for every route that spends a code or link guess, before any
     // byte of the body is read; handlers find the client in `ClientIp`.
@@ -49,6 +50,15 @@ pub async fn guard<E: Endpoint>(
 
     let response = if limited {
         Err(AppError::TooManyRequests.into())
+    } else if gateway_notice {
+        // The gateway cannot send our token: its handler accepts only a correct signature.
+        match read_body(&mut req, state.config.body_read_timeout).await {
+            Ok(body) => {
+                req.set_body(body);
+                ep.call(req).await.map(IntoResponse::into_response)
+            }
+            Err(e) => Err(e.into()),
+        }
     } else if is_safe(req.method()) {
         req.extensions_mut().insert(CsrfToken(token.clone()));
         ep.call(req).await.map(IntoResponse::into_response)
@@ -69,7 +79,7 @@ pub async fn guard<E: Endpoint>(
             e.into_response()
         }
     });
-    if fresh && wants_token {
+    if fresh && wants_token && !gateway_notice {
         let cookie = state.cookies.set(state.cookies.csrf, &token, None);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
@@ -77,6 +87,13 @@ pub async fn guard<E: Endpoint>(
     }
     secure_headers(&mut response, is_asset, state.origin.starts_with("https:"));
     Ok(response)
+}
+
+/// The payment gateway's notification (Zapłać online): the one POST outside the CSRF check.
+pub(crate) const GATEWAY_NOTIFICATION: &str = "/platnosci/p24/status";
+
+fn is_gateway_notification(method: &Method, path: &str) -> bool {
+    method == Method::POST && path == GATEWAY_NOTIFICATION
 }
 
 fn is_safe(method: &Method) -> bool {
