@@ -38,6 +38,8 @@ mod mail;
 mod open_xchange;
 mod operator;
 mod outbox_ops;
+mod p24;
+mod p24_gateway;
 mod payments;
 mod pdf;
 mod phone;

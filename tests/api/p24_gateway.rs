@@ -1,0 +1,402 @@
+//! A stand-in for Przelewy24 on 127.0.0.1, following shared/przelewy24/openapi.yml: testAccess
+//! (basic auth: POS id and API key), transaction/register (checks the sign, answers a token),
+//! trnRequest/{token} (the payment page), a "customer pays" step that POSTs the signed
+//! notification to the registered urlStatus, transaction/verify (checks the sign, records the
+//! session), transaction/by/sessionId. Knobs make each step fail. Signs are computed here
+//! independently of the panel's code (JSON written by hand, SHA-384).
+
+use crate::helpers::{Options, TestApp, spawn_app_with};
+use poem::http::StatusCode;
+use poem::web::{Data, Json, Path};
+use poem::{EndpointExt, Request, Route, get, handler, post, put};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha384};
+use std::sync::{Arc, Mutex};
+
+pub const MERCHANT: u32 = 100200;
+pub const POS: u32 = 100201;
+pub const API_KEY: &str = "klucz-api-testowy";
+pub const CRC: &str = "crc-testowy-0123";
+
+#[derive(Clone, Debug)]
+pub struct Registered {
+    pub token: String,
+    pub session_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub description: String,
+    pub url_return: String,
+    pub url_status: String,
+    pub order_id: u64,
+    pub paid: bool,
+}
+
+#[derive(Default)]
+pub struct Inner {
+    pub registered: Vec<Registered>,
+    pub verified: Vec<String>,
+    pub verify_calls: u32,
+    /// Knobs: register answers 500; the next verify calls answer 500.
+    pub fail_register: bool,
+    pub verify_failures: u32,
+    pub bad_signs: u32,
+}
+
+#[derive(Clone, Default)]
+pub struct Gateway {
+    pub url: String,
+    pub inner: Arc<Mutex<Inner>>,
+}
+
+pub fn sha384(text: &str) -> String {
+    Sha384::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn q(text: &str) -> String {
+    serde_json::to_string(text).unwrap()
+}
+
+pub fn register_sign(session: &str, merchant: u32, amount: i64, currency: &str) -> String {
+    sha384(&format!(
+        r#"{{"sessionId":{},"merchantId":{merchant},"amount":{amount},"currency":{},"crc":{}}}"#,
+        q(session),
+        q(currency),
+        q(CRC)
+    ))
+}
+
+pub fn verify_sign(session: &str, order: u64, amount: i64, currency: &str) -> String {
+    sha384(&format!(
+        r#"{{"sessionId":{},"orderId":{order},"amount":{amount},"currency":{},"crc":{}}}"#,
+        q(session),
+        q(currency),
+        q(CRC)
+    ))
+}
+
+/// The notification the gateway sends, signed with `crc`.
+pub fn notification(
+    merchant: u32,
+    session: &str,
+    amount: i64,
+    currency: &str,
+    order: u64,
+    crc: &str,
+) -> Value {
+    let statement = format!("p24-{order}/zapłata");
+    let sign = sha384(&format!(
+        r#"{{"merchantId":{merchant},"posId":{pos},"sessionId":{},"amount":{amount},"originAmount":{amount},"currency":{},"orderId":{order},"methodId":154,"statement":{},"crc":{}}}"#,
+        q(session),
+        q(currency),
+        q(&statement),
+        q(crc),
+        pos = if merchant == MERCHANT { POS } else { merchant },
+    ));
+    json!({
+        "merchantId": merchant, "posId": if merchant == MERCHANT { POS } else { merchant },
+        "sessionId": session, "amount": amount, "originAmount": amount, "currency": currency,
+        "orderId": order, "methodId": 154, "statement": statement, "sign": sign,
+    })
+}
+
+fn base64(input: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn authorized(req: &Request) -> bool {
+    let expected = format!("Basic {}", base64(format!("{POS}:{API_KEY}").as_bytes()));
+    req.header("authorization") == Some(expected.as_str())
+}
+
+type Answer = (StatusCode, Json<Value>);
+
+fn unauthorized() -> Answer {
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"error": "Incorrect authentication", "code": 401})),
+    )
+}
+
+#[handler]
+fn test_access(req: &Request) -> Answer {
+    if !authorized(req) {
+        return unauthorized();
+    }
+    (StatusCode::OK, Json(json!({"data": true, "error": ""})))
+}
+
+#[handler]
+fn register(req: &Request, gw: Data<&Gateway>, Json(body): Json<Value>) -> Answer {
+    if !authorized(req) {
+        return unauthorized();
+    }
+    let mut inner = gw.inner.lock().unwrap();
+    if inner.fail_register {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": "down", "code": 500})),
+        );
+    }
+    let text = |k: &str| body[k].as_str().unwrap_or_default().to_string();
+    let amount = body["amount"].as_i64().unwrap_or(-1);
+    let merchant = body["merchantId"].as_u64().unwrap_or(0) as u32;
+    let expected = register_sign(&text("sessionId"), merchant, amount, &text("currency"));
+    if merchant != MERCHANT || text("sign") != expected {
+        inner.bad_signs += 1;
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "Incorrect sign", "code": 400})),
+        );
+    }
+    for field in ["description", "email", "urlReturn", "country", "language"] {
+        if text(field).is_empty() {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": field, "code": 400})),
+            );
+        }
+    }
+    let order_id = 700_000 + inner.registered.len() as u64;
+    let token = format!("TOKEN-{order_id}-ABCDEF");
+    inner.registered.push(Registered {
+        token: token.clone(),
+        session_id: text("sessionId"),
+        amount,
+        currency: text("currency"),
+        description: text("description"),
+        url_return: text("urlReturn"),
+        url_status: text("urlStatus"),
+        order_id,
+        paid: false,
+    });
+    (
+        StatusCode::OK,
+        Json(json!({"data": {"token": token}, "responseCode": 0})),
+    )
+}
+
+#[handler]
+fn verify(req: &Request, gw: Data<&Gateway>, Json(body): Json<Value>) -> Answer {
+    if !authorized(req) {
+        return unauthorized();
+    }
+    let mut inner = gw.inner.lock().unwrap();
+    inner.verify_calls += 1;
+    if inner.verify_failures > 0 {
+        inner.verify_failures -= 1;
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": "try later", "code": 500})),
+        );
+    }
+    let session = body["sessionId"].as_str().unwrap_or_default().to_string();
+    let order = body["orderId"].as_u64().unwrap_or(0);
+    let amount = body["amount"].as_i64().unwrap_or(-1);
+    let currency = body["currency"].as_str().unwrap_or_default();
+    let known = inner
+        .registered
+        .iter()
+        .any(|r| r.session_id == session && r.order_id == order && r.amount == amount && r.paid);
+    let sign_ok =
+        body["sign"].as_str() == Some(verify_sign(&session, order, amount, currency).as_str());
+    if !known || !sign_ok || body["merchantId"].as_u64() != Some(MERCHANT as u64) {
+        inner.bad_signs += 1;
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "Incorrect data", "code": 400})),
+        );
+    }
+    inner.verified.push(session);
+    (
+        StatusCode::OK,
+        Json(json!({"data": {"status": "success"}, "responseCode": 0})),
+    )
+}
+
+#[handler]
+fn by_session(req: &Request, gw: Data<&Gateway>, Path(session): Path<String>) -> Answer {
+    if !authorized(req) {
+        return unauthorized();
+    }
+    let inner = gw.inner.lock().unwrap();
+    let Some(r) = inner.registered.iter().find(|r| r.session_id == session) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "Transaction not exist", "code": 404})),
+        );
+    };
+    let status = match (r.paid, inner.verified.contains(&session)) {
+        (false, _) => 0,
+        (true, false) => 1,
+        (true, true) => 2,
+    };
+    let data = json!({
+        "statement": format!("p24-{}", r.order_id), "orderId": r.order_id, "sessionId": r.session_id,
+        "status": status, "amount": r.amount, "currency": r.currency, "date": "", "dateOfTransaction": "",
+        "clientEmail": "", "accountMD5": "", "paymentMethod": 154, "description": r.description,
+        "clientName": "", "clientAddress": "", "clientCity": "", "clientPostcode": "", "batchId": 0, "fee": "0",
+    });
+    (
+        StatusCode::OK,
+        Json(json!({"data": data, "responseCode": 0})),
+    )
+}
+
+#[handler]
+fn trn_request(gw: Data<&Gateway>, Path(token): Path<String>) -> poem::Response {
+    let inner = gw.inner.lock().unwrap();
+    let Some(r) = inner.registered.iter().find(|r| r.token == token) else {
+        return StatusCode::NOT_FOUND.into();
+    };
+    let page = format!(
+        "<!doctype html><title>Przelewy24</title><h1>Przelewy24 (stand-in)</h1><p id=\"opis\">{} — {} gr</p><a id=\"powrot\" href=\"{}\">Wróć do sklepu</a>",
+        r.description, r.amount, r.url_return
+    );
+    poem::Response::builder()
+        .content_type("text/html; charset=utf-8")
+        .body(page)
+}
+
+impl Gateway {
+    pub async fn start() -> Gateway {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let gateway = Gateway {
+            url,
+            inner: Arc::default(),
+        };
+        let app = Route::new()
+            .at("/api/v1/testAccess", get(test_access))
+            .at("/api/v1/transaction/register", post(register))
+            .at("/api/v1/transaction/verify", put(verify))
+            .at("/api/v1/transaction/by/sessionId/:session", get(by_session))
+            .at("/trnRequest/:token", get(trn_request))
+            .data(gateway.clone());
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
+        tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
+        gateway
+    }
+
+    /// The panel's settings for this stand-in, with the given API key.
+    pub fn args(&self, api_key: &str) -> panel::config::P24Args {
+        panel::config::P24Args {
+            p24_merchant_id: Some(MERCHANT),
+            p24_pos_id: Some(POS),
+            p24_api_key: Some(api_key.to_string().into()),
+            p24_crc: Some(CRC.to_string().into()),
+            p24_url: self.url.clone(),
+        }
+    }
+
+    pub fn by_token(&self, token: &str) -> Registered {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .registered
+            .iter()
+            .find(|r| r.token == token)
+            .cloned()
+            .unwrap()
+    }
+
+    pub fn verified(&self) -> Vec<String> {
+        self.inner.lock().unwrap().verified.clone()
+    }
+
+    /// The customer pays: marks the session paid and POSTs the signed notification to its
+    /// urlStatus; the panel's answer status.
+    pub async fn pay(&self, token: &str) -> u16 {
+        let r = {
+            let mut inner = self.inner.lock().unwrap();
+            let r = inner
+                .registered
+                .iter_mut()
+                .find(|r| r.token == token)
+                .unwrap();
+            r.paid = true;
+            r.clone()
+        };
+        let body = notification(
+            MERCHANT,
+            &r.session_id,
+            r.amount,
+            &r.currency,
+            r.order_id,
+            CRC,
+        );
+        send_notification(&r.url_status, &body).await
+    }
+
+    /// The signed notification of a registered payment (to send again, or change and send).
+    pub fn notification_of(&self, token: &str) -> (String, Value) {
+        let r = self.by_token(token);
+        let body = notification(
+            MERCHANT,
+            &r.session_id,
+            r.amount,
+            &r.currency,
+            r.order_id,
+            CRC,
+        );
+        (r.url_status, body)
+    }
+
+    /// Marks a session paid at the gateway without notifying (a lost notification).
+    pub fn mark_paid(&self, token: &str) {
+        let mut inner = self.inner.lock().unwrap();
+        inner
+            .registered
+            .iter_mut()
+            .find(|r| r.token == token)
+            .unwrap()
+            .paid = true;
+    }
+}
+
+/// POSTs a notification body as the gateway does (JSON); the panel's answer status.
+pub async fn send_notification(url: &str, body: &Value) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The panel (demo data) configured for a fresh stand-in gateway.
+pub async fn spawn_with_gateway() -> (TestApp, Gateway) {
+    let gateway = Gateway::start().await;
+    let app = spawn_app_with(Options {
+        p24: gateway.args(API_KEY),
+        ..Options::default()
+    })
+    .await;
+    (app, gateway)
+}
+
+/// The token in the gateway URL the panel sent the customer to.
+pub fn token_in(location: &str) -> String {
+    location.rsplit('/').next().unwrap().to_string()
+}
