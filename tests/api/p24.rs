@@ -12,12 +12,11 @@ use std::time::Duration;
 
 const ABONENT: &str = "abonent@example.com";
 
-/// The demo's unpaid renewal proforma of Przykładowa Firma.
-fn renewal(app: &TestApp) -> Document {
-    app.proformas_of(ABONENT)
-        .into_iter()
-        .find(|d| d.is_unpaid() && d.renews_service.is_some())
-        .expect("the demo's renewal proforma")
+/// Odnów on Przykładowa Firma's domain: its renewal proforma (the customer must be logged in).
+async fn renewal(app: &TestApp) -> Document {
+    let service = app.service_id(ABONENT, "przykladowa-firma.pl");
+    assert_eq!(app.renew_htmx(service).await.status(), StatusCode::OK);
+    app.renewal_of(ABONENT, service)
 }
 
 fn invoices_for(app: &TestApp, proforma: u64) -> usize {
@@ -71,7 +70,7 @@ async fn zaplac_online_pays_the_proforma_once_the_gateway_notifies_and_the_retur
  {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let service = proforma.renews_service.unwrap();
     let account = app.account_id(ABONENT);
     let expires = app
@@ -171,7 +170,7 @@ async fn zaplac_online_pays_the_proforma_once_the_gateway_notifies_and_the_retur
 async fn without_przelewy24_settings_there_is_no_online_button_and_the_form_is_404() {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let page = app
         .get(&format!("/faktury/{}/zaplac", proforma.id))
         .await
@@ -193,7 +192,7 @@ async fn without_przelewy24_settings_there_is_no_online_button_and_the_form_is_4
 async fn forged_notifications_are_rejected_and_pay_nothing() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let token = token_in(&zaplac_online(&app, proforma.id).await);
     gateway.mark_paid(&token);
     let (url, good) = gateway.notification_of(&token);
@@ -266,7 +265,7 @@ async fn forged_notifications_are_rejected_and_pay_nothing() {
 async fn the_same_notification_five_times_and_twice_at_once_makes_one_invoice() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let account = app.account_id(ABONENT);
     let balance = app.state.store.balance_of(account).unwrap();
     let token = token_in(&zaplac_online(&app, proforma.id).await);
@@ -298,7 +297,7 @@ async fn the_same_notification_five_times_and_twice_at_once_makes_one_invoice() 
 async fn verify_failing_twice_is_retried_and_the_proforma_is_paid_once() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     gateway.inner.lock().unwrap().verify_failures = 2;
     let token = token_in(&zaplac_online(&app, proforma.id).await);
     let session = gateway.by_token(&token).session_id;
@@ -328,7 +327,7 @@ async fn verify_failing_twice_is_retried_and_the_proforma_is_paid_once() {
 async fn coming_back_without_a_notification_leaves_the_proforma_unpaid_and_payable_again() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let first = gateway.by_token(&token_in(&zaplac_online(&app, proforma.id).await));
     let back = first
         .url_return
@@ -362,7 +361,7 @@ async fn a_notification_after_the_operators_transfer_makes_no_second_invoice_and
  {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let account = app.account_id(ABONENT);
     let balance = app.state.store.balance_of(account).unwrap();
     let token = token_in(&zaplac_online(&app, proforma.id).await);
@@ -407,7 +406,7 @@ async fn a_notification_after_the_operators_transfer_makes_no_second_invoice_and
 async fn reconcile_applies_a_payment_whose_notification_never_came() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let token = token_in(&zaplac_online(&app, proforma.id).await);
     let other = token_in(&zaplac_online(&app, proforma.id).await);
     gateway.mark_paid(&token);
@@ -432,7 +431,7 @@ async fn reconcile_applies_a_payment_whose_notification_never_came() {
 async fn another_accounts_return_page_is_404() {
     let (app, _gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     let to = zaplac_online(&app, proforma.id).await;
     let session = _gateway.by_token(&token_in(&to)).session_id;
     app.log_in("inny@example.com").await;
@@ -444,7 +443,7 @@ async fn another_accounts_return_page_is_404() {
 async fn a_gateway_that_cannot_register_sends_the_customer_back_with_a_polish_message() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app);
+    let proforma = renewal(&app).await;
     gateway.inner.lock().unwrap().fail_register = true;
     let to = zaplac_online(&app, proforma.id).await;
     assert_eq!(to, format!("/faktury/{}/zaplac", proforma.id));

@@ -6,6 +6,7 @@ use crate::domain::access::Action;
 use crate::domain::online_payment::{OnlinePayment, OnlineState};
 use crate::domain::{DocumentKind, DocumentStatus};
 use crate::payments::Registration;
+use crate::state::AppState;
 use crate::store::NoticeOutcome;
 use crate::web::context::{Auth, Ctx, redirect};
 use crate::web::error::{AppError, WebResult};
@@ -13,8 +14,9 @@ use crate::web::views::components::csrf_field;
 use crate::web::views::layout::Nav;
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::Path;
+use poem::web::{Data, Path};
 use poem::{Body, IntoResponse, Response, handler};
+use std::sync::Arc;
 
 /// The Zapłać online form of the Zapłać page; nothing without a configured gateway.
 pub fn online_form(ctx: &Ctx, document_id: u64) -> Markup {
@@ -117,8 +119,8 @@ pub async fn view_zaplac_online_post(
 /// The gateway's notification: 200 once recorded (verify and apply follow in the payments job),
 /// 400 for anything not signed by the gateway or not matching what we registered.
 #[handler]
-pub async fn view_p24_status_post(ctx: Ctx, body: Body) -> Response {
-    let Some(gateway) = ctx.state.gateway.clone() else {
+pub async fn view_p24_status_post(state: Data<&Arc<AppState>>, body: Body) -> Response {
+    let Some(gateway) = state.gateway.clone() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let Ok(bytes) = body.into_bytes().await else {
@@ -131,16 +133,15 @@ pub async fn view_p24_status_post(ctx: Ctx, body: Body) -> Response {
             return StatusCode::BAD_REQUEST.into_response();
         }
     };
-    let now = ctx.now();
+    let now = state.clock.now();
     let session = notice.session_id.clone();
-    let outcome = ctx
-        .state
+    let outcome = state
         .store
         .blocking(move |s| s.record_online_notice(&notice, now))
         .await;
     match outcome {
         Ok(NoticeOutcome::Recorded) | Ok(NoticeOutcome::Repeated) => {
-            ctx.state.payments_wake.notify_one();
+            state.payments_wake.notify_one();
             (StatusCode::OK, "OK").into_response()
         }
         Ok(NoticeOutcome::UnknownSession) => {
