@@ -157,6 +157,7 @@ impl Application {
             cookies: CookieNames::new(secure),
             limiters: Limiters::new(state.config.login_limits),
             assets: Assets::load(),
+            csp: crate::web::content_security_policy(gateway_origin(&state).as_deref()),
         });
         tokio::spawn(run_worker(
             store.clone(),
@@ -209,6 +210,14 @@ impl Application {
 
 /// The base URL's origin as a browser sends it in `Origin` (lower-case host, default port left
 /// out), parsed once here so the CSRF check compares like with like.
+/// The configured gateway's origin, which Zapłać online's form is redirected to.
+fn gateway_origin(state: &AppState) -> Option<String> {
+    state.gateway.as_ref()?;
+    let settings = state.config.args.p24.settings().ok().flatten()?;
+    let url = url::Url::parse(&settings.url).ok()?;
+    Some(url.origin().ascii_serialization())
+}
+
 /// The Przelewy24 gateway when configured, after `testAccess` accepted its credentials.
 async fn connect_gateway(
     args: &crate::config::P24Args,

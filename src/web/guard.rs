@@ -19,6 +19,18 @@ pub struct CsrfToken(pub String);
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/// The policy of every response: `CSP`, with the payment gateway's origin (when there is one)
+/// allowed as a form's target, since Zapłać online's form is redirected there.
+pub fn content_security_policy(gateway_origin: Option<&str>) -> String {
+    match gateway_origin {
+        Some(origin) => CSP.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        ),
+        None => CSP.to_string(),
+    }
+}
 /// Every body here is a small form; nothing is uploaded.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// One year, the least that browsers' preload lists and audits accept.
@@ -86,6 +98,11 @@ pub async fn guard<E: Endpoint>(
         }
     }
     secure_headers(&mut response, is_asset, state.origin.starts_with("https:"));
+    if let Ok(csp) = HeaderValue::from_str(&state.csp) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     Ok(response)
 }
 
