@@ -108,7 +108,7 @@ impl Store {
         for row in tx.open_table(ONLINE_PAYMENTS)?.iter()? {
             list.push(decode::<OnlinePayment>(row?.1.value())?);
         }
-        list.sort_by(|a, b| b.registered_at.cmp(&a.registered_at));
+        list.sort_by_key(|p| std::cmp::Reverse(p.registered_at));
         Ok(list)
     }
 
