@@ -41,6 +41,7 @@ mod operator;
 mod outbox_ops;
 mod p24;
 mod p24_gateway;
+mod p24_notifications;
 mod payments;
 mod pdf;
 mod phone;
