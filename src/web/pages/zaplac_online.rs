@@ -4,7 +4,7 @@
 use super::faktury::own_document;
 use crate::domain::access::Action;
 use crate::domain::online_payment::{OnlinePayment, OnlineState};
-use crate::domain::{DocumentKind, DocumentStatus};
+use crate::domain::{Document, DocumentKind, DocumentStatus};
 use crate::payments::Registration;
 use crate::state::AppState;
 use crate::store::NoticeOutcome;
@@ -43,6 +43,48 @@ fn document_name(kind_top_up: bool, number: &str) -> String {
     }
 }
 
+/// A new session for the proforma: its exact amount, a description naming it, our URLs.
+fn registration_of(ctx: &Ctx, auth: &Auth, proforma: &Document) -> Registration {
+    let token = crate::random::token();
+    let session_id = format!("pk-{}-{}", proforma.id, &token[..24]);
+    let base = &ctx.state.base_url;
+    Registration {
+        url_return: format!("{base}/platnosci/online/{session_id}"),
+        url_status: format!("{base}{}", crate::web::guard::GATEWAY_NOTIFICATION),
+        session_id,
+        amount: proforma.total_gross(),
+        currency: "PLN".into(),
+        description: document_name(proforma.top_up, &proforma.number),
+        email: auth.user().email.to_string(),
+    }
+}
+
+/// The payment as stored before the customer leaves for the gateway.
+fn registered(
+    registration: &Registration,
+    account_id: u64,
+    proforma: &Document,
+    now: jiff::Timestamp,
+) -> OnlinePayment {
+    OnlinePayment {
+        session_id: registration.session_id.clone(),
+        account_id,
+        document_id: proforma.id,
+        document_number: proforma.number.clone(),
+        amount: registration.amount,
+        currency: registration.currency.clone(),
+        registered_at: now,
+        state: OnlineState::Registered,
+        order_id: None,
+        notified_at: None,
+        attempts: 0,
+        next_try_at: None,
+        last_error: None,
+        applied_at: None,
+        result_document: None,
+    }
+}
+
 #[handler]
 pub async fn view_zaplac_online_post(
     ctx: Ctx,
@@ -64,18 +106,7 @@ pub async fn view_zaplac_online_post(
         }
         _ => return Ok(redirect(&format!("/faktury/{}", proforma.id))),
     }
-    let token = crate::random::token();
-    let session_id = format!("pk-{}-{}", proforma.id, &token[..24]);
-    let base = &ctx.state.base_url;
-    let registration = Registration {
-        session_id: session_id.clone(),
-        amount: proforma.total_gross(),
-        currency: "PLN".into(),
-        description: document_name(proforma.top_up, &proforma.number),
-        email: auth.user().email.to_string(),
-        url_return: format!("{base}/platnosci/online/{session_id}"),
-        url_status: format!("{base}{}", crate::web::guard::GATEWAY_NOTIFICATION),
-    };
+    let registration = registration_of(&ctx, &auth, &proforma);
     let zaplac = format!("/faktury/{}/zaplac", proforma.id);
     let token = match gateway.register(&registration).await {
         Ok(token) => token,
@@ -85,23 +116,7 @@ pub async fn view_zaplac_online_post(
             return Ok(ctx.redirect_with_flash(&zaplac, message));
         }
     };
-    let payment = OnlinePayment {
-        session_id,
-        account_id: auth.account().id,
-        document_id: proforma.id,
-        document_number: proforma.number.clone(),
-        amount: registration.amount,
-        currency: registration.currency.clone(),
-        registered_at: ctx.now(),
-        state: OnlineState::Registered,
-        order_id: None,
-        notified_at: None,
-        attempts: 0,
-        next_try_at: None,
-        last_error: None,
-        applied_at: None,
-        result_document: None,
-    };
+    let payment = registered(&registration, auth.account().id, &proforma, ctx.now());
     ctx.state
         .store
         .blocking(move |s| s.register_online_payment(&payment))
