@@ -62,6 +62,12 @@ pub async fn guard<E: Endpoint>(
 
     let response = if limited {
         Err(AppError::TooManyRequests.into())
+    } else if gateway_notice
+        && !state
+            .limiters
+            .allow_notification(limits::client_ip(&req, &state.config.args.trusted_proxies))
+    {
+        Err(AppError::TooManyRequests.into())
     } else if gateway_notice {
         // The gateway cannot send our token: its handler accepts only a correct signature.
         match read_body(&mut req, state.config.body_read_timeout).await {

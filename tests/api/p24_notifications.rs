@@ -189,3 +189,21 @@ async fn a_notification_after_the_operators_transfer_makes_no_second_invoice_and
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_flood_of_forged_notifications_is_cut_off_and_the_panel_still_answers() {
+    let (app, gateway) = spawn_with_gateway().await;
+    app.log_in(ABONENT).await;
+    let proforma = renewal(&app).await;
+    let token = token_in(&zaplac_online(&app, proforma.id).await);
+    let (url, mut forged) = gateway.notification_of(&token);
+    forged["sign"] = "f".repeat(96).into();
+    let mut answers = Vec::new();
+    for _ in 0..80 {
+        answers.push(send_notification(&url, &forged).await);
+    }
+    assert!(answers[..50].iter().all(|s| *s == 400), "{answers:?}");
+    assert_eq!(answers.last(), Some(&429), "{answers:?}");
+    assert_eq!(app.get("/pulpit").await.status(), StatusCode::OK);
+    assert!(!is_paid(&app, proforma.id));
+}
