@@ -40,6 +40,7 @@ mod open_xchange;
 mod operator;
 mod outbox_ops;
 mod p24;
+mod p24_crash;
 mod p24_gateway;
 mod p24_notifications;
 mod payments;
