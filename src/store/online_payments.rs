@@ -50,6 +50,24 @@ fn save(tx: &WriteTransaction, payment: &OnlinePayment) -> Result<()> {
     Ok(())
 }
 
+/// The answer to a notice that changes nothing (unknown session, another amount, notified
+/// before); `None` when it is to be recorded.
+fn settled_answer(payment: Option<&OnlinePayment>, notice: &PaidNotice) -> Option<NoticeOutcome> {
+    let Some(payment) = payment else {
+        return Some(NoticeOutcome::UnknownSession);
+    };
+    if notice.amount != payment.amount || notice.currency != payment.currency {
+        return Some(NoticeOutcome::Mismatch(format!(
+            "{} {} notified, {} {} registered",
+            notice.amount, notice.currency, payment.amount, payment.currency
+        )));
+    }
+    match payment.state {
+        OnlineState::Registered | OnlineState::Failed { .. } => None,
+        _ => Some(NoticeOutcome::Repeated),
+    }
+}
+
 /// How a recorded payment ended, for the operator's list.
 fn note_of(outcome: &PaymentOutcome) -> (String, Option<u64>) {
     match outcome {
@@ -130,27 +148,24 @@ impl Store {
     }
 
     /// Records the gateway's (signature-checked) notification if it matches our registration.
+    /// Unknown, mismatched and repeated ones are answered from a read: no write, no disk sync.
     pub fn record_online_notice(
         &self,
         notice: &PaidNotice,
         now: Timestamp,
     ) -> Result<NoticeOutcome> {
+        let read = self.online_payment(&notice.session_id)?;
+        if let Some(outcome) = settled_answer(read.as_ref(), notice) {
+            return Ok(outcome);
+        }
         self.write_unseen(|tx| {
-            let Some(mut payment) = load(tx, &notice.session_id)? else {
+            let found = load(tx, &notice.session_id)?;
+            if let Some(outcome) = settled_answer(found.as_ref(), notice) {
+                return Ok(outcome);
+            }
+            let Some(mut payment) = found else {
                 return Ok(NoticeOutcome::UnknownSession);
             };
-            if notice.amount != payment.amount || notice.currency != payment.currency {
-                return Ok(NoticeOutcome::Mismatch(format!(
-                    "{} {} notified, {} {} registered",
-                    notice.amount, notice.currency, payment.amount, payment.currency
-                )));
-            }
-            if !matches!(
-                payment.state,
-                OnlineState::Registered | OnlineState::Failed { .. }
-            ) {
-                return Ok(NoticeOutcome::Repeated);
-            }
             payment.state = OnlineState::Notified;
             payment.order_id = Some(notice.order_id);
             payment.notified_at = Some(now);

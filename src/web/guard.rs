@@ -59,14 +59,14 @@ pub async fn guard<E: Endpoint>(
         req.extensions_mut().insert(ClientIp(ip));
         !state.limiters.allow_ip(ip)
     };
+    // Gateway notifications per client, so a flood of forged ones is cut off before its body.
+    let limited = limited
+        || gateway_notice && {
+            let ip = limits::client_ip(&req, &state.config.args.trusted_proxies);
+            !state.limiters.allow_notification(ip)
+        };
 
     let response = if limited {
-        Err(AppError::TooManyRequests.into())
-    } else if gateway_notice
-        && !state
-            .limiters
-            .allow_notification(limits::client_ip(&req, &state.config.args.trusted_proxies))
-    {
         Err(AppError::TooManyRequests.into())
     } else if gateway_notice {
         // The gateway cannot send our token: its handler accepts only a correct signature.

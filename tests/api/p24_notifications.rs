@@ -207,3 +207,86 @@ async fn a_flood_of_forged_notifications_is_cut_off_and_the_panel_still_answers(
     assert_eq!(app.get("/pulpit").await.status(), StatusCode::OK);
     assert!(!is_paid(&app, proforma.id));
 }
+
+/// The figures of the closing note (run with `--ignored --nocapture`): notification → the
+/// customer's page says Zapłacono (p50, p90), and sequential req/s of the notification route with
+/// valid (repeated) and forged signatures, and once a forger is over the limit.
+#[tokio::test]
+#[ignore]
+async fn bench_notification_to_paid_and_the_notification_route() {
+    let (app, gateway) = spawn_with_gateway().await;
+    app.log_in(ABONENT).await;
+    let account = app.account_id(ABONENT);
+    let mut took = Vec::new();
+    for _ in 0..30 {
+        let key = panel::random::token();
+        let top_up = app
+            .state
+            .store
+            .issue_top_up(account, panel::domain::Money::zl(10), &key, app.clock.now())
+            .unwrap();
+        let token = token_in(&zaplac_online(&app, top_up.id).await);
+        let back = gateway
+            .by_token(&token)
+            .url_return
+            .strip_prefix(&app.base)
+            .unwrap()
+            .to_string();
+        let started = std::time::Instant::now();
+        assert_eq!(gateway.pay(&token).await, 200);
+        while !app
+            .get_htmx(&back)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Zapłacono")
+        {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        took.push(started.elapsed());
+    }
+    took.sort();
+    println!(
+        "notification → Zapłacono: p50 {:?}, p90 {:?}",
+        took[15], took[27]
+    );
+    let (url, valid) = gateway.notification_of(&gateway_token(&gateway));
+    let client = reqwest::Client::new();
+    let send = |body: &serde_json::Value| {
+        let request = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let rate = |n: usize, elapsed: Duration| n as f64 / elapsed.as_secs_f64();
+    let started = std::time::Instant::now();
+    for _ in 0..20 {
+        assert_eq!(send(&valid).await, 200);
+    }
+    println!("valid (repeated): {:.0} req/s", rate(20, started.elapsed()));
+    let mut forged = valid.clone();
+    forged["sign"] = "0".repeat(96).into();
+    let started = std::time::Instant::now();
+    let mut rejected = 0;
+    while send(&forged).await == 400 {
+        rejected += 1;
+    }
+    println!(
+        "forged, rejected (400): {:.0} req/s over {rejected}, then 429",
+        rate(rejected, started.elapsed())
+    );
+    let started = std::time::Instant::now();
+    for _ in 0..300 {
+        send(&forged).await;
+    }
+    println!(
+        "forged, over the limit (429): {:.0} req/s",
+        rate(300, started.elapsed())
+    );
+}
+
+fn gateway_token(gateway: &crate::p24_gateway::Gateway) -> String {
+    gateway.inner.lock().unwrap().registered[0].token.clone()
+}
