@@ -111,7 +111,10 @@ pub async fn reconcile(
     base_url: &str,
     now: Timestamp,
 ) -> Result<String, String> {
-    let payments = store.online_payments().map_err(|e| e.to_string())?;
+    let payments = store
+        .blocking(|s| s.online_payments())
+        .await
+        .map_err(|e| e.to_string())?;
     let mut lines = Vec::new();
     for payment in payments {
         if matches!(payment.state, OnlineState::Applied { .. }) {
@@ -140,7 +143,10 @@ async fn reconcile_one(
     };
     let Some(found) = found.filter(|t| t.paid || t.awaiting_verify) else {
         if payment.expired(now) {
-            let _ = store.fail_online_payment(session, "not paid at the gateway");
+            let s = session.to_string();
+            let _ = store
+                .blocking(move |store| store.fail_online_payment(&s, "not paid at the gateway"))
+                .await;
             return "not paid; the session expired (failed)".into();
         }
         return "not paid (yet)".into();
@@ -151,7 +157,11 @@ async fn reconcile_one(
         amount: found.amount,
         currency: found.currency,
     };
-    match store.record_online_notice(&notice, now) {
+    let recorded = notice.clone();
+    match store
+        .blocking(move |s| s.record_online_notice(&recorded, now))
+        .await
+    {
         Ok(NoticeOutcome::Mismatch(why)) => return format!("amount differs: {why}; not applied"),
         Err(e) => return format!("cannot record: {e}"),
         Ok(_) => {}
@@ -164,11 +174,16 @@ async fn reconcile_one(
             e => format!("verify failed: {e}"),
         };
     }
-    if let Err(e) = store.mark_online_verified(session) {
+    let s = session.to_string();
+    if let Err(e) = store
+        .blocking(move |store| store.mark_online_verified(&s))
+        .await
+    {
         return format!("cannot record: {e}");
     }
+    let s = session.to_string();
     match apply(store, base_url, session, now).await {
-        Ok(()) => match store.online_payment(session) {
+        Ok(()) => match store.blocking(move |store| store.online_payment(&s)).await {
             Ok(Some(p)) => match p.state {
                 OnlineState::Applied { note } => format!("applied: {note}"),
                 other => other.name().to_string(),
