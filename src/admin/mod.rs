@@ -308,9 +308,9 @@ pub fn execute(
         AdminTask::Tasks { failed, .. } => tasks::list(store, failed),
         AdminTask::Ssl { action } => ssl::execute(store, action),
         AdminTask::Payments { action: None } => payments::list(store),
-        AdminTask::Payments {
-            action: Some(PaymentsAction::Reconcile),
-        } => Err("payments reconcile needs the running panel with its --p24-* settings".into()),
+        AdminTask::Payments { action: Some(_) } => {
+            Err("this needs the running panel with its --p24-* settings".into())
+        }
     }
 }
 

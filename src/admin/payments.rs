@@ -11,6 +11,12 @@ pub enum PaymentsAction {
     /// Ask the gateway (by sessionId) about every payment not applied, and apply the paid ones.
     /// Needs the running panel with its --p24-* settings.
     Reconcile,
+    /// Send a credit note's amount (issued with --transfer) back through the gateway, when the
+    /// invoice it corrects was paid online; then it is recorded as refunded.
+    Refund {
+        #[arg(long)]
+        credit_note: String,
+    },
 }
 
 /// One line per online payment, newest first: state, amount, document, session, time, note.

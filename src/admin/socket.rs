@@ -80,9 +80,10 @@ pub async fn serve_socket(
                 serde_json::from_str::<AdminTask>(&line).map_err(|e| e.to_string())
             }) {
                 Ok(AdminTask::Payments {
-                    action: Some(super::PaymentsAction::Reconcile),
+                    action: Some(action),
                 }) => {
-                    let answer = reconcile(&store, gateway.as_deref(), &base_url, &clock).await;
+                    let answer =
+                        online(&store, gateway.as_deref(), action, &base_url, &clock).await;
                     wake.notify_one();
                     Answer {
                         ok: answer.is_ok(),
@@ -116,14 +117,22 @@ pub async fn serve_socket(
     }
 }
 
-async fn reconcile(
+/// `payments reconcile` and `payments refund`: they talk to the gateway.
+async fn online(
     store: &Store,
     gateway: Option<&dyn crate::payments::PaymentGateway>,
+    action: super::PaymentsAction,
     base_url: &str,
     clock: &Clock,
 ) -> Result<String, String> {
+    use crate::jobs::online_payments::{reconcile, refund};
     let gateway = gateway.ok_or("online payments are not configured (--p24-* settings)")?;
-    crate::jobs::online_payments::reconcile(store, gateway, base_url, clock.now()).await
+    match action {
+        super::PaymentsAction::Reconcile => reconcile(store, gateway, base_url, clock.now()).await,
+        super::PaymentsAction::Refund { credit_note } => {
+            refund(store, gateway, &credit_note, clock.now()).await
+        }
+    }
 }
 
 /// Sends `task` to a running panel; `None` when no panel listens on the socket.

@@ -193,3 +193,81 @@ async fn reconcile_one(
         Err(e) => format!("cannot apply: {e}"),
     }
 }
+
+/// `panel admin payments refund --credit-note FK/…`: a credit note to be paid back (`--transfer`)
+/// whose invoice was paid online goes back through the gateway, then is recorded as refunded.
+/// The gateway's idempotency key is the credit note's, so a retried command refunds once there.
+pub async fn refund(
+    store: &Store,
+    gateway: &dyn PaymentGateway,
+    number: &str,
+    now: Timestamp,
+) -> Result<String, String> {
+    use crate::store::{RefundOutcome, RefundTarget};
+    let owned = number.to_string();
+    let target = store
+        .blocking(move |s| s.online_refund_target(&owned))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (note, payment) = match target {
+        RefundTarget::NoCreditNote => return Err(format!("no credit note {number}")),
+        RefundTarget::NotOnline(note) => {
+            return Err(format!(
+                "{} corrects an invoice not paid online: send the money by transfer and record it with `refund`",
+                note.number
+            ));
+        }
+        RefundTarget::Online {
+            credit_note,
+            payment,
+        } => (credit_note, payment),
+    };
+    if note.refunded.is_some() || !note.refund_due {
+        return Err(format!(
+            "{} is not waiting for a refund (already refunded, or credited to the balance); nothing changed",
+            note.number
+        ));
+    }
+    let amount = crate::domain::Money(-note.total_gross().0);
+    let balance = store
+        .balance_of(note.account_id)
+        .map_err(|e| e.to_string())?;
+    let order_id = payment
+        .order_id
+        .ok_or("the online payment has no order id")?;
+    if amount > payment.amount || balance < amount {
+        return Err(format!(
+            "{} ({amount}) exceeds the online payment ({}) or the prepaid balance ({balance}); nothing changed",
+            note.number, payment.amount
+        ));
+    }
+    let request = crate::payments::RefundRequest {
+        refunds_uuid: format!("panel-{}", note.id),
+        order_id,
+        session_id: payment.session_id.clone(),
+        amount,
+        description: format!("Zwrot {}", note.number),
+    };
+    gateway
+        .refund(&request)
+        .await
+        .map_err(|e| format!("the gateway did not take the refund: {e}; nothing recorded"))?;
+    let reference = format!("P24-refund-{order_id}");
+    let owned = note.number.clone();
+    let outcome = store
+        .blocking(move |s| s.refund(&owned, Some(&reference), now))
+        .await
+        .map_err(|e| {
+            format!("refunded at the gateway but not recorded ({e}): run the command again")
+        })?;
+    match outcome {
+        RefundOutcome::Recorded { amount, .. } => Ok(format!(
+            "{} refunded: {amount} sent back through Przelewy24 (order {order_id})",
+            note.number
+        )),
+        _ => Err(format!(
+            "{} refunded at the gateway but the panel refused to record it: check `panel admin refund`",
+            note.number
+        )),
+    }
+}

@@ -38,6 +38,18 @@ pub struct Registration {
     pub url_status: String,
 }
 
+/// Money sent back to the payer of an online payment (a credit note's refund).
+#[derive(Clone, Debug)]
+pub struct RefundRequest {
+    /// Ours, the same on every try of one refund (the gateway's idempotency key).
+    pub refunds_uuid: String,
+    pub order_id: u64,
+    pub session_id: String,
+    pub amount: Money,
+    /// Seen by the payer on the transfer (at most 35 characters).
+    pub description: String,
+}
+
 /// What the gateway knows of a session (reconciliation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GatewayTransaction {
@@ -64,6 +76,8 @@ pub trait PaymentGateway: Send + Sync {
         &'a self,
         session_id: &'a str,
     ) -> GatewayFuture<'a, Option<GatewayTransaction>>;
+    /// Sends `refund.amount` of a paid transaction back to its payer.
+    fn refund<'a>(&'a self, refund: &'a RefundRequest) -> GatewayFuture<'a, ()>;
     /// Parses a notification and checks its signature and merchant: only then is it a notice.
     fn check_notification(&self, body: &[u8]) -> Result<PaidNotice, String>;
 }

@@ -1,7 +1,9 @@
 //! Przelewy24's REST API (see shared/przelewy24/openapi.yml): basic auth (POS id, API key),
 //! SHA-384 signs over a JSON of named fields with the CRC key, amounts in grosze.
 
-use super::{GatewayError, GatewayFuture, GatewayTransaction, PaymentGateway, Registration};
+use super::{
+    GatewayError, GatewayFuture, GatewayTransaction, PaymentGateway, RefundRequest, Registration,
+};
 use crate::config::P24Settings;
 use crate::domain::Money;
 use crate::store::{PaidNotice, constant_time_eq};
@@ -241,6 +243,22 @@ impl PaymentGateway for Przelewy24 {
                 paid: d.status == 2,
                 awaiting_verify: d.status == 1,
             }))
+        })
+    }
+
+    fn refund<'a>(&'a self, r: &'a RefundRequest) -> GatewayFuture<'a, ()> {
+        Box::pin(async move {
+            let description: String = r.description.chars().take(35).collect();
+            let body = serde_json::json!({
+                "requestId": r.refunds_uuid, "refundsUuid": r.refunds_uuid,
+                "refunds": [{
+                    "orderId": r.order_id, "sessionId": r.session_id,
+                    "amount": r.amount.0, "description": description,
+                }],
+            });
+            let request = self.client.post(self.api("transaction/refund")).json(&body);
+            Self::send(self.authed(request)).await?;
+            Ok(())
         })
     }
 

@@ -2,11 +2,12 @@
 //! transaction that applies a payment to its proforma (through `record_in`, as a transfer is).
 
 use super::billing::{ComposeReceipt, PaymentOutcome, record_in};
+use super::codec::get;
 use super::codec::{decode, encode};
-use super::schema::{ONLINE_PAYMENTS, ONLINE_PENDING};
+use super::schema::{DOCUMENTS, DOCUMENTS_BY_NUMBER, ONLINE_PAYMENTS, ONLINE_PENDING};
 use super::{Result, Store, StoreError};
-use crate::domain::Money;
 use crate::domain::online_payment::{OnlinePayment, OnlineState};
+use crate::domain::{Document, DocumentKind, Money};
 use jiff::{SignedDuration, Timestamp};
 use redb::{ReadableTable, WriteTransaction};
 
@@ -48,6 +49,17 @@ fn save(tx: &WriteTransaction, payment: &OnlinePayment) -> Result<()> {
         pending.remove(session)?;
     }
     Ok(())
+}
+
+/// What a credit note's refund can go back through.
+pub enum RefundTarget {
+    NoCreditNote,
+    /// The credit note corrects an invoice no online payment produced.
+    NotOnline(Box<Document>),
+    Online {
+        credit_note: Box<Document>,
+        payment: Box<OnlinePayment>,
+    },
 }
 
 /// The answer to a notice that changes nothing (unknown session, another amount, notified
@@ -172,6 +184,34 @@ impl Store {
             payment.next_try_at = None;
             save(tx, &payment)?;
             Ok(NoticeOutcome::Recorded)
+        })
+    }
+
+    /// The credit note `number` and the applied online payment that produced the invoice it
+    /// corrects, if one did.
+    pub fn online_refund_target(&self, number: &str) -> Result<RefundTarget> {
+        let tx = self.read()?;
+        let id = tx
+            .open_table(DOCUMENTS_BY_NUMBER)?
+            .get(number)?
+            .map(|v| v.value());
+        let documents = tx.open_table(DOCUMENTS)?;
+        let note: Option<Document> = id.map(|id| get(&documents, id)).transpose()?.flatten();
+        let Some(note) = note.filter(|d| d.kind == DocumentKind::CreditNote) else {
+            return Ok(RefundTarget::NoCreditNote);
+        };
+        drop((documents, tx));
+        let payment = self.online_payments()?.into_iter().find(|p| {
+            matches!(p.state, OnlineState::Applied { .. })
+                && p.result_document.is_some()
+                && p.result_document == note.corrects
+        });
+        Ok(match payment {
+            Some(payment) => RefundTarget::Online {
+                credit_note: Box::new(note),
+                payment: Box::new(payment),
+            },
+            None => RefundTarget::NotOnline(Box::new(note)),
         })
     }
 

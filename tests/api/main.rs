@@ -43,6 +43,7 @@ mod p24;
 mod p24_crash;
 mod p24_gateway;
 mod p24_notifications;
+mod p24_refund;
 mod payments;
 mod pdf;
 mod phone;

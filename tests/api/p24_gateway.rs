@@ -40,6 +40,8 @@ pub struct Inner {
     pub fail_register: bool,
     pub verify_failures: u32,
     pub bad_signs: u32,
+    /// (refundsUuid, orderId, amount) of every refund taken.
+    pub refunds: Vec<(String, u64, i64)>,
 }
 
 #[derive(Clone, Default)]
@@ -234,6 +236,37 @@ fn verify(req: &Request, gw: Data<&Gateway>, Json(body): Json<Value>) -> Answer 
 }
 
 #[handler]
+fn refund(req: &Request, gw: Data<&Gateway>, Json(body): Json<Value>) -> Answer {
+    if !authorized(req) {
+        return unauthorized();
+    }
+    let mut inner = gw.inner.lock().unwrap();
+    let uuid = body["refundsUuid"].as_str().unwrap_or_default().to_string();
+    let item = &body["refunds"][0];
+    let order = item["orderId"].as_u64().unwrap_or(0);
+    let amount = item["amount"].as_i64().unwrap_or(-1);
+    let paid = inner.registered.iter().any(|r| {
+        r.order_id == order
+            && r.paid
+            && item["sessionId"].as_str() == Some(r.session_id.as_str())
+            && (1..=r.amount).contains(&amount)
+    });
+    if !paid || uuid.is_empty() || inner.refunds.iter().any(|r| r.0 == uuid) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "Refund refused", "code": 400})),
+        );
+    }
+    inner.refunds.push((uuid, order, amount));
+    let data = json!([{"orderId": order, "sessionId": item["sessionId"], "amount": amount,
+        "description": item["description"], "status": true, "message": "success"}]);
+    (
+        StatusCode::CREATED,
+        Json(json!({"data": data, "responseCode": 0})),
+    )
+}
+
+#[handler]
 fn by_session(req: &Request, gw: Data<&Gateway>, Path(session): Path<String>) -> Answer {
     if !authorized(req) {
         return unauthorized();
@@ -289,6 +322,7 @@ impl Gateway {
             .at("/api/v1/testAccess", get(test_access))
             .at("/api/v1/transaction/register", post(register))
             .at("/api/v1/transaction/verify", put(verify))
+            .at("/api/v1/transaction/refund", post(refund))
             .at("/api/v1/transaction/by/sessionId/:session", get(by_session))
             .at("/trnRequest/:token", get(trn_request))
             .data(gateway.clone());
