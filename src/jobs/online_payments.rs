@@ -222,43 +222,25 @@ pub async fn refund(
             payment,
         } => (credit_note, payment),
     };
-    if note.refunded.is_some() || !note.refund_due {
-        return Err(format!(
-            "{} is not waiting for a refund (already refunded, or credited to the balance); nothing changed",
-            note.number
-        ));
-    }
-    let amount = crate::domain::Money(-note.total_gross().0);
     let balance = store
         .balance_of(note.account_id)
         .map_err(|e| e.to_string())?;
-    let order_id = payment
-        .order_id
-        .ok_or("the online payment has no order id")?;
-    if amount > payment.amount || balance < amount {
-        return Err(format!(
-            "{} ({amount}) exceeds the online payment ({}) or the prepaid balance ({balance}); nothing changed",
-            note.number, payment.amount
-        ));
-    }
-    let request = crate::payments::RefundRequest {
-        refunds_uuid: format!("panel-{}", note.id),
-        order_id,
-        session_id: payment.session_id.clone(),
-        amount,
-        description: format!("Zwrot {}", note.number),
-    };
+    let request = refund_request(&note, &payment, balance)?;
+    let order_id = request.order_id;
     gateway
         .refund(&request)
         .await
         .map_err(|e| format!("the gateway did not take the refund: {e}; nothing recorded"))?;
     let reference = format!("P24-refund-{order_id}");
-    let owned = note.number.clone();
+    let (owned, kept) = (note.number.clone(), reference.clone());
     let outcome = store
-        .blocking(move |s| s.refund(&owned, Some(&reference), now))
+        .blocking(move |s| s.refund(&owned, Some(&kept), now))
         .await
         .map_err(|e| {
-            format!("refunded at the gateway but not recorded ({e}): run the command again")
+            format!(
+                "refunded at the gateway but not recorded ({e}): record it with `panel admin refund --credit-note {} --reference {reference}`",
+                note.number
+            )
         })?;
     match outcome {
         RefundOutcome::Recorded { amount, .. } => Ok(format!(
@@ -270,4 +252,36 @@ pub async fn refund(
             note.number
         )),
     }
+}
+
+/// The refund of `note` through `payment`, if the note waits for one the payment and the
+/// prepaid balance cover.
+fn refund_request(
+    note: &crate::domain::Document,
+    payment: &OnlinePayment,
+    balance: crate::domain::Money,
+) -> Result<crate::payments::RefundRequest, String> {
+    if note.refunded.is_some() || !note.refund_due {
+        return Err(format!(
+            "{} is not waiting for a refund (already refunded, or credited to the balance); nothing changed",
+            note.number
+        ));
+    }
+    let amount = crate::domain::Money(-note.total_gross().0);
+    let order_id = payment
+        .order_id
+        .ok_or("the online payment has no order id")?;
+    if amount > payment.amount || balance < amount {
+        return Err(format!(
+            "{} ({amount}) exceeds the online payment ({}) or the prepaid balance ({balance}); nothing changed",
+            note.number, payment.amount
+        ));
+    }
+    Ok(crate::payments::RefundRequest {
+        refunds_uuid: format!("panel-{}", note.id),
+        order_id,
+        session_id: payment.session_id.clone(),
+        amount,
+        description: format!("Zwrot {}", note.number),
+    })
 }
