@@ -44,6 +44,7 @@ mod p24_crash;
 mod p24_gateway;
 mod p24_notifications;
 mod p24_refund;
+mod p24_sign;
 mod payments;
 mod pdf;
 mod phone;
