@@ -112,6 +112,112 @@ pub struct ServeArgs {
     pub lifecycle: LifecycleArgs,
     #[command(flatten)]
     pub tasks: TaskArgs,
+    #[command(flatten)]
+    pub p24: P24Args,
+}
+
+/// Przelewy24 (Zapłać online): all four credentials or none; without them no online button.
+#[derive(Args, Debug, Clone, Default)]
+pub struct P24Args {
+    /// The merchant id (ID sprzedawcy) from the Przelewy24 panel.
+    #[arg(long, env = "PANEL_P24_MERCHANT_ID")]
+    pub p24_merchant_id: Option<u32>,
+    /// The shop's id (ID sklepu, POS); the login of the REST API.
+    #[arg(long, env = "PANEL_P24_POS_ID")]
+    pub p24_pos_id: Option<u32>,
+    /// The REST API key (Klucz do raportów / API); give it as PANEL_P24_API_KEY, not as a flag.
+    #[arg(long, env = "PANEL_P24_API_KEY", hide_env_values = true)]
+    pub p24_api_key: Option<Secret>,
+    /// The CRC key that signs registrations and notifications; give it as PANEL_P24_CRC.
+    #[arg(long, env = "PANEL_P24_CRC", hide_env_values = true)]
+    pub p24_crc: Option<Secret>,
+    /// The gateway's address: production by default, the sandbox's (https://sandbox.przelewy24.pl)
+    /// or a stand-in's when given.
+    #[arg(
+        long,
+        env = "PANEL_P24_URL",
+        default_value = "https://secure.przelewy24.pl"
+    )]
+    pub p24_url: String,
+}
+
+/// The complete Przelewy24 settings.
+#[derive(Clone, Debug)]
+pub struct P24Settings {
+    pub merchant_id: u32,
+    pub pos_id: u32,
+    pub api_key: Secret,
+    pub crc: Secret,
+    /// Without a trailing slash.
+    pub url: String,
+}
+
+impl P24Args {
+    /// None when no credential is given; an error naming the missing ones when only some are.
+    pub fn settings(&self) -> Result<Option<P24Settings>, String> {
+        let given = [
+            (
+                "--p24-merchant-id / PANEL_P24_MERCHANT_ID",
+                self.p24_merchant_id.is_some(),
+            ),
+            ("--p24-pos-id / PANEL_P24_POS_ID", self.p24_pos_id.is_some()),
+            (
+                "--p24-api-key / PANEL_P24_API_KEY",
+                self.p24_api_key.is_some(),
+            ),
+            ("--p24-crc / PANEL_P24_CRC", self.p24_crc.is_some()),
+        ];
+        let missing: Vec<&str> = given.iter().filter(|g| !g.1).map(|g| g.0).collect();
+        match (
+            &self.p24_merchant_id,
+            &self.p24_pos_id,
+            &self.p24_api_key,
+            &self.p24_crc,
+        ) {
+            (Some(merchant_id), Some(pos_id), Some(api_key), Some(crc)) => {
+                let url = self.p24_url.trim_end_matches('/').to_string();
+                if !url.starts_with("https://") && !url.starts_with("http://") {
+                    return Err(format!(
+                        "--p24-url / PANEL_P24_URL {url:?} is not an http(s) URL"
+                    ));
+                }
+                Ok(Some(P24Settings {
+                    merchant_id: *merchant_id,
+                    pos_id: *pos_id,
+                    api_key: api_key.clone(),
+                    crc: crc.clone(),
+                    url,
+                }))
+            }
+            (None, None, None, None) => Ok(None),
+            _ => Err(format!(
+                "online payments need all four Przelewy24 settings; missing: {}",
+                missing.join(", ")
+            )),
+        }
+    }
+}
+
+/// A credential: never shown in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// How provisioning tasks (suspend, delete, reactivate a service…) reach the host's servers.
@@ -471,5 +577,39 @@ mod tests {
         );
         let unparsable = SmtpUrl::from("not a url with secret".to_string());
         assert_eq!(format!("{unparsable:?}"), "SmtpUrl(<redacted>)");
+    }
+
+    #[test]
+    fn przelewy24_settings_are_all_or_none_and_a_partial_set_names_what_is_missing() {
+        let p24 = |extra: &[&str]| {
+            Cli::try_parse_from(["panel"].iter().chain(extra)).map(|c| c.serve.p24.settings())
+        };
+        assert!(matches!(p24(&[]), Ok(Ok(None))));
+        let partial = p24(&["--p24-merchant-id", "1", "--p24-crc", "x"]);
+        let message = match partial {
+            Ok(Err(message)) => message,
+            _ => String::new(),
+        };
+        assert!(message.contains("PANEL_P24_POS_ID"), "{message}");
+        assert!(message.contains("PANEL_P24_API_KEY"), "{message}");
+        assert!(!message.contains("MERCHANT"), "{message}");
+        let all = p24(&[
+            "--p24-merchant-id",
+            "1",
+            "--p24-pos-id",
+            "2",
+            "--p24-api-key",
+            "tajny",
+            "--p24-crc",
+            "crc",
+            "--p24-url",
+            "http://127.0.0.1:9/",
+        ]);
+        let settings = match all {
+            Ok(Ok(Some(settings))) => settings,
+            _ => unreachable!("complete settings refused"),
+        };
+        assert_eq!(settings.url, "http://127.0.0.1:9");
+        assert!(!format!("{settings:?}").contains("tajny"));
     }
 }

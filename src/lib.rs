@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod payments;
 pub mod pdf;
 pub mod provisioning;
 pub mod random;

@@ -34,6 +34,8 @@ pub enum StartError {
     BaseUrl(String, String),
     #[error("{0}")]
     Setting(#[from] crate::domain::seller::SettingError),
+    #[error("{0}")]
+    Gateway(String),
     #[error("--demo refused: {0}")]
     Demo(&'static str),
 }
@@ -96,6 +98,7 @@ impl Application {
                 "the seller on documents is the demo's sample company: set PANEL_SELLER_NAME, PANEL_SELLER_NIP, PANEL_SELLER_ADDRESS and PANEL_BANK_ACCOUNT"
             );
         }
+        let gateway = connect_gateway(&args.p24).await?;
         let store = Store::open(&args.data_dir)?;
         // What a stopped panel left running runs again (drivers are told to expect it).
         match store.requeue_running_tasks(clock.now()) {
@@ -145,6 +148,8 @@ impl Application {
             demo_mailbox: args.demo.then(Arc::default),
             seller,
             config,
+            gateway,
+            payments_wake: Arc::new(Notify::new()),
         });
         let web = Arc::new(WebState {
             shared: state.clone(),
@@ -152,6 +157,7 @@ impl Application {
             cookies: CookieNames::new(secure),
             limiters: Limiters::new(state.config.login_limits),
             assets: Assets::load(),
+            csp: crate::web::content_security_policy(gateway_origin(&state).as_deref()),
         });
         tokio::spawn(run_worker(
             store.clone(),
@@ -169,6 +175,7 @@ impl Application {
         tokio::spawn(crate::jobs::run_forever(state.clone(), move || {
             web_for_jobs.limiters.forget_idle()
         }));
+        tokio::spawn(crate::jobs::online_payments::run_forever(state.clone()));
         let socket = crate::admin::socket_path(&state.config.args.data_dir);
         let admin = crate::admin::bind_socket(&socket).map_err(|e| StartError::Admin(socket, e))?;
         tokio::spawn(crate::admin::serve_socket(
@@ -177,6 +184,7 @@ impl Application {
             clock,
             state.base_url.clone(),
             state.mail_wake.clone(),
+            state.gateway.clone(),
         ));
         Ok(Application {
             listener,
@@ -202,6 +210,35 @@ impl Application {
 
 /// The base URL's origin as a browser sends it in `Origin` (lower-case host, default port left
 /// out), parsed once here so the CSRF check compares like with like.
+/// The configured gateway's origin, which Zapłać online's form is redirected to.
+fn gateway_origin(state: &AppState) -> Option<String> {
+    state.gateway.as_ref()?;
+    let settings = state.config.args.p24.settings().ok().flatten()?;
+    let url = url::Url::parse(&settings.url).ok()?;
+    Some(url.origin().ascii_serialization())
+}
+
+/// The Przelewy24 gateway when configured, after `testAccess` accepted its credentials.
+async fn connect_gateway(
+    args: &crate::config::P24Args,
+) -> Result<Option<Arc<dyn crate::payments::PaymentGateway>>, StartError> {
+    use crate::payments::{GatewayError, PaymentGateway, Przelewy24};
+    let Some(settings) = args.settings().map_err(StartError::Gateway)? else {
+        return Ok(None);
+    };
+    let url = settings.url.clone();
+    let gateway = Przelewy24::new(settings).map_err(|e| StartError::Gateway(e.to_string()))?;
+    match gateway.test_access().await {
+        Ok(()) => Ok(Some(Arc::new(gateway))),
+        Err(GatewayError::Unauthorized) => Err(StartError::Gateway(
+            "Przelewy24 refused the credentials (testAccess answered 401): check --p24-api-key / PANEL_P24_API_KEY and --p24-pos-id / PANEL_P24_POS_ID".into(),
+        )),
+        Err(e) => Err(StartError::Gateway(format!(
+            "Przelewy24 at --p24-url / PANEL_P24_URL {url} did not accept testAccess: {e}"
+        ))),
+    }
+}
+
 fn origin_of(base_url: &str) -> Result<String, StartError> {
     let invalid = |why: String| StartError::BaseUrl(base_url.to_string(), why);
     let url = url::Url::parse(base_url).map_err(|e| invalid(e.to_string()))?;

@@ -21,6 +21,10 @@ pub struct AppState {
     pub task_wake: Arc<Notify>,
     /// With `--demo`: delivered login messages, whose bodies are no longer in the database.
     pub demo_mailbox: Option<Arc<DemoMailbox>>,
+    /// Zapłać online's gateway, when the operator configured one (checked at start).
+    pub gateway: Option<Arc<dyn crate::payments::PaymentGateway>>,
+    /// Wakes the online payments job (`jobs::online_payments`).
+    pub payments_wake: Arc<Notify>,
 }
 
 impl AppState {

@@ -18,12 +18,14 @@ mod bank;
 mod catalogue;
 mod credit;
 mod outbox;
+mod payments;
 mod socket;
 mod ssl;
 mod tasks;
 
 pub use bank::BankAction;
 pub use outbox::OutboxAction;
+pub use payments::PaymentsAction;
 pub use ssl::SslAction;
 pub use tasks::TasksAction;
 
@@ -205,6 +207,13 @@ pub enum AdminTask {
         #[command(subcommand)]
         action: BankAction,
     },
+    /// List the online payments (Zapłać online) with their state, amount, document, session and
+    /// time, or `payments reconcile` to ask the gateway about those not applied.
+    Payments {
+        #[command(subcommand)]
+        #[serde(default)]
+        action: Option<PaymentsAction>,
+    },
 }
 
 /// Carries out one task against the store.
@@ -321,6 +330,10 @@ pub fn execute(
         }
         AdminTask::Check => backup::check(store),
         AdminTask::Bank { action } => bank::execute(store, action, now, base_url),
+        AdminTask::Payments { action: None } => payments::list(store),
+        AdminTask::Payments { action: Some(_) } => {
+            Err("this needs the running panel with its --p24-* settings".into())
+        }
     }
 }
 

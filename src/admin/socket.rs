@@ -55,6 +55,7 @@ pub async fn serve_socket(
     clock: Clock,
     base_url: String,
     mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    gateway: Option<std::sync::Arc<dyn crate::payments::PaymentGateway>>,
 ) {
     loop {
         let stream = match listener.accept().await {
@@ -66,17 +67,29 @@ pub async fn serve_socket(
                 continue;
             }
         };
-        let (store, clock, base_url, wake) = (
+        let (store, clock, base_url, wake, gateway) = (
             store.clone(),
             clock.clone(),
             base_url.clone(),
             mail_wake.clone(),
+            gateway.clone(),
         );
         tokio::spawn(async move {
             let (read, mut write) = stream.into_split();
             let answer = match read_task_line(read, READ_TIMEOUT).await.and_then(|line| {
                 serde_json::from_str::<AdminTask>(&line).map_err(|e| e.to_string())
             }) {
+                Ok(AdminTask::Payments {
+                    action: Some(action),
+                }) => {
+                    let answer =
+                        online(&store, gateway.as_deref(), action, &base_url, &clock).await;
+                    wake.notify_one();
+                    Answer {
+                        ok: answer.is_ok(),
+                        message: answer.unwrap_or_else(|e| e),
+                    }
+                }
                 Ok(task) => {
                     let now = clock.now();
                     let result =
@@ -101,6 +114,24 @@ pub async fn serve_socket(
                 let _ = write.write_all(format!("{json}\n").as_bytes()).await;
             }
         });
+    }
+}
+
+/// `payments reconcile` and `payments refund`: they talk to the gateway.
+async fn online(
+    store: &Store,
+    gateway: Option<&dyn crate::payments::PaymentGateway>,
+    action: super::PaymentsAction,
+    base_url: &str,
+    clock: &Clock,
+) -> Result<String, String> {
+    use crate::jobs::online_payments::{reconcile, refund};
+    let gateway = gateway.ok_or("online payments are not configured (--p24-* settings)")?;
+    match action {
+        super::PaymentsAction::Reconcile => reconcile(store, gateway, base_url, clock.now()).await,
+        super::PaymentsAction::Refund { credit_note } => {
+            refund(store, gateway, &credit_note, clock.now()).await
+        }
     }
 }
 

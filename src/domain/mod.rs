@@ -41,6 +41,7 @@ pub mod account_history;
 pub mod country;
 pub mod device;
 pub mod membership;
+pub mod online_payment;
 pub mod phone;
 pub mod postal_code;
 pub mod regon;

@@ -1,6 +1,7 @@
 //! Periodic housekeeping. Each job is a `run_once(…, now)` function; the loop is a few lines.
 
 pub mod lifecycle;
+pub mod online_payments;
 pub mod reminders;
 pub mod tasks;
 

@@ -296,131 +296,15 @@ impl Store {
         compose: ComposeReceipt<'_>,
     ) -> Result<PaymentOutcome> {
         self.write(|tx| {
-            let id = tx
-                .open_table(DOCUMENTS_BY_NUMBER)?
-                .get(proforma_number)?
-                .map(|v| v.value())
-                .ok_or(StoreError::NotFound("proforma"))?;
-            let documents = tx.open_table(DOCUMENTS)?;
-            let proforma: Document =
-                get(&documents, id)?.ok_or(StoreError::NotFound("proforma"))?;
-            if proforma.kind != DocumentKind::Proforma {
-                return Err(StoreError::Conflict(format!(
-                    "{proforma_number} is not a proforma"
-                )));
-            }
-            let mut by_reference = tx.open_table(PAYMENTS_BY_REFERENCE)?;
-            if let Some(reference) = reference
-                && let Some(earlier) = by_reference.get(reference)?.map(|v| v.value())
-            {
-                let earlier: Payment = get(&tx.open_table(PAYMENTS)?, earlier)?
-                    .ok_or(StoreError::NotFound("payment"))?;
-                if earlier.document_id == proforma.id {
-                    return Ok(PaymentOutcome::AlreadyRecorded { proforma });
-                }
-                let other: Option<Document> = get(&documents, earlier.document_id)?;
-                return Ok(PaymentOutcome::ReferenceUsedElsewhere {
-                    other: other
-                        .map_or_else(|| format!("document {}", earlier.document_id), |d| d.number),
-                });
-            }
-            drop(documents);
-            if let Some(reference) = reference
-                && let Some(deposit) = super::transfer::deposited_with(tx, reference)?
-            {
-                return Ok(PaymentOutcome::ReferenceUsedElsewhere {
-                    other: format!("a deposit to the balance of account {}", deposit.account_id),
-                });
-            }
-            if !proforma.is_unpaid() && reference.is_none() {
-                return Ok(PaymentOutcome::AlreadyPaid { proforma });
-            }
-            let amount = amount.unwrap_or_else(|| proforma.total_gross());
-            if reference.is_none()
-                && !confirmed
-                && paid_today_without_reference(tx, &proforma, amount, now)?
-            {
-                return Ok(PaymentOutcome::LooksRepeated { proforma, amount });
-            }
-            let payment = Payment {
-                id: next_in_sequence(tx, "payment")?,
-                account_id: proforma.account_id,
-                document_id: proforma.id,
+            record_in(
+                tx,
+                proforma_number,
                 amount,
-                received_at: now,
-                reference: reference.map(str::to_string),
-            };
-            put(&mut tx.open_table(PAYMENTS)?, payment.id, &payment)?;
-            tx.open_table(PAYMENTS_BY_ACCOUNT)?
-                .insert((payment.account_id, payment.id), ())?;
-            if let Some(reference) = reference {
-                by_reference.insert(reference, payment.id)?;
-            }
-            let account: Account = get(&tx.open_table(ACCOUNTS)?, proforma.account_id)?
-                .ok_or(StoreError::NotFound("account"))?;
-            if proforma.top_up && proforma.is_unpaid() {
-                let (proforma, confirmation) =
-                    settle_top_up(tx, &account, proforma, amount, now, compose)?;
-                return Ok(PaymentOutcome::Paid {
-                    proforma,
-                    invoice: Box::new(confirmation),
-                });
-            }
-            let balance = balance_in(&tx.open_table(LEDGER)?, account.id)?;
-            let total = proforma.total_gross();
-            let credit = |amount: Money| -> Result<PaymentOutcome> {
-                let kind = if proforma.top_up {
-                    EntryKind::TopUp
-                } else {
-                    EntryKind::Deposit
-                };
-                let entry = post(tx, account.id, kind, amount, Some(proforma.id), now)?;
-                let receipt = Receipt::Deposit {
-                    amount,
-                    balance: entry.balance_after,
-                    proforma: Some(&proforma),
-                };
-                enqueue(tx, compose(&account, receipt), now)?;
-                Ok(PaymentOutcome::Credited {
-                    proforma: proforma.clone(),
-                    balance: entry.balance_after,
-                })
-            };
-            if !proforma.is_unpaid() {
-                // A second transfer for a paid proforma: kept as prepaid balance.
-                return credit(amount);
-            }
-            if amount >= total {
-                if let Some(over) = amount.checked_sub(total).filter(|m| *m > Money::ZERO) {
-                    post(
-                        tx,
-                        account.id,
-                        EntryKind::Deposit,
-                        over,
-                        Some(proforma.id),
-                        now,
-                    )?;
-                }
-            } else {
-                let missing = total.checked_sub(amount).unwrap_or(total);
-                if balance < missing {
-                    // Too little, even with the balance: all of it goes to the balance.
-                    return credit(amount);
-                }
-                post(
-                    tx,
-                    account.id,
-                    EntryKind::Payment,
-                    missing,
-                    Some(proforma.id),
-                    now,
-                )?;
-            }
-            let (proforma, invoice) = settle(tx, &account, proforma, now, compose)?;
-            Ok(PaymentOutcome::Paid {
-                proforma,
-                invoice: Box::new(invoice),
-            })
+                reference,
+                confirmed,
+                now,
+                compose,
+            )
         })
     }
 
@@ -504,6 +388,140 @@ pub enum BalancePayment {
     /// Not an unpaid proforma (an invoice, a cancelled proforma).
     NotPayable,
     NotFound,
+}
+
+/// `record_payment` inside the caller's transaction (an online payment applies in the same one).
+pub(super) fn record_in(
+    tx: &WriteTransaction,
+    proforma_number: &str,
+    amount: Option<Money>,
+    reference: Option<&str>,
+    confirmed: bool,
+    now: Timestamp,
+    compose: ComposeReceipt<'_>,
+) -> Result<PaymentOutcome> {
+    let id = tx
+        .open_table(DOCUMENTS_BY_NUMBER)?
+        .get(proforma_number)?
+        .map(|v| v.value())
+        .ok_or(StoreError::NotFound("proforma"))?;
+    let documents = tx.open_table(DOCUMENTS)?;
+    let proforma: Document = get(&documents, id)?.ok_or(StoreError::NotFound("proforma"))?;
+    if proforma.kind != DocumentKind::Proforma {
+        return Err(StoreError::Conflict(format!(
+            "{proforma_number} is not a proforma"
+        )));
+    }
+    let mut by_reference = tx.open_table(PAYMENTS_BY_REFERENCE)?;
+    if let Some(reference) = reference
+        && let Some(earlier) = by_reference.get(reference)?.map(|v| v.value())
+    {
+        let earlier: Payment =
+            get(&tx.open_table(PAYMENTS)?, earlier)?.ok_or(StoreError::NotFound("payment"))?;
+        if earlier.document_id == proforma.id {
+            return Ok(PaymentOutcome::AlreadyRecorded { proforma });
+        }
+        let other: Option<Document> = get(&documents, earlier.document_id)?;
+        return Ok(PaymentOutcome::ReferenceUsedElsewhere {
+            other: other.map_or_else(|| format!("document {}", earlier.document_id), |d| d.number),
+        });
+    }
+    drop(documents);
+    if let Some(reference) = reference
+        && let Some(deposit) = super::transfer::deposited_with(tx, reference)?
+    {
+        return Ok(PaymentOutcome::ReferenceUsedElsewhere {
+            other: format!("a deposit to the balance of account {}", deposit.account_id),
+        });
+    }
+    if !proforma.is_unpaid() && reference.is_none() {
+        return Ok(PaymentOutcome::AlreadyPaid { proforma });
+    }
+    let amount = amount.unwrap_or_else(|| proforma.total_gross());
+    if reference.is_none()
+        && !confirmed
+        && paid_today_without_reference(tx, &proforma, amount, now)?
+    {
+        return Ok(PaymentOutcome::LooksRepeated { proforma, amount });
+    }
+    let payment = Payment {
+        id: next_in_sequence(tx, "payment")?,
+        account_id: proforma.account_id,
+        document_id: proforma.id,
+        amount,
+        received_at: now,
+        reference: reference.map(str::to_string),
+    };
+    put(&mut tx.open_table(PAYMENTS)?, payment.id, &payment)?;
+    tx.open_table(PAYMENTS_BY_ACCOUNT)?
+        .insert((payment.account_id, payment.id), ())?;
+    if let Some(reference) = reference {
+        by_reference.insert(reference, payment.id)?;
+    }
+    let account: Account = get(&tx.open_table(ACCOUNTS)?, proforma.account_id)?
+        .ok_or(StoreError::NotFound("account"))?;
+    if proforma.top_up && proforma.is_unpaid() {
+        let (proforma, confirmation) = settle_top_up(tx, &account, proforma, amount, now, compose)?;
+        return Ok(PaymentOutcome::Paid {
+            proforma,
+            invoice: Box::new(confirmation),
+        });
+    }
+    let balance = balance_in(&tx.open_table(LEDGER)?, account.id)?;
+    let total = proforma.total_gross();
+    let credit = |amount: Money| -> Result<PaymentOutcome> {
+        let kind = if proforma.top_up {
+            EntryKind::TopUp
+        } else {
+            EntryKind::Deposit
+        };
+        let entry = post(tx, account.id, kind, amount, Some(proforma.id), now)?;
+        let receipt = Receipt::Deposit {
+            amount,
+            balance: entry.balance_after,
+            proforma: Some(&proforma),
+        };
+        enqueue(tx, compose(&account, receipt), now)?;
+        Ok(PaymentOutcome::Credited {
+            proforma: proforma.clone(),
+            balance: entry.balance_after,
+        })
+    };
+    if !proforma.is_unpaid() {
+        // A second transfer for a paid proforma: kept as prepaid balance.
+        return credit(amount);
+    }
+    if amount >= total {
+        if let Some(over) = amount.checked_sub(total).filter(|m| *m > Money::ZERO) {
+            post(
+                tx,
+                account.id,
+                EntryKind::Deposit,
+                over,
+                Some(proforma.id),
+                now,
+            )?;
+        }
+    } else {
+        let missing = total.checked_sub(amount).unwrap_or(total);
+        if balance < missing {
+            // Too little, even with the balance: all of it goes to the balance.
+            return credit(amount);
+        }
+        post(
+            tx,
+            account.id,
+            EntryKind::Payment,
+            missing,
+            Some(proforma.id),
+            now,
+        )?;
+    }
+    let (proforma, invoice) = settle(tx, &account, proforma, now, compose)?;
+    Ok(PaymentOutcome::Paid {
+        proforma,
+        invoice: Box::new(invoice),
+    })
 }
 
 /// Settles a paid proforma: issues its VAT invoice with the next number, marks the proforma paid,

@@ -17,6 +17,7 @@ mod ledger;
 mod lifecycle;
 mod login;
 mod mailboxes;
+mod online_payments;
 mod open_xchange;
 mod outbox;
 mod overview;
@@ -48,6 +49,7 @@ pub use invitations::{AcceptOutcome, ComposeInvitation, InviteOutcome, NewInvita
 pub use lifecycle::{ComposeStep, Task, TaskAction, TaskState, day_key};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use mailboxes::{MailboxChange, NewMailbox};
+pub use online_payments::{NoticeOutcome, PaidNotice, RefundTarget};
 pub use open_xchange::LicenceOutcome;
 pub use outbox::{Delivery, NewMessage, OutboxFilter, OutboxMessage, RetryOutcome};
 pub use overview::Overview;

@@ -120,6 +120,11 @@ pub const INVITATION_TOKENS: TableDefinition<&[u8], u64> =
 /// Domeny: a domain's DNS records, transfer code and the log of its reveals, by service id.
 pub const DNS_ZONES: Rows = TableDefinition::new("dns_zones");
 
+/// Online payments (online_payments_v13): the gateway's `sessionId` (ours) → the payment.
+pub const ONLINE_PAYMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("online_payments");
+/// Session ids of the online payments notified or verified but not applied yet: the job's work.
+pub const ONLINE_PENDING: TableDefinition<&str, ()> = TableDefinition::new("online_pending");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -139,6 +144,7 @@ const MIGRATIONS: &[Migration] = &[
     tasks_queue_v10,
     mailbox_addresses_v11,
     dns_zones_v12,
+    online_payments_v13,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -235,6 +241,13 @@ fn create_tables_v1(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(LOGIN_LINKS)?;
     tx.open_table(SESSIONS)?;
     tx.open_table(OUTBOX_DUE)?;
+    Ok(())
+}
+
+/// Zapłać online: the registered payments and the index of those still to apply.
+fn online_payments_v13(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(ONLINE_PAYMENTS)?;
+    tx.open_table(ONLINE_PENDING)?;
     Ok(())
 }
 

@@ -19,6 +19,18 @@ pub struct CsrfToken(pub String);
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/// The policy of every response: `CSP`, with the payment gateway's origin (when there is one)
+/// allowed as a form's target, since Zapłać online's form is redirected there.
+pub fn content_security_policy(gateway_origin: Option<&str>) -> String {
+    match gateway_origin {
+        Some(origin) => CSP.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        ),
+        None => CSP.to_string(),
+    }
+}
 /// Every body here is a small form; nothing is uploaded.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// One year, the least that browsers' preload lists and audits accept.
@@ -38,6 +50,7 @@ pub async fn guard<E: Endpoint>(
     let is_asset = path.starts_with("/assets/");
     // Load balancers and asset requests need no token; a cookie for them would only add work.
     let wants_token = !is_asset && path != "/health";
+    let gateway_notice = is_gateway_notification(req.method(), path);
 
     // The per-client login limit, for every route that spends a code or link guess, before any
     // byte of the body is read; handlers find the client in `ClientIp`.
@@ -46,9 +59,24 @@ pub async fn guard<E: Endpoint>(
         req.extensions_mut().insert(ClientIp(ip));
         !state.limiters.allow_ip(ip)
     };
+    // Gateway notifications per client, so a flood of forged ones is cut off before its body.
+    let limited = limited
+        || gateway_notice && {
+            let ip = limits::client_ip(&req, &state.config.args.trusted_proxies);
+            !state.limiters.allow_notification(ip)
+        };
 
     let response = if limited {
         Err(AppError::TooManyRequests.into())
+    } else if gateway_notice {
+        // The gateway cannot send our token: its handler accepts only a correct signature.
+        match read_body(&mut req, state.config.body_read_timeout).await {
+            Ok(body) => {
+                req.set_body(body);
+                ep.call(req).await.map(IntoResponse::into_response)
+            }
+            Err(e) => Err(e.into()),
+        }
     } else if is_safe(req.method()) {
         req.extensions_mut().insert(CsrfToken(token.clone()));
         ep.call(req).await.map(IntoResponse::into_response)
@@ -69,14 +97,26 @@ pub async fn guard<E: Endpoint>(
             e.into_response()
         }
     });
-    if fresh && wants_token {
+    if fresh && wants_token && !gateway_notice {
         let cookie = state.cookies.set(state.cookies.csrf, &token, None);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     secure_headers(&mut response, is_asset, state.origin.starts_with("https:"));
+    if let Ok(csp) = HeaderValue::from_str(&state.csp) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     Ok(response)
+}
+
+/// The payment gateway's notification (Zapłać online): the one POST outside the CSRF check.
+pub(crate) const GATEWAY_NOTIFICATION: &str = "/platnosci/p24/status";
+
+fn is_gateway_notification(method: &Method, path: &str) -> bool {
+    method == Method::POST && path == GATEWAY_NOTIFICATION
 }
 
 fn is_safe(method: &Method) -> bool {

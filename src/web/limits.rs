@@ -22,7 +22,14 @@ pub struct Limiters {
     verify_per_address: DefaultKeyedRateLimiter<String>,
     verify_per_client_address: DefaultKeyedRateLimiter<(IpAddr, String)>,
     breaker: Mutex<Breaker>,
+    /// Payment gateway notifications per client: the gateway sends a few a minute; a flood of
+    /// forged ones is cut off before its body is read.
+    notifications: DefaultKeyedRateLimiter<IpAddr>,
 }
+
+/// Notifications a client may send per minute, and at once.
+const NOTIFICATIONS_PER_MINUTE: u32 = 120;
+const NOTIFICATIONS_BURST: u32 = 60;
 
 fn nonzero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
@@ -73,10 +80,19 @@ impl Limiters {
                 limits.breaker_window,
                 limits.breaker_cooldown,
             )),
+            notifications: RateLimiter::keyed(
+                Quota::per_minute(nonzero(NOTIFICATIONS_PER_MINUTE))
+                    .allow_burst(nonzero(NOTIFICATIONS_BURST)),
+            ),
         }
     }
 
     /// The per-client limit of every login route (IPv6 by /64).
+    /// A payment gateway notification from `ip`.
+    pub fn allow_notification(&self, ip: IpAddr) -> bool {
+        self.notifications.check_key(&client_key(ip)).is_ok()
+    }
+
     pub fn allow_ip(&self, ip: IpAddr) -> bool {
         self.per_ip.check_key(&client_key(ip)).is_ok()
     }
@@ -118,8 +134,10 @@ impl Limiters {
 
     /// Keyed limiters never forget keys by themselves.
     pub fn forget_idle(&self) {
-        self.per_ip.retain_recent();
-        self.per_ip.shrink_to_fit();
+        for limiter in [&self.per_ip, &self.notifications] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
         for limiter in [&self.send_per_address, &self.verify_per_address] {
             limiter.retain_recent();
             limiter.shrink_to_fit();

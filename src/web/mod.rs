@@ -15,6 +15,7 @@ pub use assets::Assets;
 pub use context::{Ctx, HxRequest};
 pub use cookies::CookieNames;
 pub use error::AppError;
+pub use guard::content_security_policy;
 pub use limits::Limiters;
 pub use listener::{ConnectionLimits, serve};
 
@@ -35,6 +36,8 @@ pub struct WebState {
     pub cookies: CookieNames,
     pub limiters: Limiters,
     pub assets: Assets,
+    /// The Content-Security-Policy header (`guard::content_security_policy`).
+    pub csp: String,
 }
 
 impl Deref for WebState {

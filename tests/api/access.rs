@@ -50,6 +50,17 @@ const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
         "/faktury/:id/zaplac-z-salda",
         Some([true, true, true, false]),
     ),
+    (
+        "POST",
+        "/faktury/:id/zaplac-online",
+        Some([true, true, true, false]),
+    ),
+    (
+        "GET",
+        "/platnosci/online/:session",
+        Some([true, true, true, false]),
+    ),
+    ("POST", "/platnosci/p24/status", None),
     ("GET", "/platnosci", Some([true, true, true, false])),
     (
         "POST",
@@ -287,6 +298,7 @@ fn filled(app: &crate::helpers::TestApp, method: &str, path: &str) -> String {
         .replace("/uslugi/:id", &format!("/uslugi/{service}"))
         .replace(":id", NOBODYS)
         .replace(":token", "x")
+        .replace(":session", "x")
         .replace(":name", "htmx.min.js")
 }
 

@@ -37,6 +37,8 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     /// `--task-command` and `--task-timeout`.
     pub tasks: panel::config::TaskArgs,
+    /// The Przelewy24 settings (a stand-in gateway's address).
+    pub p24: panel::config::P24Args,
 }
 
 /// An app that delivers through a real SMTP server in the test, which fails as told first.
@@ -89,6 +91,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         auto_renew_days: 14,
         lifecycle: Default::default(),
         tasks: options.tasks,
+        p24: options.p24,
     };
     let mut config = Config::new(args);
     config.login_limits = options.limits;

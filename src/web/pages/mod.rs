@@ -22,6 +22,7 @@ mod uzytkownicy;
 mod uzytkownicy_akcje;
 mod uzytkownicy_zakres;
 mod zaplac;
+mod zaplac_online;
 mod zaproszenie;
 
 use super::assets::{view_asset_get, view_favicon_get};
@@ -99,6 +100,21 @@ pub fn table() -> Routes {
             "/faktury/:id/zaplac-z-salda",
             HandleBilling,
             zaplac::view_zaplac_z_salda_post,
+        )
+        .post(
+            "/faktury/:id/zaplac-online",
+            HandleBilling,
+            zaplac_online::view_zaplac_online_post,
+        )
+        .get(
+            "/platnosci/online/:session",
+            ViewBilling,
+            zaplac_online::view_platnosc_online_get,
+        )
+        .post(
+            "/platnosci/p24/status",
+            Public,
+            zaplac_online::view_p24_status_post,
         )
         .get("/platnosci", ViewBilling, platnosci::view_platnosci_get)
         .post(

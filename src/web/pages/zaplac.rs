@@ -52,6 +52,7 @@ pub async fn view_zaplac_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> We
     let total = proforma.total_gross();
     let title = auth.account().transfer_title_for(&proforma.number);
     let body = html! {
+        (super::zaplac_online::online_form(&ctx, proforma.id))
         section.block #przelew {
             h2 { "Przelew" }
             dl.details {
