@@ -266,6 +266,38 @@ mod tests {
         assert_eq!(parsed(&huge), Err(DomainNameError::TooLong));
     }
 
+    #[test]
+    fn the_longest_label_and_name_dns_carries_are_accepted_one_more_is_not() {
+        let label = format!("{}.pl", "a".repeat(63));
+        assert_eq!(parsed(&label), Ok(label.clone()), "63 characters per label");
+        // 63 + 1 + 63 + 1 + 63 + 1 + 61 = 253 characters.
+        let longest = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(61));
+        assert_eq!(longest.len(), 253);
+        assert_eq!(parsed(&longest), Ok(longest.clone()));
+        let over = format!("{0}.{0}.{0}.{1}", "a".repeat(63), "b".repeat(62));
+        assert_eq!(parsed(&over), Err(DomainNameError::TooLong));
+    }
+
+    #[test]
+    fn a_name_of_100_characters_is_kept_one_of_101_refused() {
+        let hosting = plan(ServiceKind::Hosting, "Hosting Pro");
+        let fits = "s".repeat(100);
+        assert_eq!(service_name(&hosting, &fits), Ok(fits.clone()));
+        assert!(service_name(&hosting, &"s".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn a_lone_dot_in_a_plan_name_is_no_tld() {
+        assert_eq!(
+            plan_tld(&plan(ServiceKind::Domain, "Domena . promocja")),
+            None
+        );
+        assert_eq!(
+            plan_tld(&plan(ServiceKind::Domain, "Domena .eu")),
+            Some(".eu")
+        );
+    }
+
     fn plan(kind: ServiceKind, name: &str) -> Plan {
         Plan {
             id: 1,

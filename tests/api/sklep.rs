@@ -697,3 +697,36 @@ async fn a_certificate_is_ordered_for_an_own_domain_in_its_section_not_under_any
     );
     assert_eq!(app.cart_len(ABONENT), 0, "nothing in the cart");
 }
+
+#[tokio::test]
+async fn removing_from_the_cart_goes_back_to_it_without_js_and_swaps_it_with_htmx() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    app.add_to_cart("Domena .pl", "pierwsza-nowa.pl", 12).await;
+    app.add_to_cart("Domena .pl", "druga-nowa.pl", 12).await;
+    let email = panel::domain::Email::parse(ABONENT).unwrap();
+    let user = app.state.store.user_by_email(&email).unwrap().unwrap();
+    let items = app.state.store.cart_of(user.id).unwrap().items;
+    let token = app.csrf().await;
+    let plain = app
+        .post_form(
+            &format!("/sklep/koszyk/{}/usun", items[0].id),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(plain.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&plain), "/sklep#koszyk");
+    let htmx = app
+        .client
+        .post(app.url(&format!("/sklep/koszyk/{}/usun", items[1].id)))
+        .header("HX-Request", "true")
+        .header("X-CSRF-Token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(htmx.status(), StatusCode::OK);
+    let fragment = htmx.text().await.unwrap();
+    assert!(fragment.contains("Usunięto z koszyka."), "{fragment}");
+    assert!(!fragment.contains("<html"), "only the cart is swapped");
+    assert_eq!(app.cart_len(ABONENT), 0);
+}
