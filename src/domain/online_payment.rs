@@ -92,6 +92,68 @@ impl OnlinePayment {
 mod tests {
     use super::*;
 
+    fn registered(at: Timestamp) -> OnlinePayment {
+        OnlinePayment {
+            session_id: "s".into(),
+            account_id: 1,
+            document_id: 2,
+            document_number: "PRO/2026/12/0001".into(),
+            amount: Money(12300),
+            currency: "PLN".into(),
+            registered_at: at,
+            state: OnlineState::Registered,
+            order_id: None,
+            notified_at: None,
+            attempts: 0,
+            next_try_at: None,
+            last_error: None,
+            applied_at: None,
+            result_document: None,
+        }
+    }
+
+    #[test]
+    fn only_notified_and_verified_payments_wait_for_the_job() {
+        let pending: Vec<bool> = [
+            OnlineState::Registered,
+            OnlineState::Notified,
+            OnlineState::Verified,
+            OnlineState::Applied {
+                note: String::new(),
+            },
+            OnlineState::Failed {
+                reason: String::new(),
+            },
+        ]
+        .iter()
+        .map(OnlineState::is_pending)
+        .collect();
+        assert_eq!(pending, [false, true, true, false, false]);
+    }
+
+    #[test]
+    fn the_reference_is_the_gateways_order_number_once_notified() {
+        let mut payment = registered(Timestamp::UNIX_EPOCH);
+        assert_eq!(payment.reference(), None);
+        payment.order_id = Some(4321);
+        assert_eq!(payment.reference().as_deref(), Some("P24-4321"));
+    }
+
+    #[test]
+    fn a_registration_expires_a_minute_after_the_gateways_fifteen() {
+        let at = Timestamp::UNIX_EPOCH;
+        let payment = registered(at);
+        let after = |secs: i64| at + jiff::SignedDuration::from_secs(secs);
+        assert!(!payment.expired(after(16 * 60)), "16 minutes: not yet");
+        assert!(payment.expired(after(16 * 60 + 1)));
+        let mut notified = registered(at);
+        notified.state = OnlineState::Notified;
+        assert!(
+            !notified.expired(after(3600)),
+            "a notified payment never expires"
+        );
+    }
+
     #[test]
     fn verify_retries_back_off_up_to_ten_minutes() {
         let waits: Vec<i64> = (1..=12).map(OnlinePayment::backoff_seconds).collect();
