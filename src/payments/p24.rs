@@ -288,6 +288,48 @@ impl PaymentGateway for Przelewy24 {
 mod tests {
     use super::*;
 
+    /// A notification signed with our CRC, as if from `merchant_id` / `pos_id`.
+    fn signed(merchant_id: u32, pos_id: u32) -> Vec<u8> {
+        let mut n = Notification {
+            merchant_id,
+            pos_id,
+            session_id: "sesja".into(),
+            amount: 12300,
+            origin_amount: 12300,
+            currency: "PLN".into(),
+            order_id: 77,
+            method_id: 1,
+            statement: "p24-77".into(),
+            sign: String::new(),
+        };
+        n.sign = n.expected_sign("crc-klucz");
+        serde_json::to_vec(&n).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_correctly_signed_notice_for_another_merchant_or_shop_is_refused() {
+        let ours = Przelewy24::new(P24Settings {
+            merchant_id: 1000,
+            pos_id: 1001,
+            api_key: String::from("klucz").into(),
+            crc: String::from("crc-klucz").into(),
+            url: "http://127.0.0.1:9".into(),
+        });
+        let Ok(ours) = ours else {
+            unreachable!("a client without I/O")
+        };
+        let paid = ours.check_notification(&signed(1000, 1001));
+        assert_eq!(paid.map(|p| p.order_id).ok(), Some(77));
+        assert!(
+            ours.check_notification(&signed(2000, 1001)).is_err(),
+            "merchant"
+        );
+        assert!(
+            ours.check_notification(&signed(1000, 2001)).is_err(),
+            "shop"
+        );
+    }
+
     #[test]
     fn the_registration_sign_matches_the_gateways_python_example() {
         // openapi.yml, Calculating Sign: the JSON string it hashes.
