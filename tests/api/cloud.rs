@@ -3,15 +3,13 @@
 //! done; a refused action, another account's server, Księgowość and a failing command change
 //! nothing.
 
-use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
-use panel::config::TaskArgs;
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_command, task_script};
 use panel::domain::cloud::PowerAction;
 use panel::domain::service::Lifecycle;
 use panel::domain::task::{Task, TaskAction, TaskState};
 use panel::domain::{Service, ServiceDetails, ServiceKind};
 use reqwest::StatusCode;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 const OWNER: &str = "abonent@example.com";
@@ -65,23 +63,8 @@ impl TestApp {
     }
 }
 
-/// Writes an executable shell script `name` into `dir`.
-fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
 async fn app_with_command(command: PathBuf) -> TestApp {
-    let app = spawn_app_with(Options {
-        tasks: TaskArgs {
-            task_command: Some(command),
-            task_timeout: 10,
-        },
-        ..Options::default()
-    })
-    .await;
+    let app = spawn_app_with_command(command).await;
     app.log_in(OWNER).await;
     app
 }
@@ -97,7 +80,7 @@ async fn a_stopped_server_reads_zatrzymywanie_until_its_task_is_done_then_zatrzy
         i = input.display(),
         g = gate.display()
     );
-    let app = app_with_command(script(dir.path(), "power.sh", &body)).await;
+    let app = app_with_command(task_script(dir.path(), "power.sh", &body)).await;
     let id = app.cloud_id();
     let page = app.cloud_page().await;
     assert!(page.contains("<title>Serwery w chmurze"), "{page}");
@@ -278,7 +261,7 @@ async fn a_technical_user_may_stop_the_server() {
 async fn a_failing_command_leaves_the_server_as_it_was_and_shows_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let body = "cat > /dev/null\necho 'Hiperwizor nie odpowiada'\nexit 1";
-    let app = app_with_command(script(dir.path(), "fail.sh", body)).await;
+    let app = app_with_command(task_script(dir.path(), "fail.sh", body)).await;
     let id = app.cloud_id();
     assert_eq!(app.power(id, "stop").await.status(), StatusCode::SEE_OTHER);
     let task = app.power_task_settled(id).await;

@@ -444,3 +444,24 @@ impl TestApp {
             .expect("a renewal proforma")
     }
 }
+
+/// Writes an executable shell script `name` into `dir` (a host's `--task-command`).
+pub fn task_script(dir: &std::path::Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// A panel whose provisioning tasks run `command` (10 s limit).
+pub async fn spawn_app_with_command(command: PathBuf) -> TestApp {
+    spawn_app_with(Options {
+        tasks: panel::config::TaskArgs {
+            task_command: Some(command),
+            task_timeout: 10,
+        },
+        ..Options::default()
+    })
+    .await
+}

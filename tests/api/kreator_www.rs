@@ -3,13 +3,11 @@
 //! "Publikowanie…" until it is done) and moves it to another of their domains. Another account's
 //! site, a foreign domain and Księgowość change nothing.
 
-use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
-use panel::config::TaskArgs;
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_command, task_script};
 use panel::domain::ServiceDetails;
 use panel::domain::task::{Task, TaskAction, TaskState};
 use reqwest::StatusCode;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 const OWNER: &str = "abonent@example.com";
@@ -62,22 +60,8 @@ impl TestApp {
     }
 }
 
-fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
 async fn app_with_command(command: PathBuf) -> TestApp {
-    let app = spawn_app_with(Options {
-        tasks: TaskArgs {
-            task_command: Some(command),
-            task_timeout: 10,
-        },
-        ..Options::default()
-    })
-    .await;
+    let app = spawn_app_with_command(command).await;
     app.log_in(OWNER).await;
     app
 }
@@ -113,7 +97,7 @@ async fn withdrawing_and_publishing_read_as_pending_until_the_task_is_done() {
         i = input.display(),
         g = gate.display()
     );
-    let app = app_with_command(script(dir.path(), "site.sh", &body)).await;
+    let app = app_with_command(task_script(dir.path(), "site.sh", &body)).await;
     let id = app.site_id();
 
     let withdrawn = app.site_post(id, "wycofaj", &[]).await;
@@ -170,7 +154,7 @@ async fn withdrawing_and_publishing_read_as_pending_until_the_task_is_done() {
 #[tokio::test]
 async fn a_failed_publish_shows_its_reason_and_leaves_the_site_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    let command = script(
+    let command = task_script(
         dir.path(),
         "no.sh",
         "echo 'Brak miejsca na serwerze'\nexit 1",

@@ -1,30 +1,19 @@
 //! Certyfikaty SSL issued by the host's command (`--task-command` prints the chain) and renewed.
 
-use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app};
 use crate::ssl::{
     OTHER_PEM, OWNER, SHOP_DOMAIN, SHOP_PEM, certificate, order_and_pay, ssl_page_showing, write,
 };
-use panel::config::TaskArgs;
 use reqwest::StatusCode;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+/// The host's command: reads the task, then runs `body`.
 pub(crate) fn script(dir: &Path, body: &str) -> PathBuf {
-    let path = dir.join("task.sh");
-    std::fs::write(&path, format!("#!/bin/sh\ncat > /dev/null\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
+    crate::helpers::task_script(dir, "task.sh", &format!("cat > /dev/null\n{body}"))
 }
 
 pub(crate) async fn app_running(command: PathBuf) -> TestApp {
-    spawn_app_with(Options {
-        tasks: TaskArgs {
-            task_command: Some(command),
-            task_timeout: 10,
-        },
-        ..Options::default()
-    })
-    .await
+    crate::helpers::spawn_app_with_command(command).await
 }
 
 #[tokio::test]

@@ -2,26 +2,17 @@
 //! refusal with a reason the customer reads, a command that hangs, the operator's retry, and a
 //! panel stopped while a task ran.
 
-use crate::helpers::{Options, TestApp, spawn_app_with};
+use crate::helpers::{Options, TestApp, spawn_app_with, task_script};
 use jiff::SignedDuration;
 use panel::config::TaskArgs;
 use panel::domain::lifecycle::Settings;
 use panel::domain::task::{Task, TaskAction, TaskState};
 use panel::store::Store;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 const OWNER: &str = "abonent@example.com";
 const DOMAIN: &str = "przykladowa-firma.pl";
-
-/// Writes an executable shell script `name` into `dir`.
-fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
 
 async fn app_running(command: PathBuf, timeout_secs: u64, data_dir: Option<PathBuf>) -> TestApp {
     spawn_app_with(Options {
@@ -70,7 +61,7 @@ async fn service_page(app: &TestApp) -> String {
 async fn a_suspension_is_carried_out_by_the_hosts_command_which_gets_the_task_as_json() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.json");
-    let command = script(dir.path(), "ok.sh", &format!("cat > '{}'", input.display()));
+    let command = task_script(dir.path(), "ok.sh", &format!("cat > '{}'", input.display()));
     let app = app_running(command, 10, None).await;
     let service = app.service_id(OWNER, "przykladowa-firma.com");
     // The demo's .com domain expired 10 days ago: 21 days later its 30 days of grace are over.
@@ -116,7 +107,7 @@ async fn a_refusal_fails_the_task_with_its_reason_for_the_customer_and_the_opera
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("second-time");
     // Refuses the first time, succeeds once the operator retried.
-    let command = script(
+    let command = task_script(
         dir.path(),
         "refuse.sh",
         &format!(
@@ -181,7 +172,7 @@ fn process_state(pid: &str) -> Option<char> {
 async fn a_command_that_hangs_is_killed_at_the_time_limit_tried_again_and_finally_failed() {
     let dir = tempfile::tempdir().unwrap();
     let pids = dir.path().join("pids");
-    let command = script(
+    let command = task_script(
         dir.path(),
         "hang.sh",
         &format!("sleep 30 &\necho $! >> '{}'\nwait", pids.display()),
@@ -252,7 +243,7 @@ async fn a_task_left_running_by_a_stopped_panel_runs_again_after_the_start_once(
         task.id
     };
     let runs = dir.path().join("runs");
-    let command = script(
+    let command = task_script(
         dir.path(),
         "count.sh",
         &format!("cat >> '{}'", runs.display()),

@@ -1,25 +1,17 @@
 //! A panel process killed (SIGKILL, as a crash or a power cut) while the host's command carries
 //! out a new mailbox: after the restart the task runs again, to the end, and only once.
 
-use crate::helpers::{csrf_of, new_client, parse_login_mail};
+use crate::helpers::{csrf_of, new_client, parse_login_mail, task_script};
 use panel::domain::task::{TaskAction, TaskState};
 use panel::store::Store;
 use reqwest::StatusCode;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 const OWNER: &str = "abonent@example.com";
 const SERVER: &str = "Serwer WWW 1";
 const ADDRESS: &str = "biuro2@przykladowa-firma.pl";
-
-fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
 
 /// The real binary serving `data` with `command` as its --task-command; killed when dropped.
 struct Panel {
@@ -134,7 +126,7 @@ async fn a_panel_killed_while_a_mailbox_is_being_created_creates_it_after_the_re
     // The first command records what it got and then hangs, as a slow mail server would.
     let seen = dir.path().join("seen.json");
     let pid = dir.path().join("pid");
-    let hanging = script(
+    let hanging = task_script(
         dir.path(),
         "hang.sh",
         &format!(
@@ -179,7 +171,7 @@ async fn a_panel_killed_while_a_mailbox_is_being_created_creates_it_after_the_re
         .status();
 
     let runs = dir.path().join("runs");
-    let counting = script(
+    let counting = task_script(
         dir.path(),
         "count.sh",
         &format!("cat >> '{}'\necho >> '{}'", runs.display(), runs.display()),
