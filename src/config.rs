@@ -4,6 +4,9 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod metrics;
+pub use metrics::{Cidr, MetricsArgs};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "panel",
@@ -114,6 +117,8 @@ pub struct ServeArgs {
     pub tasks: TaskArgs,
     #[command(flatten)]
     pub p24: P24Args,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 /// Przelewy24 (Zapłać online): all four credentials or none; without them no online button.

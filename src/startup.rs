@@ -158,6 +158,7 @@ impl Application {
             limiters: Limiters::new(state.config.login_limits),
             assets: Assets::load(),
             csp: crate::web::content_security_policy(gateway_origin(&state).as_deref()),
+            metrics: Arc::new(crate::web::metrics::Metrics::for_routes()),
         });
         tokio::spawn(run_worker(
             store.clone(),

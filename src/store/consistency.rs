@@ -4,7 +4,7 @@
 use super::Result;
 use super::codec::Rows;
 use super::schema::{
-    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, OPEN_RENEWALS, OUTBOX,
+    ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, OPEN_RENEWALS, OUTBOX, OUTBOX_DEAD,
     OUTBOX_DUE, PAYMENTS, PAYMENTS_BY_ACCOUNT, PAYMENTS_BY_REFERENCE, SERVICES,
     SERVICES_BY_ACCOUNT, TASKS, TASKS_DUE, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL,
 };
@@ -98,6 +98,11 @@ pub fn problems(tx: &ReadTransaction) -> Result<Vec<String>> {
             OUTBOX_DUE.name(),
             OUTBOX,
             named(tx, OUTBOX_DUE, |k, _| k.value().1)?,
+        ),
+        (
+            OUTBOX_DEAD.name(),
+            OUTBOX,
+            named(tx, OUTBOX_DEAD, |k, _| k.value())?,
         ),
         (
             TASKS_DUE.name(),

@@ -2,7 +2,7 @@
 //! them after commit, retrying transient failures.
 
 use super::codec::{decode, get, next_in_sequence, put};
-use super::schema::{OUTBOX, OUTBOX_DUE};
+use super::schema::{OUTBOX, OUTBOX_DEAD, OUTBOX_DUE};
 use super::{Result, Store};
 use jiff::{SignedDuration, Timestamp};
 use redb::{ReadableTable, WriteTransaction};
@@ -108,6 +108,23 @@ pub(super) fn enqueue(tx: &WriteTransaction, message: NewMessage, now: Timestamp
     Ok(id)
 }
 
+/// Fills `OUTBOX_DEAD` from the rows (migration 14).
+pub(super) fn index_dead_v14(tx: &WriteTransaction) -> Result<()> {
+    let mut dead = Vec::new();
+    for row in tx.open_table(OUTBOX)?.iter()? {
+        let (id, bytes) = row?;
+        let message: OutboxMessage = decode(bytes.value())?;
+        if matches!(message.delivery, Delivery::Dead { .. }) {
+            dead.push(id.value());
+        }
+    }
+    let mut index = tx.open_table(OUTBOX_DEAD)?;
+    for id in dead {
+        index.insert(id, ())?;
+    }
+    Ok(())
+}
+
 /// Wait before the next try: 10 s, 20 s, 40 s… capped at one hour.
 pub fn backoff(attempts: u32) -> SignedDuration {
     SignedDuration::from_secs((10i64 << attempts.saturating_sub(1).min(9)).min(3600))
@@ -182,6 +199,9 @@ impl Store {
                 }
             };
             message.tries += 1;
+            if matches!(message.delivery, Delivery::Dead { .. }) {
+                tx.open_table(OUTBOX_DEAD)?.insert(id, ())?;
+            }
             if !matches!(message.delivery, Delivery::Pending { .. }) {
                 message.done_at = Some(now);
                 if message.secret {
@@ -237,8 +257,10 @@ impl Store {
         // Delivered and dead messages never change again: what the read found is still true.
         self.write_unseen(|tx| {
             let mut outbox = tx.open_table(OUTBOX)?;
+            let mut dead = tx.open_table(OUTBOX_DEAD)?;
             for id in &old {
                 outbox.remove(id)?;
+                dead.remove(id)?;
             }
             Ok(old.len())
         })
@@ -315,6 +337,7 @@ impl Store {
             message.tries = 0;
             message.done_at = None;
             put(&mut outbox, id, &message)?;
+            tx.open_table(OUTBOX_DEAD)?.remove(id)?;
             tx.open_table(OUTBOX_DUE)?
                 .insert((now.as_second(), id), ())?;
             Ok(RetryOutcome::Requeued(message))

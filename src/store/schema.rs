@@ -124,6 +124,8 @@ pub const DNS_ZONES: Rows = TableDefinition::new("dns_zones");
 pub const ONLINE_PAYMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("online_payments");
 /// Session ids of the online payments notified or verified but not applied yet: the job's work.
 pub const ONLINE_PENDING: TableDefinition<&str, ()> = TableDefinition::new("online_pending");
+/// The ids of dead outbox messages (given up on), so `/metrics` counts them without a scan.
+pub const OUTBOX_DEAD: TableDefinition<u64, ()> = TableDefinition::new("outbox_dead");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -145,6 +147,7 @@ const MIGRATIONS: &[Migration] = &[
     mailbox_addresses_v11,
     dns_zones_v12,
     online_payments_v13,
+    outbox_dead_v14,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -249,6 +252,11 @@ fn online_payments_v13(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(ONLINE_PAYMENTS)?;
     tx.open_table(ONLINE_PENDING)?;
     Ok(())
+}
+
+/// The index of dead outbox messages, filled from the messages already given up on.
+fn outbox_dead_v14(tx: &WriteTransaction) -> Result<()> {
+    super::outbox::index_dead_v14(tx)
 }
 
 fn create_login_failures_v2(tx: &WriteTransaction) -> Result<()> {

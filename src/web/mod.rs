@@ -8,6 +8,7 @@ mod error;
 mod guard;
 mod limits;
 mod listener;
+pub mod metrics;
 mod pages;
 mod views;
 
@@ -38,6 +39,8 @@ pub struct WebState {
     pub assets: Assets,
     /// The Content-Security-Policy header (`guard::content_security_policy`).
     pub csp: String,
+    /// The counters `/metrics` shows (`metrics::Metrics::for_routes`).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl Deref for WebState {
@@ -57,8 +60,10 @@ pub fn route_table() -> Vec<access::RouteAccess> {
 pub fn app(state: Arc<WebState>) -> impl Endpoint {
     let guarded_state = state.clone();
     let shared = state.shared.clone();
+    let metrics = state.metrics.clone();
     pages::routes()
         .around(move |ep, req| guard::guard(guarded_state.clone(), ep, req))
+        .around(move |ep, req| metrics::measure(metrics.clone(), ep, req))
         .data(state)
         .data(shared)
 }

@@ -13,6 +13,7 @@ const NOBODYS: &str = "999999";
 const MATRIX: &[(&str, &str, Option<[bool; 4]>)] = &[
     ("GET", "/", None),
     ("GET", "/health", None),
+    ("GET", "/metrics", None),
     ("GET", "/assets/:name", None),
     ("GET", "/favicon.ico", None),
     ("GET", "/logowanie", None),

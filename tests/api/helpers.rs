@@ -39,6 +39,10 @@ pub struct Options {
     pub tasks: panel::config::TaskArgs,
     /// The Przelewy24 settings (a stand-in gateway's address).
     pub p24: panel::config::P24Args,
+    /// `--metrics-allow` and `--metrics-token`.
+    pub metrics: panel::config::MetricsArgs,
+    /// The panel's clock from its start (e.g. set back to when a fixture was written).
+    pub clock: Option<Clock>,
 }
 
 /// An app that delivers through a real SMTP server in the test, which fails as told first.
@@ -92,6 +96,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         lifecycle: Default::default(),
         tasks: options.tasks,
         p24: options.p24,
+        metrics: options.metrics,
     };
     let mut config = Config::new(args);
     config.login_limits = options.limits;
@@ -101,7 +106,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     if let Some(timeout) = options.body_read_timeout {
         config.body_read_timeout = timeout;
     }
-    let clock = Clock::default();
+    let clock = options.clock.unwrap_or_default();
     let app = Application::build(config, clock.clone()).await.unwrap();
     let base = format!("http://{}", app.addr);
     let state = app.state.clone();

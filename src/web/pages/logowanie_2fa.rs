@@ -11,6 +11,7 @@ use crate::web::context::{Ctx, redirect};
 use crate::web::cookies;
 use crate::web::error::{AppError, WebResult};
 use crate::web::limits::client_ip;
+use crate::web::metrics::LoginResult;
 use crate::web::views::components::csrf_field;
 use maud::{Markup, html};
 use poem::http::StatusCode;
@@ -74,6 +75,11 @@ pub(super) async fn log_in_from(
             work(s, &origin)
         })
         .await?;
+    match check {
+        CodeCheck::LoggedIn { .. } => ctx.state.metrics.login(LoginResult::Ok),
+        CodeCheck::SecondFactor { .. } => {}
+        _ => ctx.state.metrics.login(LoginResult::Failed),
+    }
     Ok(check)
 }
 

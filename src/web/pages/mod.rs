@@ -50,6 +50,7 @@ pub fn table() -> Routes {
     Routes::default()
         .get("/", Public, pulpit::view_index_get)
         .get("/health", Public, view_health_get)
+        .get("/metrics", Public, crate::web::metrics::view_metrics_get)
         .get("/assets/:name", Public, view_asset_get)
         .get("/favicon.ico", Public, view_favicon_get)
         .get("/logowanie", Public, logowanie::view_logowanie_get)
