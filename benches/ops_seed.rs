@@ -22,7 +22,10 @@ const SERVICES_PER_TRANSACTION: usize = 10_000;
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let (Some(dir), Some(services)) = (args.first(), args.get(1)) else {
         return Err("usage: ops_seed DATA_DIR SERVICES [STATEMENT_CSV LINES]".into());
     };
@@ -75,7 +78,7 @@ fn seed_services(store: &Store, total: usize, now: jiff::Timestamp) -> Result<Ve
         account_id: ids[i % accounts],
         name: format!("domena-{i}.pl"),
         expires_on: add_days(day, 30 + (i % 700) as i64),
-        auto_renew: i % 2 == 0,
+        auto_renew: i.is_multiple_of(2),
         ..template.clone()
     };
     for start in (0..total).step_by(SERVICES_PER_TRANSACTION) {
@@ -108,7 +111,10 @@ fn amount(money: Money) -> String {
 
 fn write_statement(file: &PathBuf, lines: usize, open: &[Open]) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
-    writeln!(out, "mBank S.A. Bankowość Detaliczna;\n;\n#Klient;\nHOSTING PRZYKŁADOWY SP. Z O.O.;\n;\nLista operacji;\n;")?;
+    writeln!(
+        out,
+        "mBank S.A. Bankowość Detaliczna;\n;\n#Klient;\nHOSTING PRZYKŁADOWY SP. Z O.O.;\n;\nLista operacji;\n;"
+    )?;
     writeln!(
         out,
         "#Data operacji;#Opis operacji;#Rachunek;#Kategoria;#Kwota;#Saldo po operacji;"
@@ -120,7 +126,7 @@ fn write_statement(file: &PathBuf, lines: usize, open: &[Open]) -> Result<()> {
                 format!("{} {}", o.number, transfer_title(o.account_id)),
                 o.gross,
             ),
-            _ if i % 2 == 0 && !open.is_empty() => {
+            _ if i.is_multiple_of(2) && !open.is_empty() => {
                 let o = &open[i % open.len()];
                 (
                     format!("CZĘŚĆ {} {}", o.number, transfer_title(o.account_id)),

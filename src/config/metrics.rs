@@ -97,7 +97,10 @@ mod tests {
     #[test]
     fn metrics_networks_hold_their_addresses_and_nothing_else() {
         let cidr = |s: &str| s.parse::<Cidr>();
-        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap_or_else(|e| unreachable!("{e}"));
+        let ip = |s: &str| {
+            s.parse::<std::net::IpAddr>()
+                .unwrap_or_else(|e| unreachable!("{e}"))
+        };
         let net = cidr("10.1.0.0/16").unwrap_or_else(|e| unreachable!("{e}"));
         assert!(net.contains(ip("10.1.255.3")));
         assert!(!net.contains(ip("10.2.0.1")));

@@ -20,7 +20,8 @@ impl Store {
         Ok(QueueGauges {
             outbox_pending: tx.open_table(OUTBOX_DUE)?.len()?,
             outbox_dead: tx.open_table(OUTBOX_DEAD)?.len()?,
-            tasks_pending: tx.open_table(TASKS_DUE)?.len()? + tx.open_table(TASKS_RUNNING)?.len()?,
+            tasks_pending: tx.open_table(TASKS_DUE)?.len()?
+                + tx.open_table(TASKS_RUNNING)?.len()?,
         })
     }
 }

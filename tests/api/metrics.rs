@@ -23,7 +23,8 @@ fn has_line(text: &str, line: &str) -> bool {
 }
 
 #[tokio::test]
-async fn after_a_wrong_code_and_a_login_metrics_count_both_and_the_login_routes_with_their_status() {
+async fn after_a_wrong_code_and_a_login_metrics_count_both_and_the_login_routes_with_their_status()
+{
     let app = spawn_app().await;
     assert_eq!(app.request_code(ABONENT).await.status(), StatusCode::OK);
     let wrong = app.enter_code(ABONENT, "000000").await;
@@ -94,7 +95,11 @@ async fn ids_tokens_and_unknown_paths_never_become_labels() {
             "{label} is not a route template"
         );
     }
-    for raw in paths.iter().map(String::as_str).chain(["987654", "tajnytoken", "wp-login"]) {
+    for raw in paths
+        .iter()
+        .map(String::as_str)
+        .chain(["987654", "tajnytoken", "wp-login"])
+    {
         assert!(!text.contains(raw), "{raw} appears in\n{text}");
     }
     for line in [
@@ -129,14 +134,30 @@ async fn outside_the_allowed_networks_metrics_is_a_404_like_any_unknown_page_unl
         }
         request.send()
     };
-    for token in [None, Some("Bearer zly-token"), Some("tajny-token-prometheusa")] {
+    for token in [
+        None,
+        Some("Bearer zly-token"),
+        Some("tajny-token-prometheusa"),
+    ] {
         let refused = metrics(token).await.unwrap();
         assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{token:?}");
-        assert_eq!(refused.text().await.unwrap(), unknown, "nothing tells it exists");
+        assert_eq!(
+            refused.text().await.unwrap(),
+            unknown,
+            "nothing tells it exists"
+        );
     }
-    let allowed = metrics(Some("Bearer tajny-token-prometheusa")).await.unwrap();
+    let allowed = metrics(Some("Bearer tajny-token-prometheusa"))
+        .await
+        .unwrap();
     assert_eq!(allowed.status(), StatusCode::OK);
-    assert!(allowed.text().await.unwrap().contains("panel_http_requests_total{"));
+    assert!(
+        allowed
+            .text()
+            .await
+            .unwrap()
+            .contains("panel_http_requests_total{")
+    );
 }
 
 #[tokio::test]

@@ -35,7 +35,10 @@ async fn a_database_of_the_previous_schema_is_migrated_and_the_demo_customer_see
  {
     let (dir, file) = data_dir_with_fixture();
     let before = check_file(&file).unwrap();
-    assert_eq!(before.version, FIXTURE_VERSION, "the fixture is the old schema");
+    assert_eq!(
+        before.version, FIXTURE_VERSION,
+        "the fixture is the old schema"
+    );
     assert!(before.known > FIXTURE_VERSION);
 
     drop(Store::open(dir.path()).unwrap());
@@ -89,7 +92,11 @@ fn stored_version(file: &Path) -> Vec<u8> {
     let db = redb::Database::open(file).unwrap();
     let tx = db.begin_read().unwrap();
     let meta = tx.open_table(META).unwrap();
-    meta.get("schema_version").unwrap().unwrap().value().to_vec()
+    meta.get("schema_version")
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec()
 }
 
 #[tokio::test]
@@ -106,10 +113,19 @@ async fn a_database_of_a_newer_version_is_refused_and_keeps_its_version() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(&format!("schema version {newer}, newer than this program knows"))
-            && stderr.contains("upgrade the panel"),
+        stderr.contains(&format!(
+            "schema version {newer}, newer than this program knows"
+        )) && stderr.contains("upgrade the panel"),
         "{stderr}"
     );
-    assert_eq!(stored_version(&file), newer.to_be_bytes(), "not migrated down");
-    assert!(check_file(&file).unwrap_err().contains("newer than this program knows"));
+    assert_eq!(
+        stored_version(&file),
+        newer.to_be_bytes(),
+        "not migrated down"
+    );
+    assert!(
+        check_file(&file)
+            .unwrap_err()
+            .contains("newer than this program knows")
+    );
 }

@@ -104,7 +104,10 @@ mod tests {
 
     fn args(allow: &[&str], token: Option<&str>) -> MetricsArgs {
         MetricsArgs {
-            metrics_allow: allow.iter().filter_map(|a| a.parse::<Cidr>().ok()).collect(),
+            metrics_allow: allow
+                .iter()
+                .filter_map(|a| a.parse::<Cidr>().ok())
+                .collect(),
             metrics_token: token.map(|t| t.to_string().into()),
         }
     }

@@ -189,7 +189,10 @@ impl Metrics {
                     "panel_http_request_duration_seconds_bucket{{route=\"{name}\",le=\"{le}\"}} {cumulative}"
                 );
             }
-            let sum = self.latency_sum_us.get(route).map_or(0, |s| s.load(Relaxed));
+            let sum = self
+                .latency_sum_us
+                .get(route)
+                .map_or(0, |s| s.load(Relaxed));
             let _ = writeln!(
                 out,
                 "panel_http_request_duration_seconds_sum{{route=\"{name}\"}} {}\n\
@@ -270,7 +273,10 @@ mod tests {
             assert!(text.lines().any(|l| l == line), "{line}\n{text}");
         }
         assert!(!text.contains("/uslugi/17") && !text.contains("wp-admin"));
-        assert_eq!(text.matches("route=\"/uslugi/:id\",method=\"GET\"").count(), 1);
+        assert_eq!(
+            text.matches("route=\"/uslugi/:id\",method=\"GET\"").count(),
+            1
+        );
     }
 
     #[test]
@@ -280,8 +286,37 @@ mod tests {
         metrics.login(LoginResult::Failed);
         metrics.login(LoginResult::Ok);
         let text = rendered(&metrics);
-        assert!(text.contains("panel_logins_total{result=\"ok\"} 1\n"), "{text}");
-        assert!(text.contains("panel_logins_total{result=\"failed\"} 2\n"), "{text}");
+        assert!(
+            text.contains("panel_logins_total{result=\"ok\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("panel_logins_total{result=\"failed\"} 2\n"),
+            "{text}"
+        );
+    }
+
+    /// Not a test: `cargo test --release --lib bench_record -- --ignored --nocapture` times what
+    /// each request pays (the template lookup and the counters) over the panel's real table.
+    #[test]
+    #[ignore]
+    fn bench_record() {
+        let metrics = Metrics::for_routes();
+        let paths = [
+            "/pulpit",
+            "/health",
+            "/uslugi/17",
+            "/assets/htmx.min.js",
+            "/wp-login.php",
+        ];
+        let rounds = 1_000_000u32;
+        let started = Instant::now();
+        for i in 0..rounds {
+            let path = std::hint::black_box(paths[i as usize % paths.len()]);
+            let took = Duration::from_micros(u64::from(i % 3000));
+            metrics.record(path, &Method::GET, StatusCode::OK, took);
+        }
+        println!("per request: {:?}", started.elapsed() / rounds);
     }
 
     #[test]
