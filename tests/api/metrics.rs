@@ -173,3 +173,54 @@ async fn a_request_forwarded_by_an_untrusted_proxy_on_loopback_does_not_read_met
     assert_eq!(proxied.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/metrics").await.status(), StatusCode::OK);
 }
+
+/// The value of a gauge in a scrape.
+fn gauge(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mail_the_smtp_server_refuses_for_good_shows_as_dead_and_no_longer_pending() {
+    let (app, _smtp) = crate::helpers::spawn_app_with_smtp(vec!["550 5.1.1 No such user"]).await;
+    app.request_code(ABONENT).await;
+    let mut text = String::new();
+    for _ in 0..200 {
+        text = scrape(&app).await;
+        if gauge(&text, "panel_outbox_dead") == 1 && gauge(&text, "panel_outbox_pending") == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no dead message counted:\n{text}");
+}
+
+#[tokio::test]
+async fn a_provisioning_task_the_host_has_not_done_yet_counts_as_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let later = crate::helpers::task_script(dir.path(), "later.sh", "exit 75");
+    let app = crate::helpers::spawn_app_with_command(later).await;
+    let before = gauge(&scrape(&app).await, "panel_tasks_pending");
+    let service = app.service_id(ABONENT, "przykladowa-firma.pl");
+    let task = app
+        .state
+        .store
+        .queue_task(
+            service,
+            panel::domain::task::TaskAction::Suspend,
+            app.clock.now(),
+        )
+        .unwrap();
+    app.state.wake_tasks();
+    for _ in 0..200 {
+        if app.state.store.task(task.id).unwrap().unwrap().tries > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let after = gauge(&scrape(&app).await, "panel_tasks_pending");
+    assert_eq!(after, before + 1, "tried once, waiting for its next try");
+}
