@@ -588,4 +588,50 @@ mod tests {
             Some(crate::domain::task::TaskState::Done)
         );
     }
+
+    #[test]
+    fn a_version_13_database_gets_its_dead_messages_indexed() {
+        use crate::store::{Delivery, OutboxMessage};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let message = |id: u64, delivery: Delivery| OutboxMessage {
+            id,
+            to: "jan@firma.pl".into(),
+            subject: "Faktura".into(),
+            text: String::new(),
+            html: String::new(),
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            delivery,
+            secret: false,
+            message_id: String::new(),
+            tries: 1,
+            done_at: None,
+        };
+        {
+            let db = Database::create(dir.path().join("panel.redb"))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let tx = db.begin_write().unwrap_or_else(|e| unreachable!("{e}"));
+            let rows = (|| -> Result<()> {
+                for migration in &MIGRATIONS[..13] {
+                    migration(&tx)?;
+                }
+                tx.open_table(META)?
+                    .insert(SCHEMA_VERSION_KEY, 13u64.to_be_bytes().as_slice())?;
+                let mut outbox = tx.open_table(OUTBOX)?;
+                let dead = Delivery::Dead {
+                    error: "550 no such user".into(),
+                };
+                let sent = Delivery::Sent {
+                    at: jiff::Timestamp::UNIX_EPOCH,
+                };
+                super::super::codec::put(&mut outbox, 1, &message(1, dead))?;
+                super::super::codec::put(&mut outbox, 2, &message(2, sent))?;
+                Ok(())
+            })();
+            assert!(rows.is_ok(), "{rows:?}");
+            tx.commit().unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+        let gauges = store.queue_gauges().unwrap_or_default();
+        assert_eq!((gauges.outbox_dead, gauges.outbox_pending), (1, 0));
+    }
 }
