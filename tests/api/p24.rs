@@ -271,7 +271,11 @@ async fn reconcile_applies_a_payment_whose_notification_never_came() {
     assert_eq!(listed.matches("registered").count(), 2, "{listed}");
     let answer = app.admin_ok(&["payments", "reconcile"]).await;
     let session = gateway.by_token(&token).session_id;
-    assert!(answer.contains(&format!("{session}  applied")), "{answer}");
+    // The operator reads which VAT invoice the payment produced, not only that it was applied.
+    assert!(
+        answer.contains(&format!("{session}  applied: paid: FV/")),
+        "{answer}"
+    );
     assert!(
         answer.contains(&format!(
             "{}  not paid",
