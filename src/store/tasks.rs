@@ -19,6 +19,15 @@ pub enum TaskRetry {
     NotFailed(TaskState),
 }
 
+/// What `mark_task_done` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TaskDone {
+    Done(Task),
+    NotFound,
+    /// Running or already done: nothing changed.
+    NotOpen(TaskState),
+}
+
 /// Records a queued task in the caller's transaction (with the change that needs it).
 pub(super) fn add_task(
     tx: &WriteTransaction,
@@ -39,6 +48,7 @@ pub(super) fn add_task(
         last_error: None,
         created_at: now,
         updated_at: Some(now),
+        note: None,
     };
     save(tx, &task, None)?;
     Ok(task)
@@ -197,6 +207,33 @@ impl Store {
             save(tx, &task, Some(&old))?;
             Ok(TaskRetry::Requeued(task))
         })
+    }
+
+    /// The operator did a failed (or still queued) task by hand: it leaves the queue as done,
+    /// with their note, and its service changes as after a run that succeeded.
+    pub fn mark_task_done(&self, id: u64, note: &str, now: Timestamp) -> Result<TaskDone> {
+        let (outcome, changed) = self.write_unseen(|tx| {
+            let Some(old) = load(tx, id)? else {
+                return Ok((TaskDone::NotFound, false));
+            };
+            if !matches!(old.state, TaskState::Failed { .. } | TaskState::Queued) {
+                return Ok((TaskDone::NotOpen(old.state), false));
+            }
+            let mut task = old.clone();
+            task.state = TaskState::Done;
+            task.next_try = None;
+            task.last_error = None;
+            task.updated_at = Some(now);
+            task.note = Some(note.to_string());
+            save(tx, &task, Some(&old))?;
+            let changed =
+                super::cloud::apply_done(tx, &task)? || super::website::apply_done(tx, &task)?;
+            Ok((TaskDone::Done(task), changed))
+        })?;
+        if changed {
+            self.overviews.invalidate_all();
+        }
+        Ok(outcome)
     }
 
     pub fn task(&self, id: u64) -> Result<Option<Task>> {
