@@ -49,7 +49,8 @@ pub fn main() -> ExitCode {
         None => runtime.block_on(serve(Config::new(cli.serve))),
         Some(Command::Serve(args)) => runtime.block_on(serve(Config::new(*args))),
         Some(Command::Admin(args)) => {
-            let answer = runtime.block_on(admin::run_reply(&args.data_dir, args.task, &args.base_url));
+            let answer =
+                runtime.block_on(admin::run_reply(&args.data_dir, args.task, &args.base_url));
             print_answer(answer, args.json)
         }
         Some(Command::Health(args)) => health(args.listen),

@@ -33,7 +33,10 @@ pub fn users(store: &Store, action: UsersAction) -> Result<Reply, String> {
     let text = if active {
         format!("enabled {}; they may log in again", user.email)
     } else {
-        format!("disabled {}; their sessions end at the next request", user.email)
+        format!(
+            "disabled {}; their sessions end at the next request",
+            user.email
+        )
     };
     Ok(Reply::action(
         text,
@@ -55,7 +58,11 @@ pub fn resolve(store: &Store, customer: &str) -> Result<Account, String> {
 }
 
 fn state(account: &Account) -> &'static str {
-    if account.disabled { "disabled" } else { "active" }
+    if account.disabled {
+        "disabled"
+    } else {
+        "active"
+    }
 }
 
 fn list(store: &Store, search: Option<&str>) -> Result<Reply, String> {
@@ -120,7 +127,7 @@ fn show(store: &Store, customer: &str, now: Timestamp) -> Result<Reply, String> 
             c(u.email.to_string()),
             c((!u.name.is_empty()).then_some(u.name.clone())),
             c(u.role.label()),
-            c(if u.active { "yes" } else { "no" }),
+            c(u.active),
             c(u.last_login.map(format_timestamp)),
         ]);
     }
@@ -136,9 +143,15 @@ fn show(store: &Store, customer: &str, now: Timestamp) -> Result<Reply, String> 
         ]);
     }
     let mut proformas = Table::new(&["number", "total", "due", "days_overdue"], "");
-    for d in store.documents_of_account(account.id).map_err(store_error)? {
+    for d in store
+        .documents_of_account(account.id)
+        .map_err(store_error)?
+    {
         if d.kind == DocumentKind::Proforma && d.is_unpaid() {
-            let overdue = d.due_on.map(|due| days_between(due, day)).filter(|n| *n > 0);
+            let overdue = d
+                .due_on
+                .map(|due| days_between(due, day))
+                .filter(|n| *n > 0);
             proformas.push(vec![
                 c(&d.number),
                 c(d.total_gross()),
@@ -194,7 +207,12 @@ fn add_user(store: &Store, new: NewUser, now: Timestamp) -> Result<Reply, String
         .add_user(account.id, &email(&new.email)?, &new.name, role, now)
         .map_err(store_error)?;
     Ok(Reply::action(
-        format!("added {} ({}) to account {}", user.email, role.label(), account.id),
+        format!(
+            "added {} ({}) to account {}",
+            user.email,
+            role.label(),
+            account.id
+        ),
         json!({"account_id": account.id, "user_id": user.id, "email": user.email.as_str()}),
     ))
 }

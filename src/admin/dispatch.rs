@@ -4,8 +4,8 @@
 use super::output::Reply;
 use super::tree::{ProductsAction, ProformasAction, ServicesAction, as_flat};
 use super::{
-    AdminTask, OutboxAction, PaymentsAction, TasksAction, catalogue, customers,
-    documents, execute, outbox, payments, products, tasks,
+    AdminTask, OutboxAction, PaymentsAction, TasksAction, catalogue, customers, documents, execute,
+    outbox, payments, products, tasks,
 };
 use crate::store::Store;
 

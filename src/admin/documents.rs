@@ -21,11 +21,19 @@ pub fn unpaid(store: &Store, now: jiff::Timestamp) -> Result<Reply, String> {
     let names = names(store)?;
     let day = today(now);
     let columns = [
-        "number", "account", "customer", "total", "due", "days_overdue",
+        "number",
+        "account",
+        "customer",
+        "total",
+        "due",
+        "days_overdue",
     ];
     let mut table = Table::new(&columns, "no unpaid proformas");
     for d in store.unpaid_proformas().map_err(store_error)? {
-        let overdue = d.due_on.map(|due| days_between(due, day)).filter(|n| *n > 0);
+        let overdue = d
+            .due_on
+            .map(|due| days_between(due, day))
+            .filter(|n| *n > 0);
         table.push(vec![
             c(&d.number),
             c(d.account_id),
@@ -44,14 +52,19 @@ pub fn credit_notes(store: &Store) -> Result<Reply, String> {
     ];
     let mut table = Table::new(&columns, "no credit notes");
     for account in store.accounts().map_err(store_error)? {
-        let documents = store.documents_of_account(account.id).map_err(store_error)?;
+        let documents = store
+            .documents_of_account(account.id)
+            .map_err(store_error)?;
         let number_of = |id: Option<u64>| {
             documents
                 .iter()
                 .find(|d| Some(d.id) == id)
                 .map(|d| d.number.clone())
         };
-        for d in documents.iter().filter(|d| d.kind == DocumentKind::CreditNote) {
+        for d in documents
+            .iter()
+            .filter(|d| d.kind == DocumentKind::CreditNote)
+        {
             let refund = match (&d.refunded, d.refund_due) {
                 (Some(r), _) => format!("sent {}", format_timestamp(r.at)),
                 (None, true) => "to send by transfer".into(),

@@ -187,8 +187,10 @@ pub enum AdminTask {
         #[arg(long)]
         expires: String,
     },
-    /// List the outbox (recipient, subject, tries, last error, next try; never the body), or
-    /// `outbox retry ID` to queue a dead message again.
+    /// The e-mail outbox: list, retry.
+    ///
+    /// `outbox list` shows recipient, subject, tries, last error, next try (never the body);
+    /// `outbox retry ID` queues a dead message again.
     #[command(display_order = 8, after_help = tree::OUTBOX_EXAMPLES)]
     Outbox {
         /// Only messages waiting for delivery, in the order they fall due.
@@ -203,8 +205,10 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<OutboxAction>,
     },
-    /// List the provisioning tasks (service, action, state, tries, reason, next try), newest
-    /// first, or `tasks retry ID` to queue a failed task again.
+    /// Provisioning tasks: list, retry, done.
+    ///
+    /// `tasks list` shows service, action, state, tries, reason, next try, newest first;
+    /// `tasks retry ID` queues a failed task again; `tasks done ID --note` marks it done by hand.
     #[command(display_order = 9, after_help = tree::TASKS_EXAMPLES)]
     Tasks {
         /// Only tasks that failed (the reason is what the customer sees).
@@ -215,32 +219,42 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<TasksAction>,
     },
-    /// SSL certificates: `ssl install SERVICE_ID FILE.pem` stores the chain a CA issued.
+    /// SSL certificates: install.
+    ///
+    /// `ssl install SERVICE_ID FILE.pem` stores the chain a CA issued.
     #[command(display_order = 10)]
     Ssl {
         #[command(subcommand)]
         action: SslAction,
     },
-    /// Write a consistent copy of the database to FILE, also while the panel runs (writes wait
-    /// for the copy); the copy is checked, then renamed into place.
+    /// Write a consistent copy of the database to FILE, also while the panel runs.
+    ///
+    /// Writes wait for the copy; the copy is checked, then renamed into place.
     #[command(display_order = 12)]
     Backup { file: std::path::PathBuf },
-    /// Replace the database of a STOPPED panel with FILE (a backup), after checking it; the
-    /// replaced database is kept as panel.redb.bak-<UTC time>.
+    /// Replace the database of a STOPPED panel with FILE (a backup), after checking it.
+    ///
+    /// The replaced database is kept as panel.redb.bak-<UTC time>.
     #[command(display_order = 13)]
     Restore { file: std::path::PathBuf },
-    /// redb's integrity check and the panel's own (every index points at its rows); exit 1 on a
-    /// problem.
+    /// Check the database's integrity; exit 1 on a problem.
+    ///
+    /// redb's own check and the panel's (every index points at its rows).
     #[command(display_order = 14)]
     Check,
-    /// Bank statements: `bank import FILE` (mBank CSV or MT940).
+    /// Bank statements: import.
+    ///
+    /// `bank import FILE` reads an mBank CSV or MT940 statement.
     #[command(display_order = 11)]
     Bank {
         #[command(subcommand)]
         action: BankAction,
     },
-    /// List the online payments (Zapłać online) with their state, amount, document, session and
-    /// time, or `payments reconcile` to ask the gateway about those not applied.
+    /// Payments: list (online), record (a transfer), reconcile, refund.
+    ///
+    /// `payments list` shows the online payments (Zapłać online): state, amount, document,
+    /// session and time; `payments record` records a bank transfer against a proforma;
+    /// `payments reconcile` asks the gateway about those not applied.
     #[command(after_help = tree::PAYMENTS_EXAMPLES, display_order = 6)]
     Payments {
         #[command(subcommand)]

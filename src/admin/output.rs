@@ -80,6 +80,16 @@ impl From<u32> for Cell {
     }
 }
 
+/// Yes or no: `yes`/`no` to read, a boolean for a script.
+impl From<bool> for Cell {
+    fn from(yes: bool) -> Cell {
+        Cell {
+            text: if yes { "yes" } else { "no" }.into(),
+            json: Value::Bool(yes),
+        }
+    }
+}
+
 /// An amount: `1 234,56 zł` to read, `"1234.56"` for a script.
 impl From<crate::domain::Money> for Cell {
     fn from(m: crate::domain::Money) -> Cell {
@@ -162,7 +172,11 @@ impl Table {
         }
         let header: Vec<String> = self.columns.iter().map(|c| c.replace('_', " ")).collect();
         let cells: Vec<Vec<String>> = std::iter::once(header)
-            .chain(self.rows.iter().map(|row| row.iter().map(one_line).collect()))
+            .chain(
+                self.rows
+                    .iter()
+                    .map(|row| row.iter().map(one_line).collect()),
+            )
             .collect();
         let mut widths = vec![0; self.columns.len()];
         for row in &cells {
@@ -170,10 +184,7 @@ impl Table {
                 *width = (*width).max(text.chars().count());
             }
         }
-        let lines: Vec<String> = cells
-            .iter()
-            .map(|row| aligned(row, &widths))
-            .collect();
+        let lines: Vec<String> = cells.iter().map(|row| aligned(row, &widths)).collect();
         lines.join("\n")
     }
 }
@@ -200,7 +211,11 @@ fn one_line(cell: &Cell) -> String {
 
 /// "name: value" lines with the names aligned (a `show`).
 pub fn fields(pairs: &[(&str, String)]) -> String {
-    let width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     pairs
         .iter()
         .map(|(k, v)| {

@@ -84,9 +84,7 @@ pub fn list(store: &Store) -> Result<String, String> {
 pub fn table(store: &Store) -> Result<super::Reply, String> {
     use super::output::{Table, c};
     let payments = store.online_payments().map_err(|e| e.to_string())?;
-    let columns = [
-        "state", "amount", "document", "session", "time", "note",
-    ];
+    let columns = ["state", "amount", "document", "session", "time", "note"];
     let mut table = Table::new(&columns, "No online payments.");
     for p in &payments {
         let note = match &p.state {

@@ -11,17 +11,27 @@ pub fn list(store: &Store) -> Result<Reply, String> {
     let plans = store.plans().map_err(store_error)?;
     let used = store.services_per_plan().map_err(store_error)?;
     let columns = [
-        "id", "kind", "name", "price_net", "period", "vat", "periods", "state", "services",
+        "id",
+        "kind",
+        "name",
+        "price_net",
+        "period",
+        "vat",
+        "periods",
+        "state",
+        "services",
     ];
     let mut table = Table::new(&columns, "no plans");
     for plan in &plans {
         let periods = plan
             .offered_periods()
             .into_iter()
-            .map(|m| match plan.prices.iter().find(|(months, _)| *months == m) {
-                Some((_, price)) => format!("{} ({price})", months_label(m)),
-                None => months_label(m),
-            })
+            .map(
+                |m| match plan.prices.iter().find(|(months, _)| *months == m) {
+                    Some((_, price)) => format!("{} ({price})", months_label(m)),
+                    None => months_label(m),
+                },
+            )
             .collect::<Vec<_>>()
             .join(", ");
         table.push(vec![
@@ -62,7 +72,8 @@ pub fn price(store: &Store, id: u64, raw: &[String]) -> Result<Reply, String> {
         .plan(id)
         .map_err(store_error)?
         .ok_or(format!("no plan {id}"))?;
-    let (per_period, base): (Vec<&String>, Vec<&String>) = raw.iter().partition(|p| p.contains('='));
+    let (per_period, base): (Vec<&String>, Vec<&String>) =
+        raw.iter().partition(|p| p.contains('='));
     let [base] = base.as_slice() else {
         return Err("give one --price for the plan's own period, e.g. --price 49,00".into());
     };

@@ -100,7 +100,8 @@ pub async fn serve_socket(
                 serde_json::from_str::<AdminTask>(&line).map_err(|e| e.to_string())
             }) {
                 Ok(AdminTask::Payments {
-                    action: Some(action @ (PaymentsAction::Reconcile | PaymentsAction::Refund { .. })),
+                    action:
+                        Some(action @ (PaymentsAction::Reconcile | PaymentsAction::Refund { .. })),
                 }) => {
                     let answer =
                         online(&store, gateway.as_deref(), action, &base_url, &clock).await;

@@ -101,7 +101,14 @@ pub fn table(store: &Store, failed: bool) -> Result<super::Reply, String> {
     let columns = [
         "id", "service", "action", "state", "tries", "reason", "next_try", "note",
     ];
-    let mut table = Table::new(&columns, if failed { "no failed tasks" } else { "no tasks" });
+    let mut table = Table::new(
+        &columns,
+        if failed {
+            "no failed tasks"
+        } else {
+            "no tasks"
+        },
+    );
     for task in &tasks {
         let fields: Vec<String> = line(task).split('\t').map(String::from).collect();
         let text = |i: usize| c(fields.get(i).filter(|f| !f.is_empty()));

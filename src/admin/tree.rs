@@ -53,7 +53,8 @@ pub const TASKS_EXAMPLES: &str = "Examples:
   panel admin tasks retry 7
   panel admin tasks done 7 --note \"zone added by hand on ns1\"";
 
-pub const ADMIN_EXAMPLES: &str = "Every list and show prints an aligned table, or JSON with --json \
+pub const ADMIN_EXAMPLES: &str =
+    "Every list and show prints an aligned table, or JSON with --json \
 (accepted anywhere, as --data-dir is).
 Examples:
   panel admin customers list

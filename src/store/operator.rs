@@ -31,10 +31,9 @@ impl Store {
             put(&mut accounts, id, &account)?;
             drop(accounts);
             if disabled {
-                for user_id in super::codec::owned_ids(
-                    &tx.open_table(super::schema::USERS_BY_ACCOUNT)?,
-                    id,
-                )? {
+                for user_id in
+                    super::codec::owned_ids(&tx.open_table(super::schema::USERS_BY_ACCOUNT)?, id)?
+                {
                     super::login::end_sessions_of(tx, user_id)?;
                 }
             }
