@@ -162,11 +162,14 @@ async fn customers_are_listed_from_the_database_when_the_panel_is_stopped() {
     assert_eq!(rows.as_array().unwrap().len(), 2);
 }
 
-/// Login e-mails to `to` delivered so far.
+/// Login e-mails to `to` written to the outbox so far (in the transaction of the request).
 fn login_mails(app: &TestApp, to: &str) -> usize {
-    app.delivered()
+    app.state
+        .store
+        .list_outbox(panel::store::OutboxFilter::All, 500)
+        .unwrap()
         .iter()
-        .filter(|(_, raw)| raw.contains(&format!("To: {to}")) && raw.contains("Kod logowania"))
+        .filter(|m| m.to.contains(to) && m.subject.contains("Kod logowania"))
         .count()
 }
 
