@@ -222,7 +222,7 @@ pub enum AdminTask {
     /// SSL certificates: install.
     ///
     /// `ssl install SERVICE_ID FILE.pem` stores the chain a CA issued.
-    #[command(display_order = 10)]
+    #[command(display_order = 10, after_help = tree::SSL_EXAMPLES)]
     Ssl {
         #[command(subcommand)]
         action: SslAction,
@@ -230,22 +230,22 @@ pub enum AdminTask {
     /// Write a consistent copy of the database to FILE, also while the panel runs.
     ///
     /// Writes wait for the copy; the copy is checked, then renamed into place.
-    #[command(display_order = 12)]
+    #[command(display_order = 12, after_help = tree::BACKUP_EXAMPLES)]
     Backup { file: std::path::PathBuf },
     /// Replace the database of a STOPPED panel with FILE (a backup), after checking it.
     ///
     /// The replaced database is kept as panel.redb.bak-<UTC time>.
-    #[command(display_order = 13)]
+    #[command(display_order = 13, after_help = tree::BACKUP_EXAMPLES)]
     Restore { file: std::path::PathBuf },
     /// Check the database's integrity; exit 1 on a problem.
     ///
     /// redb's own check and the panel's (every index points at its rows).
-    #[command(display_order = 14)]
+    #[command(display_order = 14, after_help = tree::BACKUP_EXAMPLES)]
     Check,
     /// Bank statements: import.
     ///
     /// `bank import FILE` reads an mBank CSV or MT940 statement.
-    #[command(display_order = 11)]
+    #[command(display_order = 11, after_help = tree::BANK_EXAMPLES)]
     Bank {
         #[command(subcommand)]
         action: BankAction,

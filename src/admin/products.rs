@@ -104,10 +104,18 @@ pub fn price(store: &Store, id: u64, raw: &[String]) -> Result<Reply, String> {
         .get(&old.id)
         .copied()
         .unwrap_or(0);
+    let retired = if new.hidden {
+        format!(
+            " (plan {} is retired too: `products offer {}` to sell it)",
+            new.id, new.id
+        )
+    } else {
+        String::new()
+    };
     Ok(Reply::action(
         format!(
-            "plan {} ({}) now costs {} net for new orders, as plan {}; plan {} is retired and \
-             its {services} service(s) keep renewing at {} net",
+            "plan {} ({}) now costs {} net for new orders, as plan {}{retired}; plan {} is \
+             retired and its {services} service(s) keep renewing at {} net",
             old.id, old.name, new.price_net, new.id, old.id, old.price_net
         ),
         json!({

@@ -53,6 +53,18 @@ pub const TASKS_EXAMPLES: &str = "Examples:
   panel admin tasks retry 7
   panel admin tasks done 7 --note \"zone added by hand on ns1\"";
 
+pub const SSL_EXAMPLES: &str = "Examples:
+  panel admin ssl install 12 firma.pl-chain.pem";
+
+pub const BANK_EXAMPLES: &str = "Examples:
+  panel admin bank import wyciag.csv     # mBank CSV
+  panel admin bank import wyciag.mt940";
+
+pub const BACKUP_EXAMPLES: &str = "Examples:
+  panel admin backup /var/backups/panel/panel-$(date +%F).redb
+  panel admin check
+  panel admin restore /var/backups/panel/panel-2026-11-30.redb   # panel stopped";
+
 pub const ADMIN_EXAMPLES: &str =
     "Every list and show prints an aligned table, or JSON with --json \
 (accepted anywhere, as --data-dir is).
