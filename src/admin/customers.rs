@@ -111,7 +111,6 @@ fn list(store: &Store, search: Option<&str>) -> Result<Reply, String> {
 
 fn show(store: &Store, customer: &str, now: Timestamp) -> Result<Reply, String> {
     let account = resolve(store, customer)?;
-    let day = today(now);
     let balance = store.balance_of(account.id).map_err(store_error)?;
     let a = &account.address;
     let address = [a.street.as_str(), &format!("{} {}", a.postal_code, a.city)]
@@ -120,46 +119,11 @@ fn show(store: &Store, customer: &str, now: Timestamp) -> Result<Reply, String> 
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut users = Table::new(&["id", "email", "name", "role", "active", "last_login"], "");
-    for u in store.users_of_account(account.id).map_err(store_error)? {
-        users.push(vec![
-            c(u.id),
-            c(u.email.to_string()),
-            c((!u.name.is_empty()).then_some(u.name.clone())),
-            c(u.role.label()),
-            c(u.active),
-            c(u.last_login.map(format_timestamp)),
-        ]);
-    }
-    let mut services = Table::new(&["id", "kind", "name", "plan", "expires", "status"], "");
-    for s in store.services_of_account(account.id).map_err(store_error)? {
-        services.push(vec![
-            c(s.id),
-            c(s.kind.cli_name()),
-            c(&s.name),
-            c(s.plan_id),
-            c(format_date(s.expires_on)),
-            c(s.status(day).label()),
-        ]);
-    }
-    let mut proformas = Table::new(&["number", "total", "due", "days_overdue"], "");
-    for d in store
-        .documents_of_account(account.id)
-        .map_err(store_error)?
-    {
-        if d.kind == DocumentKind::Proforma && d.is_unpaid() {
-            let overdue = d
-                .due_on
-                .map(|due| days_between(due, day))
-                .filter(|n| *n > 0);
-            proformas.push(vec![
-                c(&d.number),
-                c(d.total_gross()),
-                c(d.due_on.map(format_date)),
-                c(overdue.map(|n| n as u64)),
-            ]);
-        }
-    }
+    let (users, services) = (
+        users_of(store, &account)?,
+        services_of(store, &account, now)?,
+    );
+    let proformas = open_proformas(store, &account, now)?;
     let head = fields(&[
         ("account", format!("{} {}", account.id, account.name)),
         ("NIP", account.nip.clone().unwrap_or_else(|| "-".into())),
@@ -174,7 +138,6 @@ fn show(store: &Store, customer: &str, now: Timestamp) -> Result<Reply, String> 
         "" => format!("\n{title}: none"),
         text => format!("\n{title}:\n{text}"),
     };
-    let (users, services, proformas) = (users.reply(), services.reply(), proformas.reply());
     let text = [
         head,
         section("Users", &users),
@@ -197,6 +160,60 @@ fn show(store: &Store, customer: &str, now: Timestamp) -> Result<Reply, String> 
         "open_proformas": proformas.json,
     });
     Ok(Reply { text, json })
+}
+
+fn users_of(store: &Store, account: &Account) -> Result<Reply, String> {
+    let mut users = Table::new(&["id", "email", "name", "role", "active", "last_login"], "");
+    for u in store.users_of_account(account.id).map_err(store_error)? {
+        users.push(vec![
+            c(u.id),
+            c(u.email.to_string()),
+            c((!u.name.is_empty()).then_some(u.name.clone())),
+            c(u.role.label()),
+            c(u.active),
+            c(u.last_login.map(format_timestamp)),
+        ]);
+    }
+    Ok(users.reply())
+}
+
+fn services_of(store: &Store, account: &Account, now: Timestamp) -> Result<Reply, String> {
+    let day = today(now);
+    let mut services = Table::new(&["id", "kind", "name", "plan", "expires", "status"], "");
+    for s in store.services_of_account(account.id).map_err(store_error)? {
+        services.push(vec![
+            c(s.id),
+            c(s.kind.cli_name()),
+            c(&s.name),
+            c(s.plan_id),
+            c(format_date(s.expires_on)),
+            c(s.status(day).label()),
+        ]);
+    }
+    Ok(services.reply())
+}
+
+fn open_proformas(store: &Store, account: &Account, now: Timestamp) -> Result<Reply, String> {
+    let day = today(now);
+    let mut proformas = Table::new(&["number", "total", "due", "days_overdue"], "");
+    for d in store
+        .documents_of_account(account.id)
+        .map_err(store_error)?
+    {
+        if d.kind == DocumentKind::Proforma && d.is_unpaid() {
+            let overdue = d
+                .due_on
+                .map(|due| days_between(due, day))
+                .filter(|n| *n > 0);
+            proformas.push(vec![
+                c(&d.number),
+                c(d.total_gross()),
+                c(d.due_on.map(format_date)),
+                c(overdue.map(|n| n as u64)),
+            ]);
+        }
+    }
+    Ok(proformas.reply())
 }
 
 fn add_user(store: &Store, new: NewUser, now: Timestamp) -> Result<Reply, String> {
