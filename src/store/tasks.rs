@@ -439,4 +439,47 @@ mod tests {
         );
         assert_eq!(store.claim_due_tasks(now, 1).map(|l| l.len()).ok(), Some(1));
     }
+
+    #[test]
+    fn a_task_is_marked_done_by_hand_once_with_its_note_unless_it_is_running() {
+        let (_dir, store, service) = demo();
+        let now = Timestamp::UNIX_EPOCH;
+        let id = store
+            .queue_task(service, TaskAction::Suspend, now)
+            .map(|t| t.id)
+            .unwrap_or_default();
+        let done = store.mark_task_done(id, "by hand", now);
+        let Ok(TaskDone::Done(task)) = done else {
+            unreachable!("a queued task is done by hand: {done:?}")
+        };
+        assert_eq!(
+            (task.state, task.note.as_deref()),
+            (TaskState::Done, Some("by hand"))
+        );
+        let stored = store.task(id).ok().flatten();
+        assert_eq!(stored.and_then(|t| t.note), Some("by hand".to_string()));
+        assert!(
+            store
+                .claim_due_tasks(now, 10)
+                .unwrap_or_default()
+                .is_empty(),
+            "left the queue"
+        );
+        let again = store.mark_task_done(id, "twice", now);
+        assert!(matches!(again, Ok(TaskDone::NotOpen(TaskState::Done))));
+        let running = store
+            .queue_task(service, TaskAction::Suspend, now)
+            .map(|t| t.id)
+            .unwrap_or_default();
+        assert_eq!(
+            store.claim_due_tasks(now, 10).map(|t| t.len()).ok(),
+            Some(1)
+        );
+        let refused = store.mark_task_done(running, "x", now);
+        assert!(matches!(refused, Ok(TaskDone::NotOpen(TaskState::Running))));
+        assert!(matches!(
+            store.mark_task_done(9999, "x", now),
+            Ok(TaskDone::NotFound)
+        ));
+    }
 }
