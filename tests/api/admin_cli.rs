@@ -462,3 +462,30 @@ async fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+#[tokio::test]
+async fn a_person_in_two_accounts_logs_in_to_the_one_not_disabled() {
+    let app = spawn_app().await;
+    let person = "ksiegowosc@example.com";
+    app.admin_ok(&[
+        "customers",
+        "add-user",
+        "inny@example.com",
+        "--email",
+        person,
+        "--role",
+        "accounting",
+    ])
+    .await;
+    app.admin_ok(&["customers", "disable", OWNER]).await;
+    app.log_in(person).await;
+    let pulpit = app.pulpit().await;
+    assert!(
+        pulpit.contains("Piotr Wiśniewski"),
+        "the account still open"
+    );
+    assert!(
+        !pulpit.contains("Przykładowa Firma"),
+        "the disabled one is not offered"
+    );
+}
