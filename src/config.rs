@@ -25,6 +25,7 @@ pub enum Command {
     /// Run the panel (the default).
     Serve(Box<ServeArgs>),
     /// Operator tasks, against the running panel or, when it is stopped, the database file.
+    #[command(after_help = crate::admin::ADMIN_EXAMPLES)]
     Admin(AdminArgs),
     /// Exit 0 when the panel answers on its listen address (for container health checks).
     Health(HealthArgs),
@@ -392,6 +393,10 @@ pub struct AdminArgs {
         global = true
     )]
     pub base_url: String,
+    /// Print machine-readable JSON: the rows of a list, the object of a show, the result of an
+    /// action ({"ok": …}).
+    #[arg(long, global = true)]
+    pub json: bool,
     #[command(subcommand)]
     pub task: crate::admin::AdminTask,
 }
@@ -554,6 +559,22 @@ mod tests {
         assert_eq!(url.as_deref(), Some("https://p.pl"));
         let after = admin_dir(&["admin", "unpaid", "--base-url", "https://q.pl"]).map(|(_, u)| u);
         assert_eq!(after.as_deref(), Some("https://q.pl"));
+    }
+
+    #[test]
+    fn json_is_accepted_anywhere_after_admin() {
+        let json = |args: &[&str]| match Cli::try_parse_resolved(["panel"].iter().chain(args))
+            .ok()
+            .and_then(|c| c.command)
+        {
+            Some(Command::Admin(a)) => Some(a.json),
+            _ => None,
+        };
+        assert_eq!(json(&["admin", "customers", "list"]), Some(false));
+        assert_eq!(json(&["admin", "--json", "customers", "list"]), Some(true));
+        assert_eq!(json(&["admin", "customers", "--json", "list"]), Some(true));
+        assert_eq!(json(&["admin", "customers", "list", "--json"]), Some(true));
+        assert_eq!(json(&["admin", "unpaid", "--json"]), Some(true));
     }
 
     #[test]

@@ -49,18 +49,37 @@ pub fn main() -> ExitCode {
         None => runtime.block_on(serve(Config::new(cli.serve))),
         Some(Command::Serve(args)) => runtime.block_on(serve(Config::new(*args))),
         Some(Command::Admin(args)) => {
-            match runtime.block_on(admin::run(&args.data_dir, args.task, &args.base_url)) {
-                Ok(message) => {
-                    println!("{message}");
-                    ExitCode::SUCCESS
-                }
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            }
+            let answer =
+                runtime.block_on(admin::run_reply(&args.data_dir, args.task, &args.base_url));
+            print_answer(answer, args.json)
         }
         Some(Command::Health(args)) => health(args.listen),
+    }
+}
+
+/// Prints an admin task's answer (as JSON with `--json`). A reader that went away (`| head`)
+/// ends the output quietly instead of a panic.
+fn print_answer(answer: Result<admin::Reply, String>, json: bool) -> ExitCode {
+    let (out, code) = match (&answer, json) {
+        (Ok(reply), false) => (reply.text.clone(), ExitCode::SUCCESS),
+        (Ok(reply), true) => (reply.json.to_string(), ExitCode::SUCCESS),
+        (Err(message), _) => {
+            eprintln!("error: {message}");
+            if !json {
+                return ExitCode::FAILURE;
+            }
+            let error = serde_json::json!({"ok": false, "error": message});
+            (error.to_string(), ExitCode::FAILURE)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            eprintln!("error: cannot write the answer: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -118,6 +118,18 @@ pub fn add_service(
     now: jiff::Timestamp,
 ) -> Result<String, String> {
     let account_id = account_of(store, user_email)?;
+    add_service_to(store, account_id, plan_id, name, expires, now)
+}
+
+/// Adds a service to account `account_id` (`services add`, `add-service`).
+pub fn add_service_to(
+    store: &Store,
+    account_id: u64,
+    plan_id: u64,
+    name: String,
+    expires: &str,
+    now: jiff::Timestamp,
+) -> Result<String, String> {
     let plan = store
         .plan(plan_id)
         .map_err(store_error)?

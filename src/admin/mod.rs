@@ -17,11 +17,17 @@ mod backup;
 mod bank;
 mod catalogue;
 mod credit;
+mod customers;
+mod dispatch;
+mod documents;
 mod outbox;
+pub mod output;
 mod payments;
+mod products;
 mod socket;
 mod ssl;
 mod tasks;
+pub mod tree;
 
 pub use bank::BankAction;
 pub use outbox::OutboxAction;
@@ -29,11 +35,19 @@ pub use payments::PaymentsAction;
 pub use ssl::SslAction;
 pub use tasks::TasksAction;
 
+pub use dispatch::execute_reply;
+pub use output::Reply;
+pub use tree::{
+    ADMIN_EXAMPLES, CreditNotesAction, CustomersAction, ProductsAction, ProformasAction,
+    ServicesAction, UsersAction,
+};
+
 pub use socket::{bind_socket, serve_socket, socket_path};
 
 #[derive(Subcommand, Debug, Clone, Serialize, Deserialize)]
 pub enum AdminTask {
     /// Create a customer account with its owner.
+    #[command(hide = true)]
     CreateAccount {
         #[arg(long)]
         email: String,
@@ -50,6 +64,7 @@ pub enum AdminTask {
     },
     /// Add a user to the account of an existing user (for a person in several accounts: the
     /// account they used last). The e-mail may already belong to other accounts.
+    #[command(hide = true)]
     AddUser {
         #[arg(long)]
         account_of: String,
@@ -62,6 +77,7 @@ pub enum AdminTask {
         role: String,
     },
     /// Disable a person (every account they belong to): their sessions stop at the next request.
+    #[command(hide = true)]
     DisableUser {
         #[arg(long)]
         email: String,
@@ -70,6 +86,7 @@ pub enum AdminTask {
     /// extends the services, once. Or, with --title instead of --proforma, a transfer matched by
     /// its title: the account's KL-… title names the account, and the proforma named in the title
     /// (or the only unpaid one of exactly --amount) is paid; otherwise it goes to the balance.
+    #[command(hide = true)]
     RecordPayment {
         #[arg(long, required_unless_present = "title", conflicts_with = "title")]
         proforma: Option<String>,
@@ -93,6 +110,7 @@ pub enum AdminTask {
     /// Issue a credit note (faktura korygująca, FK/…) for a VAT invoice: all that is left of it,
     /// or --amount gross. The money goes to the customer's prepaid balance, or with --transfer it
     /// is marked to be sent back by transfer (then record that with `refund`).
+    #[command(hide = true)]
     CreditNote {
         /// The VAT invoice's number, e.g. FV/2026/11/0001.
         #[arg(long)]
@@ -109,6 +127,7 @@ pub enum AdminTask {
         transfer: bool,
     },
     /// Record the transfer that sent a credit note's amount back to the customer.
+    #[command(hide = true)]
     Refund {
         /// The credit note's number, e.g. FK/2026/11/0001.
         #[arg(long)]
@@ -118,10 +137,13 @@ pub enum AdminTask {
         reference: Option<String>,
     },
     /// List unpaid proformas.
+    #[command(hide = true)]
     Unpaid,
     /// List the plans (the catalogue), with their ids.
+    #[command(hide = true)]
     Plans,
     /// Add a plan to the catalogue.
+    #[command(hide = true)]
     AddPlan {
         /// domain, hosting, email, ssl, cloud, kreator-www, open-xchange or inne (a service the
         /// panel lists under Więcej usług and renews, but does not manage; never sold in the shop)
@@ -144,10 +166,13 @@ pub enum AdminTask {
         vat: u32,
     },
     /// Withdraw a plan from sale: the shop stops offering it; services on it are not touched.
+    #[command(hide = true)]
     PlanHide { id: u64 },
     /// Offer a withdrawn plan in the shop again.
+    #[command(hide = true)]
     PlanShow { id: u64 },
     /// Add an existing service to an account (e.g. when moving customers from another panel).
+    #[command(hide = true)]
     AddService {
         /// E-mail of any user of the account.
         #[arg(long)]
@@ -162,8 +187,11 @@ pub enum AdminTask {
         #[arg(long)]
         expires: String,
     },
-    /// List the outbox (recipient, subject, tries, last error, next try; never the body), or
-    /// `outbox retry ID` to queue a dead message again.
+    /// The e-mail outbox: list, retry.
+    ///
+    /// `outbox list` shows recipient, subject, tries, last error, next try (never the body);
+    /// `outbox retry ID` queues a dead message again.
+    #[command(display_order = 8, after_help = tree::OUTBOX_EXAMPLES)]
     Outbox {
         /// Only messages waiting for delivery, in the order they fall due.
         #[arg(long, conflicts_with = "dead")]
@@ -177,8 +205,11 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<OutboxAction>,
     },
-    /// List the provisioning tasks (service, action, state, tries, reason, next try), newest
-    /// first, or `tasks retry ID` to queue a failed task again.
+    /// Provisioning tasks: list, retry, done.
+    ///
+    /// `tasks list` shows service, action, state, tries, reason, next try, newest first;
+    /// `tasks retry ID` queues a failed task again; `tasks done ID --note` marks it done by hand.
+    #[command(display_order = 9, after_help = tree::TASKS_EXAMPLES)]
     Tasks {
         /// Only tasks that failed (the reason is what the customer sees).
         #[arg(long)]
@@ -188,31 +219,83 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<TasksAction>,
     },
-    /// SSL certificates: `ssl install SERVICE_ID FILE.pem` stores the chain a CA issued.
+    /// SSL certificates: install.
+    ///
+    /// `ssl install SERVICE_ID FILE.pem` stores the chain a CA issued.
+    #[command(display_order = 10, after_help = tree::SSL_EXAMPLES)]
     Ssl {
         #[command(subcommand)]
         action: SslAction,
     },
-    /// Write a consistent copy of the database to FILE, also while the panel runs (writes wait
-    /// for the copy); the copy is checked, then renamed into place.
+    /// Write a consistent copy of the database to FILE, also while the panel runs.
+    ///
+    /// Writes wait for the copy; the copy is checked, then renamed into place.
+    #[command(display_order = 12, after_help = tree::BACKUP_EXAMPLES)]
     Backup { file: std::path::PathBuf },
-    /// Replace the database of a STOPPED panel with FILE (a backup), after checking it; the
-    /// replaced database is kept as panel.redb.bak-<UTC time>.
+    /// Replace the database of a STOPPED panel with FILE (a backup), after checking it.
+    ///
+    /// The replaced database is kept as panel.redb.bak-<UTC time>.
+    #[command(display_order = 13, after_help = tree::BACKUP_EXAMPLES)]
     Restore { file: std::path::PathBuf },
-    /// redb's integrity check and the panel's own (every index points at its rows); exit 1 on a
-    /// problem.
+    /// Check the database's integrity; exit 1 on a problem.
+    ///
+    /// redb's own check and the panel's (every index points at its rows).
+    #[command(display_order = 14, after_help = tree::BACKUP_EXAMPLES)]
     Check,
-    /// Bank statements: `bank import FILE` (mBank CSV or MT940).
+    /// Bank statements: import.
+    ///
+    /// `bank import FILE` reads an mBank CSV or MT940 statement.
+    #[command(display_order = 11, after_help = tree::BANK_EXAMPLES)]
     Bank {
         #[command(subcommand)]
         action: BankAction,
     },
-    /// List the online payments (Zapłać online) with their state, amount, document, session and
-    /// time, or `payments reconcile` to ask the gateway about those not applied.
+    /// Payments: list (online), record (a transfer), reconcile, refund.
+    ///
+    /// `payments list` shows the online payments (Zapłać online): state, amount, document,
+    /// session and time; `payments record` records a bank transfer against a proforma;
+    /// `payments reconcile` asks the gateway about those not applied.
+    #[command(after_help = tree::PAYMENTS_EXAMPLES, display_order = 6)]
     Payments {
         #[command(subcommand)]
         #[serde(default)]
         action: Option<PaymentsAction>,
+    },
+    /// Customer accounts: list, show, create, add-user, disable, enable.
+    #[command(after_help = tree::CUSTOMERS_EXAMPLES, display_order = 1)]
+    Customers {
+        #[command(subcommand)]
+        action: CustomersAction,
+    },
+    /// People: disable (in every account they belong to), enable.
+    #[command(after_help = tree::USERS_EXAMPLES, display_order = 2)]
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+    /// The catalogue: list, add, price (for new orders only), retire, offer.
+    #[command(after_help = tree::PRODUCTS_EXAMPLES, display_order = 3)]
+    Products {
+        #[command(subcommand)]
+        action: ProductsAction,
+    },
+    /// Services: add an existing one to an account.
+    #[command(after_help = tree::SERVICES_EXAMPLES, display_order = 4)]
+    Services {
+        #[command(subcommand)]
+        action: ServicesAction,
+    },
+    /// Proformas: unpaid.
+    #[command(after_help = tree::PROFORMAS_EXAMPLES, display_order = 5)]
+    Proformas {
+        #[command(subcommand)]
+        action: ProformasAction,
+    },
+    /// Credit notes (faktury korygujące): issue, refund, list.
+    #[command(after_help = tree::CREDIT_NOTES_EXAMPLES, display_order = 7)]
+    CreditNotes {
+        #[command(subcommand)]
+        action: CreditNotesAction,
     },
 }
 
@@ -223,6 +306,9 @@ pub fn execute(
     now: jiff::Timestamp,
     base_url: &str,
 ) -> Result<String, String> {
+    if dispatch::is_new(&task) {
+        return execute_reply(store, task, now, base_url).map(|reply| reply.text);
+    }
     match task {
         AdminTask::CreateAccount {
             email,
@@ -334,6 +420,12 @@ pub fn execute(
         AdminTask::Payments { action: Some(_) } => {
             Err("this needs the running panel with its --p24-* settings".into())
         }
+        AdminTask::Customers { .. }
+        | AdminTask::Users { .. }
+        | AdminTask::Products { .. }
+        | AdminTask::Services { .. }
+        | AdminTask::Proformas { .. }
+        | AdminTask::CreditNotes { .. } => Err("carried out by execute_reply".into()),
     }
 }
 
@@ -506,7 +598,18 @@ fn unpaid(store: &Store) -> Result<String, String> {
 }
 
 /// `panel admin …`: through the running panel if there is one, else directly on the database.
-pub async fn run(data_dir: &Path, mut task: AdminTask, base_url: &str) -> Result<String, String> {
+pub async fn run(data_dir: &Path, task: AdminTask, base_url: &str) -> Result<String, String> {
+    run_reply(data_dir, task, base_url)
+        .await
+        .map(|reply| reply.text)
+}
+
+/// As `run`, with the answer as text and as JSON (`--json`).
+pub async fn run_reply(
+    data_dir: &Path,
+    mut task: AdminTask,
+    base_url: &str,
+) -> Result<Reply, String> {
     if let AdminTask::Ssl { action } = &mut task {
         ssl::read_file(action)?;
     }
@@ -518,14 +621,16 @@ pub async fn run(data_dir: &Path, mut task: AdminTask, base_url: &str) -> Result
         bank::resolve_path(action)?;
     }
     if let AdminTask::Restore { file } = &task {
-        return backup::restore(data_dir, file, Clock::default().now()).await;
+        return backup::restore(data_dir, file, Clock::default().now())
+            .await
+            .map(Reply::message);
     }
     if let Some(answer) = socket::ask(data_dir, &task).await {
         return answer;
     }
     if let AdminTask::Check = task {
-        return backup::check_stopped(data_dir);
+        return backup::check_stopped(data_dir).map(Reply::message);
     }
     let store = Store::open(data_dir).map_err(|e| e.to_string())?;
-    execute(&store, task, Clock::default().now(), base_url)
+    execute_reply(&store, task, Clock::default().now(), base_url)
 }

@@ -13,6 +13,17 @@ const LIST_LIMIT: usize = 500;
 
 #[derive(Subcommand, Debug, Clone, Serialize, Deserialize)]
 pub enum OutboxAction {
+    /// The messages: recipient, subject, state, tries, last error, next try (never the body).
+    List {
+        /// Only messages waiting for delivery, in the order they fall due.
+        #[arg(long, conflicts_with = "dead")]
+        #[serde(default)]
+        pending: bool,
+        /// Only messages given up.
+        #[arg(long)]
+        #[serde(default)]
+        dead: bool,
+    },
     /// Re-queue a dead message: due at once, its tries counted from zero.
     Retry { id: u64 },
 }
@@ -89,4 +100,39 @@ pub fn retry(store: &Store, id: u64, now: Timestamp) -> Result<String, String> {
              user asks for a new one; nothing changed"
         )),
     }
+}
+
+/// `outbox list`: the messages as an aligned table (or JSON).
+pub fn table(store: &Store, pending: bool, dead: bool) -> Result<super::Reply, String> {
+    use super::output::{Table, c};
+    let filter = match (pending, dead) {
+        (true, _) => OutboxFilter::Pending,
+        (_, true) => OutboxFilter::Dead,
+        _ => OutboxFilter::All,
+    };
+    let messages = store.list_outbox(filter, LIST_LIMIT).map_err(store_error)?;
+    let columns = [
+        "id",
+        "recipient",
+        "subject",
+        "state",
+        "tries",
+        "last_error",
+        "next_try",
+    ];
+    let mut table = Table::new(&columns, "no messages");
+    for message in &messages {
+        let fields: Vec<String> = line(message).split('\t').map(String::from).collect();
+        let text = |i: usize| c(fields.get(i).filter(|f| !f.is_empty()));
+        table.push(vec![
+            c(message.id),
+            text(1),
+            text(2),
+            text(3),
+            c(message.tries),
+            text(5),
+            text(6),
+        ]);
+    }
+    Ok(table.reply())
 }

@@ -1,7 +1,7 @@
 //! The admin socket: one JSON line per task, one JSON line back. Mode 0600 (created under the
 //! panel's umask 077), so only the panel's own user (the operator on that machine) can use it.
 
-use super::{AdminTask, execute};
+use super::{AdminTask, PaymentsAction, Reply, execute_reply};
 use crate::clock::Clock;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,26 @@ async fn read_task_line(read: impl AsyncRead + Unpin, timeout: Duration) -> Resu
 struct Answer {
     ok: bool,
     message: String,
+    /// The answer for `--json` (absent from an older panel's answer).
+    #[serde(default)]
+    data: Option<serde_json::Value>,
+}
+
+impl Answer {
+    fn of(result: Result<Reply, String>) -> Answer {
+        match result {
+            Ok(reply) => Answer {
+                ok: true,
+                message: reply.text,
+                data: Some(reply.json),
+            },
+            Err(message) => Answer {
+                ok: false,
+                message,
+                data: None,
+            },
+        }
+    }
 }
 
 pub fn socket_path(data_dir: &Path) -> PathBuf {
@@ -80,35 +100,24 @@ pub async fn serve_socket(
                 serde_json::from_str::<AdminTask>(&line).map_err(|e| e.to_string())
             }) {
                 Ok(AdminTask::Payments {
-                    action: Some(action),
+                    action:
+                        Some(action @ (PaymentsAction::Reconcile | PaymentsAction::Refund { .. })),
                 }) => {
                     let answer =
                         online(&store, gateway.as_deref(), action, &base_url, &clock).await;
                     wake.notify_one();
-                    Answer {
-                        ok: answer.is_ok(),
-                        message: answer.unwrap_or_else(|e| e),
-                    }
+                    Answer::of(answer.map(Reply::message))
                 }
                 Ok(task) => {
                     let now = clock.now();
-                    let result =
-                        tokio::task::spawn_blocking(move || execute(&store, task, now, &base_url))
-                            .await;
+                    let result = tokio::task::spawn_blocking(move || {
+                        execute_reply(&store, task, now, &base_url)
+                    })
+                    .await;
                     wake.notify_one();
-                    match result {
-                        Ok(Ok(message)) => Answer { ok: true, message },
-                        Ok(Err(message)) => Answer { ok: false, message },
-                        Err(e) => Answer {
-                            ok: false,
-                            message: e.to_string(),
-                        },
-                    }
+                    Answer::of(result.unwrap_or_else(|e| Err(e.to_string())))
                 }
-                Err(e) => Answer {
-                    ok: false,
-                    message: format!("bad request: {e}"),
-                },
+                Err(e) => Answer::of(Err(format!("bad request: {e}"))),
             };
             if let Ok(json) = serde_json::to_string(&answer) {
                 let _ = write.write_all(format!("{json}\n").as_bytes()).await;
@@ -132,16 +141,17 @@ async fn online(
         super::PaymentsAction::Refund { credit_note } => {
             refund(store, gateway, &credit_note, clock.now()).await
         }
+        other => Err(format!("{other:?} does not talk to the gateway")),
     }
 }
 
 /// Sends `task` to a running panel; `None` when no panel listens on the socket.
-pub async fn ask(data_dir: &Path, task: &AdminTask) -> Option<Result<String, String>> {
+pub async fn ask(data_dir: &Path, task: &AdminTask) -> Option<Result<Reply, String>> {
     let stream = UnixStream::connect(socket_path(data_dir)).await.ok()?;
     Some(exchange(stream, task).await)
 }
 
-async fn exchange(stream: UnixStream, task: &AdminTask) -> Result<String, String> {
+async fn exchange(stream: UnixStream, task: &AdminTask) -> Result<Reply, String> {
     let (read, mut write) = stream.into_split();
     let request = serde_json::to_string(task).map_err(|e| e.to_string())?;
     write
@@ -156,7 +166,13 @@ async fn exchange(stream: UnixStream, task: &AdminTask) -> Result<String, String
     let answer: Answer =
         serde_json::from_str(&line).map_err(|e| format!("unreadable answer: {e}"))?;
     if answer.ok {
-        Ok(answer.message)
+        Ok(match answer.data {
+            Some(json) => Reply {
+                text: answer.message,
+                json,
+            },
+            None => Reply::message(answer.message),
+        })
     } else {
         Err(answer.message)
     }

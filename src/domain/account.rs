@@ -64,6 +64,10 @@ pub struct Account {
     /// `None`: the same as the invoice address.
     #[serde(default)]
     pub correspondence: Option<Address>,
+    /// Disabled by the operator (`panel admin customers disable`): nobody logs in to it and its
+    /// sessions end; its data, services and documents stay.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 impl Account {

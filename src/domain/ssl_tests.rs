@@ -60,6 +60,7 @@ fn issue_task(state: TaskState) -> Task {
         last_error: None,
         created_at: Timestamp::UNIX_EPOCH,
         updated_at: None,
+        note: None,
     }
 }
 

@@ -233,6 +233,9 @@ pub struct Task {
     pub created_at: Timestamp,
     #[serde(default)]
     pub updated_at: Option<Timestamp>,
+    /// The operator's note when they marked the task done by hand (`tasks done ID --note`).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl Task {
@@ -303,6 +306,7 @@ mod tests {
             last_error: None,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: None,
+            note: None,
         }
     }
 

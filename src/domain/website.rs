@@ -183,6 +183,7 @@ mod tests {
             last_error: None,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: None,
+            note: None,
         }
     }
 

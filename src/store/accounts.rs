@@ -90,6 +90,7 @@ impl Store {
                 kind: None,
                 regon: None,
                 correspondence: None,
+                disabled: false,
             };
             let owner = insert_user(tx, id, &new.owner_email, &new.owner_name, Role::Owner, now)?;
             put(&mut tx.open_table(ACCOUNTS)?, id, &account)?;

@@ -65,7 +65,9 @@ fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
     let users = tx.open_table(USERS)?;
     let others = super::users::membership_ids(tx, email)?;
     for id in last.into_iter().chain(others) {
-        if let Some(user) = get::<User>(&users, id)?.filter(|u| u.active) {
+        if let Some(user) = get::<User>(&users, id)?.filter(|u| u.active)
+            && !super::accounts::load_account_in(tx, user.account_id)?.disabled
+        {
             return Ok(Some(user));
         }
     }
@@ -313,6 +315,9 @@ impl Store {
             return Ok(None);
         };
         let account = super::accounts::load_account(&tx, user.account_id)?;
+        if account.disabled {
+            return Ok(None);
+        }
         let (second_factor_on, second_factor_required) =
             super::security::factor_flags(&tx, user.email.as_str(), account.id)?;
         let memberships = super::users::memberships_of(&tx, user.email.as_str())?;
@@ -370,6 +375,7 @@ impl Store {
                 || !current.active
                 || !target.active
                 || current.email != target.email
+                || super::accounts::load_account_in(tx, target.account_id)?.disabled
             {
                 return Ok(None);
             }

@@ -12,11 +12,23 @@ use jiff::Timestamp;
 use redb::{ReadableTable, WriteTransaction};
 
 /// What `retry_failed_task` did.
+// Returned once per operator command: boxing the task would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, PartialEq, Eq)]
 pub enum TaskRetry {
     Requeued(Task),
     NotFound,
     NotFailed(TaskState),
+}
+
+/// What `mark_task_done` did.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, PartialEq, Eq)]
+pub enum TaskDone {
+    Done(Task),
+    NotFound,
+    /// Running or already done: nothing changed.
+    NotOpen(TaskState),
 }
 
 /// Records a queued task in the caller's transaction (with the change that needs it).
@@ -39,6 +51,7 @@ pub(super) fn add_task(
         last_error: None,
         created_at: now,
         updated_at: Some(now),
+        note: None,
     };
     save(tx, &task, None)?;
     Ok(task)
@@ -197,6 +210,33 @@ impl Store {
             save(tx, &task, Some(&old))?;
             Ok(TaskRetry::Requeued(task))
         })
+    }
+
+    /// The operator did a failed (or still queued) task by hand: it leaves the queue as done,
+    /// with their note, and its service changes as after a run that succeeded.
+    pub fn mark_task_done(&self, id: u64, note: &str, now: Timestamp) -> Result<TaskDone> {
+        let (outcome, changed) = self.write_unseen(|tx| {
+            let Some(old) = load(tx, id)? else {
+                return Ok((TaskDone::NotFound, false));
+            };
+            if !matches!(old.state, TaskState::Failed { .. } | TaskState::Queued) {
+                return Ok((TaskDone::NotOpen(old.state), false));
+            }
+            let mut task = old.clone();
+            task.state = TaskState::Done;
+            task.next_try = None;
+            task.last_error = None;
+            task.updated_at = Some(now);
+            task.note = Some(note.to_string());
+            save(tx, &task, Some(&old))?;
+            let changed =
+                super::cloud::apply_done(tx, &task)? || super::website::apply_done(tx, &task)?;
+            Ok((TaskDone::Done(task), changed))
+        })?;
+        if changed {
+            self.overviews.invalidate_all();
+        }
+        Ok(outcome)
     }
 
     pub fn task(&self, id: u64) -> Result<Option<Task>> {
@@ -398,5 +438,48 @@ mod tests {
             Some(TaskRetry::NotFound)
         );
         assert_eq!(store.claim_due_tasks(now, 1).map(|l| l.len()).ok(), Some(1));
+    }
+
+    #[test]
+    fn a_task_is_marked_done_by_hand_once_with_its_note_unless_it_is_running() {
+        let (_dir, store, service) = demo();
+        let now = Timestamp::UNIX_EPOCH;
+        let id = store
+            .queue_task(service, TaskAction::Suspend, now)
+            .map(|t| t.id)
+            .unwrap_or_default();
+        let done = store.mark_task_done(id, "by hand", now);
+        let Ok(TaskDone::Done(task)) = done else {
+            unreachable!("a queued task is done by hand: {done:?}")
+        };
+        assert_eq!(
+            (task.state, task.note.as_deref()),
+            (TaskState::Done, Some("by hand"))
+        );
+        let stored = store.task(id).ok().flatten();
+        assert_eq!(stored.and_then(|t| t.note), Some("by hand".to_string()));
+        assert!(
+            store
+                .claim_due_tasks(now, 10)
+                .unwrap_or_default()
+                .is_empty(),
+            "left the queue"
+        );
+        let again = store.mark_task_done(id, "twice", now);
+        assert!(matches!(again, Ok(TaskDone::NotOpen(TaskState::Done))));
+        let running = store
+            .queue_task(service, TaskAction::Suspend, now)
+            .map(|t| t.id)
+            .unwrap_or_default();
+        assert_eq!(
+            store.claim_due_tasks(now, 10).map(|t| t.len()).ok(),
+            Some(1)
+        );
+        let refused = store.mark_task_done(running, "x", now);
+        assert!(matches!(refused, Ok(TaskDone::NotOpen(TaskState::Running))));
+        assert!(matches!(
+            store.mark_task_done(9999, "x", now),
+            Ok(TaskDone::NotFound)
+        ));
     }
 }

@@ -67,7 +67,7 @@ pub(super) fn memberships_of(tx: &ReadTransaction, email: &str) -> Result<Vec<Me
         let Some(user) = get::<User>(&users, id)?.filter(|u| u.active) else {
             continue;
         };
-        if let Some(account) = get::<Account>(&accounts, user.account_id)? {
+        if let Some(account) = get::<Account>(&accounts, user.account_id)?.filter(|a| !a.disabled) {
             found.push(Membership {
                 user_id: user.id,
                 account_name: account.name,

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod admin_cli;
 mod auto_renew;
 mod bank_import;
 mod bezpieczenstwo;

@@ -1,0 +1,88 @@
+//! Carries out a task with its answer in both forms (`Reply`): the nouns' verbs here, the flat
+//! tasks through `execute` (their message as the answer).
+
+use super::output::Reply;
+use super::tree::{ProductsAction, ProformasAction, ServicesAction, as_flat};
+use super::{
+    AdminTask, OutboxAction, PaymentsAction, TasksAction, catalogue, customers, documents, execute,
+    outbox, payments, products, tasks,
+};
+use crate::store::Store;
+
+/// Whether `execute_reply` answers `task` itself (else `execute` does).
+pub fn is_new(task: &AdminTask) -> bool {
+    matches!(
+        task,
+        AdminTask::Customers { .. }
+            | AdminTask::Users { .. }
+            | AdminTask::Products { .. }
+            | AdminTask::Services { .. }
+            | AdminTask::Proformas { .. }
+            | AdminTask::CreditNotes { .. }
+            | AdminTask::Outbox {
+                action: Some(OutboxAction::List { .. }),
+                ..
+            }
+            | AdminTask::Tasks {
+                action: Some(TasksAction::List { .. } | TasksAction::Done { .. }),
+                ..
+            }
+            | AdminTask::Payments {
+                action: Some(PaymentsAction::List | PaymentsAction::Record(_)),
+            }
+    )
+}
+
+/// Carries out one task against the store: an aligned text and a JSON answer.
+pub fn execute_reply(
+    store: &Store,
+    task: AdminTask,
+    now: jiff::Timestamp,
+    base_url: &str,
+) -> Result<Reply, String> {
+    if !is_new(&task) {
+        return execute(store, task, now, base_url).map(Reply::message);
+    }
+    if let Some(flat) = as_flat(&task) {
+        return execute(store, flat, now, base_url).map(Reply::message);
+    }
+    match task {
+        AdminTask::Customers { action } => customers::execute(store, action, now),
+        AdminTask::Users { action } => customers::users(store, action),
+        AdminTask::Products {
+            action: ProductsAction::Price { id, price },
+        } => products::price(store, id, &price),
+        AdminTask::Products { .. } => products::list(store),
+        AdminTask::Services {
+            action:
+                ServicesAction::Add {
+                    customer,
+                    plan,
+                    name,
+                    expires,
+                },
+        } => {
+            let account = customers::resolve(store, &customer)?;
+            catalogue::add_service_to(store, account.id, plan, name, &expires, now)
+                .map(Reply::message)
+        }
+        AdminTask::Proformas {
+            action: ProformasAction::Unpaid,
+        } => documents::unpaid(store, now),
+        AdminTask::CreditNotes { .. } => documents::credit_notes(store),
+        AdminTask::Outbox {
+            action: Some(OutboxAction::List { pending, dead }),
+            ..
+        } => outbox::table(store, pending, dead),
+        AdminTask::Tasks {
+            action: Some(TasksAction::Done { id, note }),
+            ..
+        } => tasks::done(store, id, &note, now),
+        AdminTask::Tasks {
+            action: Some(TasksAction::List { failed }),
+            ..
+        } => tasks::table(store, failed),
+        AdminTask::Payments { .. } => payments::table(store),
+        other => Err(format!("cannot carry out {other:?}")),
+    }
+}
