@@ -285,3 +285,82 @@ fn refund_request(
         description: format!("Zwrot {}", note.number),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::billing::Refunded;
+    use crate::domain::{Document, DocumentKind, Line, Money};
+
+    /// A credit note of 10,00 zł (0 % VAT: gross = net) to be paid back by transfer.
+    fn note() -> Document {
+        Document {
+            kind: DocumentKind::CreditNote,
+            number: "FK/2026/11/0001".into(),
+            lines: vec![Line {
+                description: "Korekta".into(),
+                service_id: None,
+                quantity: 1,
+                unit_net: Money(-1000),
+                vat_percent: 0,
+                period_months: 0,
+            }],
+            refund_due: true,
+            ..Document::unpaid_proforma_for_tests(9, None, jiff::civil::date(2026, 11, 20))
+        }
+    }
+
+    fn paid_online(amount: i64) -> OnlinePayment {
+        OnlinePayment {
+            session_id: "s-1".into(),
+            account_id: 1,
+            document_id: 1,
+            document_number: "PF/2026/11/0001".into(),
+            amount: Money(amount),
+            currency: "PLN".into(),
+            registered_at: Timestamp::UNIX_EPOCH,
+            state: OnlineState::Applied {
+                note: "paid".into(),
+            },
+            order_id: Some(77),
+            notified_at: None,
+            attempts: 0,
+            next_try_at: None,
+            last_error: None,
+            applied_at: None,
+            result_document: Some(2),
+        }
+    }
+
+    #[test]
+    fn a_refund_of_the_whole_payment_and_the_whole_balance_is_sent() {
+        let request = refund_request(&note(), &paid_online(1000), Money(1000)).unwrap();
+        assert_eq!((request.amount, request.order_id), (Money(1000), 77));
+        assert_eq!(request.refunds_uuid, "panel-9");
+        let more_on_balance = refund_request(&note(), &paid_online(5000), Money(5000));
+        assert_eq!(more_on_balance.map(|r| r.amount), Ok(Money(1000)));
+    }
+
+    #[test]
+    fn a_refund_above_the_payment_or_the_balance_is_refused() {
+        assert!(refund_request(&note(), &paid_online(999), Money(5000)).is_err());
+        assert!(refund_request(&note(), &paid_online(5000), Money(999)).is_err());
+    }
+
+    #[test]
+    fn a_note_credited_to_the_balance_or_already_refunded_is_not_sent() {
+        let to_balance = Document {
+            refund_due: false,
+            ..note()
+        };
+        assert!(refund_request(&to_balance, &paid_online(1000), Money(1000)).is_err());
+        let refunded = Document {
+            refunded: Some(Refunded {
+                at: Timestamp::UNIX_EPOCH,
+                reference: None,
+            }),
+            ..note()
+        };
+        assert!(refund_request(&refunded, &paid_online(1000), Money(1000)).is_err());
+    }
+}
