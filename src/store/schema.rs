@@ -124,6 +124,13 @@ pub const DNS_ZONES: Rows = TableDefinition::new("dns_zones");
 pub const ONLINE_PAYMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("online_payments");
 /// Session ids of the online payments notified or verified but not applied yet: the job's work.
 pub const ONLINE_PENDING: TableDefinition<&str, ()> = TableDefinition::new("online_pending");
+/// KSeF: document id → its FA(3) XML, written once and never changed.
+pub const KSEF_XML: TableDefinition<u64, &[u8]> = TableDefinition::new("ksef_xml");
+/// KSeF: document id → `KsefStatus` (absent: not sent).
+pub const KSEF_STATUS: Rows = TableDefinition::new("ksef_status");
+/// KSeF: invoices and credit notes issued in this transaction whose XML is still to be written
+/// (before the commit, by `Store::write`, when the seller is known).
+pub const KSEF_PENDING: TableDefinition<u64, ()> = TableDefinition::new("ksef_pending");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -145,6 +152,7 @@ const MIGRATIONS: &[Migration] = &[
     mailbox_addresses_v11,
     dns_zones_v12,
     online_payments_v13,
+    ksef_v14,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -248,6 +256,15 @@ fn create_tables_v1(tx: &WriteTransaction) -> Result<()> {
 fn online_payments_v13(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(ONLINE_PAYMENTS)?;
     tx.open_table(ONLINE_PENDING)?;
+    Ok(())
+}
+
+/// KSeF tables. Documents issued before have no XML: it is generated on first use (page, download,
+/// export) and stored then.
+fn ksef_v14(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(KSEF_XML)?;
+    tx.open_table(KSEF_STATUS)?;
+    tx.open_table(KSEF_PENDING)?;
     Ok(())
 }
 
