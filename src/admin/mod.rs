@@ -17,6 +17,7 @@ mod backup;
 mod bank;
 mod catalogue;
 mod credit;
+mod ksef;
 mod outbox;
 mod payments;
 mod socket;
@@ -24,6 +25,7 @@ mod ssl;
 mod tasks;
 
 pub use bank::BankAction;
+pub use ksef::KsefAction;
 pub use outbox::OutboxAction;
 pub use payments::PaymentsAction;
 pub use ssl::SslAction;
@@ -207,6 +209,12 @@ pub enum AdminTask {
         #[command(subcommand)]
         action: BankAction,
     },
+    /// KSeF e-invoices: record an invoice's KSeF status, list the statuses, export a period's
+    /// FA(3) files for the accounting office.
+    Ksef {
+        #[command(subcommand)]
+        action: KsefAction,
+    },
     /// List the online payments (Zapłać online) with their state, amount, document, session and
     /// time, or `payments reconcile` to ask the gateway about those not applied.
     Payments {
@@ -330,6 +338,7 @@ pub fn execute(
         }
         AdminTask::Check => backup::check(store),
         AdminTask::Bank { action } => bank::execute(store, action, now, base_url),
+        AdminTask::Ksef { action } => ksef::execute(store, action, now),
         AdminTask::Payments { action: None } => payments::list(store),
         AdminTask::Payments { action: Some(_) } => {
             Err("this needs the running panel with its --p24-* settings".into())
@@ -516,6 +525,9 @@ pub async fn run(data_dir: &Path, mut task: AdminTask, base_url: &str) -> Result
     }
     if let AdminTask::Bank { action } = &mut task {
         bank::resolve_path(action)?;
+    }
+    if let AdminTask::Ksef { action } = &mut task {
+        ksef::resolve_path(action)?;
     }
     if let AdminTask::Restore { file } = &task {
         return backup::restore(data_dir, file, Clock::default().now()).await;

@@ -13,6 +13,11 @@ pub use invoice::{Corrected, Fa3Error, fa3_xml};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// The e-invoice's file name: its number with `/` as `_`, e.g. `FV_2026_12_0001.xml`.
+pub fn file_name(number: &str) -> String {
+    format!("{}.xml", number.replace('/', "_"))
+}
+
 /// The KSeF environment the QR links point to (`--ksef-env`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 pub enum KsefEnv {

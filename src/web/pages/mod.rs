@@ -8,6 +8,7 @@ mod dane_abonenta_form;
 mod demo;
 mod faktury;
 mod faktury_pdf;
+mod faktury_ksef;
 mod logowanie;
 mod logowanie_2fa;
 mod odnawianie;
