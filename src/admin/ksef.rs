@@ -31,7 +31,7 @@ pub enum KsefAction {
     /// List every invoice and credit note with its KSeF status, oldest first.
     Status,
     /// Write the FA(3) XML of every invoice and credit note issued from --from to --to (both
-    /// included) into DIR, one file per document named by its number (`/` as `_`).
+    /// included) into DIR, one file per document named by its number (`/` as `-`).
     Export {
         #[arg(long)]
         from: String,

@@ -13,9 +13,9 @@ pub use invoice::{Corrected, Fa3Error, fa3_xml};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// The e-invoice's file name: its number with `/` as `_`, e.g. `FV_2026_12_0001.xml`.
+/// The e-invoice's file name: its number with `/` as `-` (as the PDF), e.g. `FV-2026-12-0001.xml`.
 pub fn file_name(number: &str) -> String {
-    format!("{}.xml", number.replace('/', "_"))
+    format!("{}.xml", number.replace('/', "-"))
 }
 
 /// The KSeF environment the QR links point to (`--ksef-env`).

@@ -35,6 +35,7 @@ mod hardening_ops;
 mod helpers;
 mod hosting;
 mod kreator_www;
+mod ksef;
 mod login;
 mod mail;
 mod open_xchange;
