@@ -86,6 +86,11 @@ async fn the_customer_downloads_the_invoice_as_a_valid_e_invoice_and_its_page_sh
     assert!(html.contains("Nie wysłano do KSeF") && html.contains("OFFLINE"));
     // Never regenerated: a second download is the same file.
     assert_eq!(download(&app, &invoice).await, xml);
+
+    let pdf = app.get(&format!("/faktury/{}.pdf", invoice.id)).await;
+    let text = crate::pdf::pdftotext(&pdf.bytes().await.unwrap()).await;
+    assert!(text.contains("Kod weryfikacyjny KSeF") && text.contains("OFFLINE"), "{text}");
+    assert!(text.contains(&link(&invoice, &xml)), "{text}");
 }
 
 #[tokio::test]

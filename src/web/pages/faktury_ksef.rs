@@ -61,6 +61,23 @@ impl Verification {
     }
 }
 
+/// KOD I for the PDF of an invoice or credit note; `None` for other documents.
+pub fn pdf_code(ctx: &Ctx, document: &Document) -> WebResult<Option<crate::pdf::KsefCode>> {
+    if !has_fa3(document.kind) {
+        return Ok(None);
+    }
+    let store = &ctx.state.store;
+    let Some(xml) = store.ksef_xml(document.id, ctx.now())? else {
+        return Ok(None);
+    };
+    let status = store.ksef_status(document.id)?;
+    let kod = Verification::of(ctx, document, &xml, &status);
+    Ok(Some(crate::pdf::KsefCode {
+        link: kod.link,
+        label: kod.label,
+    }))
+}
+
 /// The "e-Faktura KSeF" block of an invoice's or credit note's page; nothing for other documents.
 pub fn ksef_section(ctx: &Ctx, document: &Document) -> WebResult<Markup> {
     if !has_fa3(document.kind) {
