@@ -15,6 +15,7 @@ mod browser_cloud;
 mod browser_dane;
 mod browser_domeny;
 mod browser_hosting;
+mod browser_ksef;
 mod browser_kreator;
 mod browser_p24;
 mod browser_sklep;
