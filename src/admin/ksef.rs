@@ -66,12 +66,22 @@ pub fn execute(store: &Store, action: KsefAction, now: Timestamp) -> Result<Stri
                      5265877635-20250826-0100001AF629-AF); nothing changed"
                 ));
             }
-            mark(store, &number, KsefStatus::Accepted { ksef_number, at: now })
+            mark(
+                store,
+                &number,
+                KsefStatus::Accepted {
+                    ksef_number,
+                    at: now,
+                },
+            )
         }
         KsefAction::MarkRejected { number, reason } => {
             let reason = reason.trim().to_string();
             if reason.is_empty() || reason.chars().count() > 500 {
-                return Err("give KSeF's reason with --reason (1 to 500 characters); nothing changed".into());
+                return Err(
+                    "give KSeF's reason with --reason (1 to 500 characters); nothing changed"
+                        .into(),
+                );
             }
             mark(store, &number, KsefStatus::Rejected { reason, at: now })
         }
@@ -82,7 +92,10 @@ pub fn execute(store: &Store, action: KsefAction, now: Timestamp) -> Result<Stri
 
 fn mark(store: &Store, number: &str, status: KsefStatus) -> Result<String, String> {
     let said = status.operator_label();
-    match store.mark_ksef(number.trim(), status).map_err(store_error)? {
+    match store
+        .mark_ksef(number.trim(), status)
+        .map_err(store_error)?
+    {
         MarkOutcome::Marked(document) => Ok(format!("{}: {said}", document.number)),
         MarkOutcome::NotFound => Err(format!(
             "no document is numbered {number:?}; nothing changed (FV/YYYY/MM/NNNN or FK/…)"

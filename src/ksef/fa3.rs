@@ -225,7 +225,10 @@ pub struct DaneFaKorygowanej {
     pub nr_fa_korygowanej: String,
     #[serde(rename = "NrKSeF", skip_serializing_if = "Option::is_none")]
     pub nr_ksef: Option<u8>,
-    #[serde(rename = "NrKSeFFaKorygowanej", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NrKSeFFaKorygowanej",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nr_ksef_fa_korygowanej: Option<String>,
     #[serde(rename = "NrKSeFN", skip_serializing_if = "Option::is_none")]
     pub nr_ksef_n: Option<u8>,

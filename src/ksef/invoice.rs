@@ -104,7 +104,9 @@ pub fn fa3_xml(
     };
     let body = quick_xml::se::to_string_with_root("Faktura", &faktura)
         .map_err(|e| Fa3Error::Xml(e.to_string()))?;
-    Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}\n"))
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}\n"
+    ))
 }
 
 fn date(day: Date) -> String {
@@ -113,7 +115,11 @@ fn date(day: Date) -> String {
 
 fn buyer(buyer: &Buyer) -> Podmiot2 {
     let country = buyer.address.country.code().to_string();
-    let nip = buyer.nip.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let nip = buyer
+        .nip
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     let mut dane = DaneNabywcy {
         nazwa: buyer.name.clone(),
         ..DaneNabywcy::default()

@@ -31,11 +31,13 @@ fn validate(xml: &str) -> Result<(), String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("xmllint (Debian libxml2-utils) must be installed: {e}"));
+        .unwrap_or_else(|e| unreachable!("xmllint (Debian libxml2-utils) must be installed: {e}"));
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(xml.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        stdin
+            .write_all(xml.as_bytes())
+            .unwrap_or_else(|e| unreachable!("{e}"));
     }
-    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let out = child.wait_with_output().unwrap_or_else(|e| unreachable!("{e}"));
     let messages = String::from_utf8_lossy(&out.stderr).to_string();
     if out.status.success() && messages.contains("validates") {
         Ok(())
@@ -110,12 +112,14 @@ fn credit_note(of: &Document, amount: Option<Money>) -> Document {
 }
 
 fn xml_of(document: &Document, corrected: Option<Corrected<'_>>) -> String {
-    fa3_xml(document, &seller(), corrected, document.issued_at)
-        .unwrap_or_else(|e| panic!("{e}"))
+    fa3_xml(document, &seller(), corrected, document.issued_at).unwrap_or_else(|e| unreachable!("{e}"))
 }
 
 fn one_rate() -> Document {
-    invoice(company(), vec![line("Hosting WWW Start, 12 miesięcy", 19_900, 23, 1)])
+    invoice(
+        company(),
+        vec![line("Hosting WWW Start, 12 miesięcy", 19_900, 23, 1)],
+    )
 }
 
 fn several_rates() -> Document {
@@ -135,10 +139,16 @@ fn an_invoice_with_one_vat_rate_to_a_company_validates_against_fa3() {
     let xml = xml_of(&one_rate(), None);
     assert_eq!(validate(&xml), Ok(()), "{xml}");
     assert!(xml.contains("<NIP>5260250274</NIP>"), "{xml}");
-    assert!(xml.contains("<P_13_1>199.00</P_13_1><P_14_1>45.77</P_14_1>"), "{xml}");
+    assert!(
+        xml.contains("<P_13_1>199.00</P_13_1><P_14_1>45.77</P_14_1>"),
+        "{xml}"
+    );
     assert!(xml.contains("<P_15>244.77</P_15>"), "{xml}");
     assert!(xml.contains("<Zaplacono>1</Zaplacono><DataZaplaty>2026-12-01</DataZaplaty>"));
-    assert!(xml.contains("<NrRB>61109010140000071219812874</NrRB>"), "{xml}");
+    assert!(
+        xml.contains("<NrRB>61109010140000071219812874</NrRB>"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -147,9 +157,18 @@ fn an_invoice_with_several_vat_rates_to_a_consumer_validates_against_fa3() {
     let xml = xml_of(&document, None);
     assert_eq!(validate(&xml), Ok(()), "{xml}");
     assert!(xml.contains("<BrakID>1</BrakID>"), "{xml}");
-    assert!(xml.contains("<P_13_1>98.00</P_13_1><P_14_1>22.54</P_14_1>"), "{xml}");
-    assert!(xml.contains("<P_13_2>33.33</P_13_2><P_14_2>2.67</P_14_2>"), "{xml}");
-    assert!(xml.contains("<P_13_3>30.00</P_13_3><P_14_3>1.50</P_14_3>"), "{xml}");
+    assert!(
+        xml.contains("<P_13_1>98.00</P_13_1><P_14_1>22.54</P_14_1>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<P_13_2>33.33</P_13_2><P_14_2>2.67</P_14_2>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<P_13_3>30.00</P_13_3><P_14_3>1.50</P_14_3>"),
+        "{xml}"
+    );
     assert!(xml.contains("<P_13_6_1>5.00</P_13_6_1>"), "{xml}");
     assert!(xml.contains("<P_12>0 KR</P_12>"), "{xml}");
     assert!(xml.contains("&amp; .com.pl &lt;odnowienie&gt;"), "{xml}");
@@ -164,7 +183,10 @@ fn a_foreign_buyer_with_a_tax_number_validates_against_fa3() {
     buyer.address.country = "DE".into();
     let xml = xml_of(&invoice(buyer, one_rate().lines), None);
     assert_eq!(validate(&xml), Ok(()), "{xml}");
-    assert!(xml.contains("<KodKraju>DE</KodKraju><NrID>DE123456789</NrID>"), "{xml}");
+    assert!(
+        xml.contains("<KodKraju>DE</KodKraju><NrID>DE123456789</NrID>"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -246,14 +268,25 @@ fn the_link_for_the_example_of_kody_qr_md_equals_the_example() {
         link,
         "https://qr-test.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE"
     );
-    let prod = invoice_link(KsefEnv::Production, "1111111111", jiff::civil::date(2026, 2, 1), "h");
-    assert_eq!(prod, "https://qr.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/h");
+    let prod = invoice_link(
+        KsefEnv::Production,
+        "1111111111",
+        jiff::civil::date(2026, 2, 1),
+        "h",
+    );
+    assert_eq!(
+        prod,
+        "https://qr.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/h"
+    );
 }
 
 #[test]
 fn the_hash_is_sha256_in_base64url_without_padding() {
     // SHA-256 of "abc" (FIPS 180-2), 32 bytes: 43 characters, '-' and '_' instead of '+' and '/'.
-    assert_eq!(xml_hash(b"abc"), "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+    assert_eq!(
+        xml_hash(b"abc"),
+        "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
+    );
     assert_eq!(base64url(b"\xfb\xff"), "-_8");
     assert_eq!(base64url(b"Ma"), "TWE");
 }
@@ -271,11 +304,15 @@ fn the_qr_modules_decode_back_to_the_link() {
     let size = modules.full_width() * scale;
     let dark: std::collections::HashSet<(usize, usize)> = modules.dark_cells().collect();
     let mut image = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| {
-        if dark.contains(&(x / scale, y / scale)) { 0 } else { 255 }
+        if dark.contains(&(x / scale, y / scale)) {
+            0
+        } else {
+            255
+        }
     });
     let grids = image.detect_grids();
     assert_eq!(grids.len(), 1);
-    let (_, content) = grids[0].decode().unwrap_or_else(|e| panic!("{e}"));
+    let (_, content) = grids[0].decode().unwrap_or_else(|e| unreachable!("{e}"));
     assert_eq!(content, link);
 }
 

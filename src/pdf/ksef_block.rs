@@ -17,7 +17,8 @@ pub fn draw(c: &mut Canvas, code: &KsefCode) {
         return;
     };
     let side = modules.full_width() as f32 * MODULE;
-    let height = 16.0 + HEADING.line_height() + side + LABEL.line_height() + 2.0 * LINK.line_height();
+    let height =
+        16.0 + HEADING.line_height() + side + LABEL.line_height() + 2.0 * LINK.line_height();
     c.ensure(height);
     c.space(16.0);
     c.text_at(MARGIN, "Kod weryfikacyjny KSeF", HEADING);
@@ -75,7 +76,11 @@ mod tests {
             cells.unwrap_or_default().into_iter().collect();
         let size = 4 * (cells.iter().map(|c| c.0.max(c.1)).max().unwrap_or(0) + 5);
         let mut image = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| {
-            if cells.contains(&(x / 4, y / 4)) { 0 } else { 255 }
+            if cells.contains(&(x / 4, y / 4)) {
+                0
+            } else {
+                255
+            }
         });
         let grids = image.detect_grids();
         assert_eq!(grids.len(), 1);

@@ -81,7 +81,10 @@ fn the_invoice_is_stored_with_its_xml_in_the_transaction_that_issues_it() {
     let (_dir, store, account) = store(true);
     let invoice = paid_invoice(&store, account, at("2026-12-01T10:00:00Z"));
     let xml = stored(&store, invoice.id).unwrap_or_default();
-    assert!(xml.contains(&format!("<P_2>{}</P_2>", invoice.number)), "{xml}");
+    assert!(
+        xml.contains(&format!("<P_2>{}</P_2>", invoice.number)),
+        "{xml}"
+    );
     assert!(xml.contains("<DataWytworzeniaFa>2026-12-01T10:00:00Z</DataWytworzeniaFa>"));
     // Never regenerated: asking later, at another time, gives the same bytes.
     let later = store.ksef_xml(invoice.id, at("2027-01-01T00:00:00Z"));
@@ -93,15 +96,23 @@ fn a_credit_note_names_the_invoice_and_its_ksef_number_once_accepted() {
     let (_dir, store, account) = store(true);
     let invoice = paid_invoice(&store, account, at("2026-12-01T10:00:00Z"));
     let now = at("2026-12-03T10:00:00Z");
-    let issue = |amount| {
-        match store.issue_credit_note(&invoice.number, amount, "Zwrot", Refund::ToBalance, now, &credit) {
-            Ok(crate::store::CreditOutcome::Issued { credit_note, .. }) => *credit_note,
-            _ => unreachable!("issued"),
-        }
+    let issue = |amount| match store.issue_credit_note(
+        &invoice.number,
+        amount,
+        "Zwrot",
+        Refund::ToBalance,
+        now,
+        &credit,
+    ) {
+        Ok(crate::store::CreditOutcome::Issued { credit_note, .. }) => *credit_note,
+        _ => unreachable!("issued"),
     };
     let first = issue(Some(Money(1_000)));
     let xml = stored(&store, first.id).unwrap_or_default();
-    assert!(xml.contains("<NrFaKorygowanej>") && xml.contains("<NrKSeFN>1</NrKSeFN>"), "{xml}");
+    assert!(
+        xml.contains("<NrFaKorygowanej>") && xml.contains("<NrKSeFN>1</NrKSeFN>"),
+        "{xml}"
+    );
     let number = "5260250274-20261201-0100001AF629-AF";
     let accepted = KsefStatus::Accepted {
         ksef_number: number.into(),
@@ -112,7 +123,9 @@ fn a_credit_note_names_the_invoice_and_its_ksef_number_once_accepted() {
     assert_eq!(store.ksef_status(invoice.id).ok(), Some(accepted));
     let second = issue(Some(Money(1_000)));
     let xml = stored(&store, second.id).unwrap_or_default();
-    assert!(xml.contains(&format!("<NrKSeFFaKorygowanej>{number}</NrKSeFFaKorygowanej>")));
+    assert!(xml.contains(&format!(
+        "<NrKSeFFaKorygowanej>{number}</NrKSeFFaKorygowanej>"
+    )));
     // The first credit note's XML did not change with the invoice's status.
     let first_again = stored(&store, first.id).unwrap_or_default();
     assert!(first_again.contains("<NrKSeFN>1</NrKSeFN>"));
@@ -123,12 +136,21 @@ fn without_the_seller_the_xml_is_made_on_first_use_and_kept() {
     let (_dir, store, account) = store(false);
     let invoice = paid_invoice(&store, account, at("2026-12-01T10:00:00Z"));
     assert_eq!(stored(&store, invoice.id), None);
-    assert_eq!(store.ksef_xml(invoice.id, at("2026-12-02T08:00:00Z")).ok(), Some(None));
+    assert_eq!(
+        store.ksef_xml(invoice.id, at("2026-12-02T08:00:00Z")).ok(),
+        Some(None)
+    );
     store.set_ksef_seller(Seller::sample().unwrap_or_else(|e| unreachable!("{e}")));
-    let first = store.ksef_xml(invoice.id, at("2026-12-02T08:00:00Z")).ok().flatten();
+    let first = store
+        .ksef_xml(invoice.id, at("2026-12-02T08:00:00Z"))
+        .ok()
+        .flatten();
     let text = String::from_utf8_lossy(first.as_deref().unwrap_or_default()).to_string();
     assert!(text.contains("<DataWytworzeniaFa>2026-12-02T08:00:00Z</DataWytworzeniaFa>"));
-    let again = store.ksef_xml(invoice.id, at("2026-12-09T08:00:00Z")).ok().flatten();
+    let again = store
+        .ksef_xml(invoice.id, at("2026-12-09T08:00:00Z"))
+        .ok()
+        .flatten();
     assert_eq!(again, first);
 }
 
@@ -147,9 +169,14 @@ fn only_invoices_and_credit_notes_are_marked_and_listed() {
     };
     assert!(matches!(
         store.mark_ksef(&proforma, status.clone()),
-        Ok(MarkOutcome::NotAnInvoice(crate::domain::DocumentKind::Proforma))
+        Ok(MarkOutcome::NotAnInvoice(
+            crate::domain::DocumentKind::Proforma
+        ))
     ));
-    assert!(matches!(store.mark_ksef("FV/1999/01/0001", status), Ok(MarkOutcome::NotFound)));
+    assert!(matches!(
+        store.mark_ksef("FV/1999/01/0001", status),
+        Ok(MarkOutcome::NotFound)
+    ));
     let listed = store.ksef_documents(None, None).unwrap_or_default();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].0.number, invoice.number);

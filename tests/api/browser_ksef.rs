@@ -2,8 +2,8 @@
 //! screen, the code and its long link on it, and nothing breaking the CSP.
 
 use crate::browser::{
-    PHONE_WIDTH, as_a_phone, browser, console, csp_violations, log_in, off_screen, overflow, screenshot,
-    wait_for,
+    PHONE_WIDTH, as_a_phone, browser, console, csp_violations, log_in, off_screen, overflow,
+    screenshot, wait_for,
 };
 use crate::helpers::spawn_app;
 use fantoccini::Locator;
@@ -30,7 +30,10 @@ async fn on_a_390_px_phone_the_invoice_page_with_its_ksef_qr_code_fits_the_scree
         .unwrap();
     wait_for(&client, "#kod-qr-ksef svg").await;
     let by = overflow(&client).await;
-    assert!(by <= 0, "the page is {by} px wider than a {PHONE_WIDTH} px screen");
+    assert!(
+        by <= 0,
+        "the page is {by} px wider than a {PHONE_WIDTH} px screen"
+    );
     let hidden = off_screen(&client, "#kod-qr-ksef svg, #link-ksef, #pobierz-xml").await;
     assert!(hidden.is_empty(), "off-screen: {hidden:?}");
     let side = client
@@ -42,7 +45,10 @@ async fn on_a_390_px_phone_the_invoice_page_with_its_ksef_qr_code_fits_the_scree
         .unwrap()
         .as_f64()
         .unwrap();
-    assert!(side >= 150.0, "the QR code is large enough to scan: {side} px");
+    assert!(
+        side >= 150.0,
+        "the QR code is large enough to scan: {side} px"
+    );
     let label = client
         .find(Locator::Css("#kod-qr-ksef .qr-label"))
         .await

@@ -76,12 +76,18 @@ async fn the_customer_downloads_the_invoice_as_a_valid_e_invoice_and_its_page_sh
     let xml = download(&app, &invoice).await;
     assert!(validates(&xml), "{}", String::from_utf8_lossy(&xml));
     let text = String::from_utf8_lossy(&xml);
-    assert!(text.contains(&format!("<P_2>{}</P_2>", invoice.number)), "{text}");
+    assert!(
+        text.contains(&format!("<P_2>{}</P_2>", invoice.number)),
+        "{text}"
+    );
 
     let html = page(&app, &invoice).await;
     assert!(html.contains("Pobierz XML (KSeF)"), "{html}");
     assert!(html.contains(&format!("href=\"/faktury/{}.xml\"", invoice.id)));
-    assert!(html.contains(&link(&invoice, &xml)), "the link carries the file's hash");
+    assert!(
+        html.contains(&link(&invoice, &xml)),
+        "the link carries the file's hash"
+    );
     assert!(html.contains("<svg") && html.contains("Kod QR weryfikacji faktury w KSeF"));
     assert!(html.contains("Nie wysłano do KSeF") && html.contains("OFFLINE"));
     // Never regenerated: a second download is the same file.
@@ -89,7 +95,10 @@ async fn the_customer_downloads_the_invoice_as_a_valid_e_invoice_and_its_page_sh
 
     let pdf = app.get(&format!("/faktury/{}.pdf", invoice.id)).await;
     let text = crate::pdf::pdftotext(&pdf.bytes().await.unwrap()).await;
-    assert!(text.contains("Kod weryfikacyjny KSeF") && text.contains("OFFLINE"), "{text}");
+    assert!(
+        text.contains("Kod weryfikacyjny KSeF") && text.contains("OFFLINE"),
+        "{text}"
+    );
     assert!(text.contains(&link(&invoice, &xml)), "{text}");
 }
 
@@ -108,8 +117,16 @@ async fn a_proforma_has_no_e_invoice_and_another_account_or_the_technical_role_g
     assert_eq!(app.get(&path).await.status(), StatusCode::OK);
     app.log_in(INNY).await;
     assert_eq!(app.get(&path).await.status(), StatusCode::NOT_FOUND);
-    app.admin_ok(&["add-user", "--account-of", ABONENT, "--email", TECH, "--role", "technical"])
-        .await;
+    app.admin_ok(&[
+        "add-user",
+        "--account-of",
+        ABONENT,
+        "--email",
+        TECH,
+        "--role",
+        "technical",
+    ])
+    .await;
     app.log_in(TECH).await;
     assert_eq!(app.get(&path).await.status(), StatusCode::FORBIDDEN);
 }
@@ -119,7 +136,13 @@ async fn the_operator_records_the_ksef_number_and_the_page_prints_it_under_the_q
     let app = spawn_app().await;
     let invoice = first(&app, DocumentKind::VatInvoice);
     let wrong = app
-        .admin(&["ksef", "mark-sent", &invoice.number, "--ksef-number", "12345"])
+        .admin(&[
+            "ksef",
+            "mark-sent",
+            &invoice.number,
+            "--ksef-number",
+            "12345",
+        ])
         .await;
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("is not a KSeF number"));
@@ -129,32 +152,73 @@ async fn the_operator_records_the_ksef_number_and_the_page_prints_it_under_the_q
 
     app.admin_ok(&["ksef", "mark-sent", &invoice.number]).await;
     app.log_in(ABONENT).await;
-    assert!(page(&app, &invoice).await.contains("Wysłano do KSeF, czeka na numer"));
+    assert!(
+        page(&app, &invoice)
+            .await
+            .contains("Wysłano do KSeF, czeka na numer")
+    );
 
     let said = app
-        .admin_ok(&["ksef", "mark-sent", &invoice.number, "--ksef-number", KSEF_NUMBER])
+        .admin_ok(&[
+            "ksef",
+            "mark-sent",
+            &invoice.number,
+            "--ksef-number",
+            KSEF_NUMBER,
+        ])
         .await;
     assert!(said.contains(&format!("accepted {KSEF_NUMBER}")), "{said}");
     let html = page(&app, &invoice).await;
-    assert!(html.contains(&format!("Przyjęta w KSeF, numer {KSEF_NUMBER}")), "{html}");
+    assert!(
+        html.contains(&format!("Przyjęta w KSeF, numer {KSEF_NUMBER}")),
+        "{html}"
+    );
     assert!(!html.contains("OFFLINE"));
     let status = app.admin_ok(&["ksef", "status"]).await;
-    let line = status.lines().find(|l| l.starts_with(&invoice.number)).unwrap();
-    assert!(line.ends_with(&format!("accepted {KSEF_NUMBER}")), "{status}");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(&invoice.number))
+        .unwrap();
+    assert!(
+        line.ends_with(&format!("accepted {KSEF_NUMBER}")),
+        "{status}"
+    );
 
-    app.admin_ok(&["ksef", "mark-rejected", &invoice.number, "--reason", "Błędny NIP"])
-        .await;
-    assert!(page(&app, &invoice).await.contains("Odrzucona przez KSeF: Błędny NIP"));
+    app.admin_ok(&[
+        "ksef",
+        "mark-rejected",
+        &invoice.number,
+        "--reason",
+        "Błędny NIP",
+    ])
+    .await;
+    assert!(
+        page(&app, &invoice)
+            .await
+            .contains("Odrzucona przez KSeF: Błędny NIP")
+    );
 }
 
 #[tokio::test]
 async fn the_export_writes_each_invoice_and_credit_note_of_the_period_named_by_its_number() {
     let app = spawn_app().await;
     let invoice = first(&app, DocumentKind::VatInvoice);
-    app.admin_ok(&["ksef", "mark-sent", &invoice.number, "--ksef-number", KSEF_NUMBER])
-        .await;
-    app.admin_ok(&["credit-note", "--invoice", &invoice.number, "--reason", "Zwrot"])
-        .await;
+    app.admin_ok(&[
+        "ksef",
+        "mark-sent",
+        &invoice.number,
+        "--ksef-number",
+        KSEF_NUMBER,
+    ])
+    .await;
+    app.admin_ok(&[
+        "credit-note",
+        "--invoice",
+        &invoice.number,
+        "--reason",
+        "Zwrot",
+    ])
+    .await;
     let note = first(&app, DocumentKind::CreditNote);
     let dir = tempfile::tempdir().unwrap();
     let from = today(invoice.issued_at).to_string();
@@ -178,19 +242,38 @@ async fn the_export_writes_each_invoice_and_credit_note_of_the_period_named_by_i
         assert_eq!(written, download(&app, document).await);
         assert!(validates(&written));
     }
-    let korekta = std::fs::read_to_string(out.join(format!("{}.xml", note.number.replace('/', "-"))));
+    let korekta =
+        std::fs::read_to_string(out.join(format!("{}.xml", note.number.replace('/', "-"))));
     let korekta = korekta.unwrap();
     assert!(korekta.contains("<RodzajFaktury>KOR</RodzajFaktury>"));
-    assert!(korekta.contains(&format!("<NrKSeFFaKorygowanej>{KSEF_NUMBER}</NrKSeFFaKorygowanej>")));
+    assert!(korekta.contains(&format!(
+        "<NrKSeFFaKorygowanej>{KSEF_NUMBER}</NrKSeFFaKorygowanej>"
+    )));
 
     let empty = dir.path().join("empty");
     let said = app
-        .admin_ok(&["ksef", "export", "--from", "2020-01-01", "--to", "2020-01-31", empty.to_str().unwrap()])
+        .admin_ok(&[
+            "ksef",
+            "export",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-01-31",
+            empty.to_str().unwrap(),
+        ])
         .await;
     assert!(said.starts_with("wrote 0 "), "{said}");
     assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
     let backwards = app
-        .admin(&["ksef", "export", "--from", &day, "--to", "2020-01-01", out_arg])
+        .admin(&[
+            "ksef",
+            "export",
+            "--from",
+            &day,
+            "--to",
+            "2020-01-01",
+            out_arg,
+        ])
         .await;
     assert!(!backwards.status.success());
 }

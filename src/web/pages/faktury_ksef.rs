@@ -5,8 +5,8 @@ use super::faktury::own_document;
 use crate::domain::Document;
 use crate::domain::access::Action;
 use crate::domain::time::today;
-use crate::ksef::qr::{Modules, invoice_link, xml_hash};
 use crate::ksef::KsefStatus;
+use crate::ksef::qr::{Modules, invoice_link, xml_hash};
 use crate::store::has_fa3;
 use crate::web::context::{Auth, Ctx};
 use crate::web::error::{AppError, WebResult};
@@ -29,7 +29,10 @@ pub async fn faktura_xml(ctx: &Ctx, auth: &Auth, raw_id: &str) -> WebResult<Resp
         .content_type("application/xml; charset=utf-8")
         .header(
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", crate::ksef::file_name(&document.number)),
+            format!(
+                "attachment; filename=\"{}\"",
+                crate::ksef::file_name(&document.number)
+            ),
         )
         .header(header::CACHE_CONTROL, "no-store")
         .body(xml))
