@@ -7,6 +7,8 @@ pub mod invoice;
 pub mod qr;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_qr;
 
 pub use invoice::{Corrected, Fa3Error, fa3_xml};
 

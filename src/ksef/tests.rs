@@ -1,7 +1,6 @@
 //! Every kind of document the billing code issues, as FA(3), checked against the official schema
-//! with `xmllint` offline (the schema and catalog are in tests/fixtures/ksef); and KOD I.
+//! with `xmllint` offline (the schema and catalog are in tests/fixtures/ksef).
 
-use super::qr::{Modules, base64url, invoice_link, xml_hash};
 use super::*;
 use crate::domain::account::Address;
 use crate::domain::billing::{Buyer, DocumentStatus, Line};
@@ -37,7 +36,9 @@ fn validate(xml: &str) -> Result<(), String> {
             .write_all(xml.as_bytes())
             .unwrap_or_else(|e| unreachable!("{e}"));
     }
-    let out = child.wait_with_output().unwrap_or_else(|e| unreachable!("{e}"));
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| unreachable!("{e}"));
     let messages = String::from_utf8_lossy(&out.stderr).to_string();
     if out.status.success() && messages.contains("validates") {
         Ok(())
@@ -112,7 +113,8 @@ fn credit_note(of: &Document, amount: Option<Money>) -> Document {
 }
 
 fn xml_of(document: &Document, corrected: Option<Corrected<'_>>) -> String {
-    fa3_xml(document, &seller(), corrected, document.issued_at).unwrap_or_else(|e| unreachable!("{e}"))
+    fa3_xml(document, &seller(), corrected, document.issued_at)
+        .unwrap_or_else(|e| unreachable!("{e}"))
 }
 
 fn one_rate() -> Document {
@@ -254,74 +256,4 @@ fn a_proforma_or_an_unknown_rate_has_no_fa3() {
         fa3_xml(&fk, &seller(), None, fk.issued_at),
         Err(Fa3Error::NoCorrectedInvoice(_))
     ));
-}
-
-#[test]
-fn the_link_for_the_example_of_kody_qr_md_equals_the_example() {
-    let link = invoice_link(
-        KsefEnv::Test,
-        "1111111111",
-        jiff::civil::date(2026, 2, 1),
-        "UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE",
-    );
-    assert_eq!(
-        link,
-        "https://qr-test.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE"
-    );
-    let prod = invoice_link(
-        KsefEnv::Production,
-        "1111111111",
-        jiff::civil::date(2026, 2, 1),
-        "h",
-    );
-    assert_eq!(
-        prod,
-        "https://qr.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/h"
-    );
-}
-
-#[test]
-fn the_hash_is_sha256_in_base64url_without_padding() {
-    // SHA-256 of "abc" (FIPS 180-2), 32 bytes: 43 characters, '-' and '_' instead of '+' and '/'.
-    assert_eq!(
-        xml_hash(b"abc"),
-        "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
-    );
-    assert_eq!(base64url(b"\xfb\xff"), "-_8");
-    assert_eq!(base64url(b"Ma"), "TWE");
-}
-
-#[test]
-fn the_qr_modules_decode_back_to_the_link() {
-    let link = invoice_link(
-        KsefEnv::Demo,
-        "1234563218",
-        jiff::civil::date(2026, 12, 1),
-        &xml_hash(xml_of(&one_rate(), None).as_bytes()),
-    );
-    let modules = Modules::of(&link).unwrap_or_else(|| unreachable!());
-    let scale = 4;
-    let size = modules.full_width() * scale;
-    let dark: std::collections::HashSet<(usize, usize)> = modules.dark_cells().collect();
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(size, size, |x, y| {
-        if dark.contains(&(x / scale, y / scale)) {
-            0
-        } else {
-            255
-        }
-    });
-    let grids = image.detect_grids();
-    assert_eq!(grids.len(), 1);
-    let (_, content) = grids[0].decode().unwrap_or_else(|e| unreachable!("{e}"));
-    assert_eq!(content, link);
-}
-
-#[test]
-fn a_ksef_number_is_recognised_by_its_form() {
-    assert!(is_ksef_number("5265877635-20250826-0100001AF629-AF"));
-    assert!(is_ksef_number("5265877635-20250826-010000-1AF629-AF"));
-    assert!(!is_ksef_number("5265877635-20250826-0100001AF629"));
-    assert!(!is_ksef_number("0265877635-20250826-0100001AF629-AF"));
-    assert!(!is_ksef_number("5265877635-20251341-0100001AF629-AF"));
-    assert!(!is_ksef_number("5265877635-20250826-0100001af629-AF"));
 }
