@@ -98,15 +98,16 @@ pub struct DaneNabywcy {
     pub nr_id: Option<String>,
     #[serde(rename = "BrakID", skip_serializing_if = "Option::is_none")]
     pub brak_id: Option<u8>,
-    #[serde(rename = "Nazwa")]
-    pub nazwa: String,
+    #[serde(rename = "Nazwa", skip_serializing_if = "Option::is_none")]
+    pub nazwa: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Podmiot2 {
     pub dane_identyfikacyjne: DaneNabywcy,
-    pub adres: Adres,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adres: Option<Adres>,
     /// 2: not a local government unit.
     #[serde(rename = "JST")]
     pub jst: u8,

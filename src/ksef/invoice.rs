@@ -13,7 +13,7 @@
 //! | `Podmiot2/DaneIdentyfikacyjne/KodKraju`, `NrID` | the buyer's country and tax number, buyer abroad |
 //! | `Podmiot2/DaneIdentyfikacyjne/BrakID` | `1` when the buyer has no NIP (a consumer) |
 //! | `Podmiot2/DaneIdentyfikacyjne/Nazwa` | the buyer snapshot's name |
-//! | `Podmiot2/Adres` | the snapshot's country; street (`AdresL1`); postal code and city (`AdresL2`) |
+//! | `Podmiot2/Adres` | the snapshot's country; street (`AdresL1`); postal code and city (`AdresL2`); left out when empty |
 //! | `Podmiot2/JST`, `GV` | `2`, `2` (no local government unit, no VAT group) |
 //! | `Fa/KodWaluty` | `PLN` |
 //! | `Fa/P_1` | issue date (`issued_at`, Warsaw) |
@@ -121,7 +121,7 @@ fn buyer(buyer: &Buyer) -> Podmiot2 {
         .map(str::trim)
         .filter(|n| !n.is_empty());
     let mut dane = DaneNabywcy {
-        nazwa: buyer.name.clone(),
+        nazwa: Some(text512(&buyer.name)).filter(|n| !n.is_empty()),
         ..DaneNabywcy::default()
     };
     match nip {
@@ -142,21 +142,31 @@ fn buyer(buyer: &Buyer) -> Podmiot2 {
     }
 }
 
-fn address(address: &Address, country: String) -> Adres {
-    let city = format!("{} {}", address.postal_code.trim(), address.city.trim());
-    let city = city.trim().to_string();
-    let street = address.street.trim().to_string();
+/// `TZnakowy512`: at most 512 characters.
+fn text512(text: &str) -> String {
+    let cut: String = text.trim().chars().take(512).collect();
+    cut.trim_end().to_string()
+}
+
+/// The buyer's address; none when the snapshot has none (the schema allows that for the buyer).
+fn address(address: &Address, country: String) -> Option<Adres> {
+    let city = text512(&format!(
+        "{} {}",
+        address.postal_code.trim(),
+        address.city.trim()
+    ));
+    let street = text512(&address.street);
     let (l1, l2) = match (street.is_empty(), city.is_empty()) {
         (false, false) => (street, Some(city)),
         (false, true) => (street, None),
         (true, false) => (city, None),
-        (true, true) => ("-".to_string(), None),
+        (true, true) => return None,
     };
-    Adres {
+    Some(Adres {
         kod_kraju: country,
         adres_l1: l1,
         adres_l2: l2,
-    }
+    })
 }
 
 /// `P_12` of a rate, and which `P_13_n` group it sums into.
@@ -212,7 +222,7 @@ fn fa(
         let (p_12, _) = rate_field(&document.number, line.vat_percent)?;
         fa.wiersze.push(FaWiersz {
             nr: i + 1,
-            p_7: line.description.clone(),
+            p_7: text512(&line.description),
             p_8a: "usł.",
             p_8b: line.quantity,
             p_9a: Amount(line.unit_net),

@@ -179,6 +179,26 @@ fn an_invoice_with_several_vat_rates_to_a_consumer_validates_against_fa3() {
 }
 
 #[test]
+fn a_consumer_without_an_address_and_a_very_long_line_validate_against_fa3() {
+    let buyer = Buyer {
+        name: "Anna Nowak".into(),
+        nip: None,
+        address: Address::default(),
+    };
+    let long = "Hosting ".repeat(100);
+    let xml = xml_of(&invoice(buyer, vec![line(&long, 100, 23, 1)]), None);
+    assert_eq!(validate(&xml), Ok(()), "{xml}");
+    assert!(
+        xml.contains("<BrakID>1</BrakID><Nazwa>Anna Nowak</Nazwa></DaneIdentyfikacyjne><JST>"),
+        "no address: {xml}"
+    );
+    assert!(
+        xml.contains(&format!("<P_7>{}</P_7>", &long[..511])),
+        "cut to 512: {xml}"
+    );
+}
+
+#[test]
 fn a_foreign_buyer_with_a_tax_number_validates_against_fa3() {
     let mut buyer = company();
     buyer.nip = Some("DE123456789".into());
