@@ -50,12 +50,16 @@ fn store(seller: bool) -> (tempfile::TempDir, Store, u64) {
 
 /// Pays a new 100,00 zł net proforma: the VAT invoice it issues.
 fn paid_invoice(store: &Store, account_id: u64, now: Timestamp) -> Document {
+    paid_invoice_at(store, account_id, now, 23)
+}
+
+fn paid_invoice_at(store: &Store, account_id: u64, now: Timestamp, vat_percent: u32) -> Document {
     let line = Line {
         description: "Hosting".into(),
         service_id: None,
         quantity: 1,
         unit_net: Money(10_000),
-        vat_percent: 23,
+        vat_percent,
         period_months: 12,
     };
     let proforma = store
@@ -185,4 +189,17 @@ fn only_invoices_and_credit_notes_are_marked_and_listed() {
     assert_eq!(later.map(|l| l.len()).ok(), Some(0));
     let day = store.ksef_documents(Some(december), Some(december));
     assert_eq!(day.map(|l| l.len()).ok(), Some(1));
+}
+
+#[test]
+fn a_vat_rate_fa3_cannot_hold_leaves_the_invoice_issued_without_xml() {
+    let (_dir, store, account) = store(true);
+    let invoice = paid_invoice_at(&store, account, at("2026-12-01T10:00:00Z"), 19);
+    assert!(
+        invoice.number.starts_with("FV/"),
+        "the payment went through"
+    );
+    assert_eq!(stored(&store, invoice.id), None);
+    let later = store.ksef_xml(invoice.id, at("2026-12-02T10:00:00Z"));
+    assert_eq!(later.ok(), Some(None));
 }
