@@ -58,23 +58,7 @@ pub fn execute(store: &Store, action: KsefAction, now: Timestamp) -> Result<Stri
         KsefAction::MarkSent {
             number,
             ksef_number: Some(ksef_number),
-        } => {
-            let ksef_number = ksef_number.trim().to_string();
-            if !is_ksef_number(&ksef_number) {
-                return Err(format!(
-                    "{ksef_number:?} is not a KSeF number (NIP-YYYYMMDD-XXXXXXXXXXXX-XX, e.g. \
-                     5265877635-20250826-0100001AF629-AF); nothing changed"
-                ));
-            }
-            mark(
-                store,
-                &number,
-                KsefStatus::Accepted {
-                    ksef_number,
-                    at: now,
-                },
-            )
-        }
+        } => accept(store, &number, ksef_number.trim(), now),
         KsefAction::MarkRejected { number, reason } => {
             let reason = reason.trim().to_string();
             if reason.is_empty() || reason.chars().count() > 500 {
@@ -88,6 +72,38 @@ pub fn execute(store: &Store, action: KsefAction, now: Timestamp) -> Result<Stri
         KsefAction::Status => status(store),
         KsefAction::Export { from, to, dir } => export(store, &from, &to, &dir, now),
     }
+}
+
+fn accept(
+    store: &Store,
+    number: &str,
+    ksef_number: &str,
+    now: Timestamp,
+) -> Result<String, String> {
+    if !is_ksef_number(ksef_number) {
+        return Err(format!(
+            "{ksef_number:?} is not a KSeF number (NIP-YYYYMMDD-XXXXXXXXXXXX-XX, e.g. \
+             5265877635-20250826-0100001AF629-AF); nothing changed"
+        ));
+    }
+    // A KSeF number starts with the NIP of the seller it was issued for.
+    if let Some(seller) = store.ksef_seller()
+        && !ksef_number.starts_with(seller.nip.as_str())
+    {
+        return Err(format!(
+            "{ksef_number} is not a KSeF number of the seller's invoices (it would start \
+             with the seller's NIP {}); nothing changed",
+            seller.nip
+        ));
+    }
+    mark(
+        store,
+        number,
+        KsefStatus::Accepted {
+            ksef_number: ksef_number.to_string(),
+            at: now,
+        },
+    )
 }
 
 fn mark(store: &Store, number: &str, status: KsefStatus) -> Result<String, String> {

@@ -105,7 +105,8 @@ impl Store {
         let _ = self.ksef_seller.set(seller);
     }
 
-    pub(super) fn ksef_seller(&self) -> Option<&Seller> {
+    /// The seller set at start-up; `None` in `panel admin` on a stopped panel.
+    pub(crate) fn ksef_seller(&self) -> Option<&Seller> {
         self.ksef_seller.get()
     }
 

@@ -146,6 +146,18 @@ async fn the_operator_records_the_ksef_number_and_the_page_prints_it_under_the_q
         .await;
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("is not a KSeF number"));
+    let other_seller = "5260250274-20261201-0100001AF629-AF";
+    let wrong = app
+        .admin(&[
+            "ksef",
+            "mark-sent",
+            &invoice.number,
+            "--ksef-number",
+            other_seller,
+        ])
+        .await;
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(said.contains("seller's NIP 1234563218"), "{said}");
     let proforma = first(&app, DocumentKind::Proforma);
     let refused = app.admin(&["ksef", "mark-sent", &proforma.number]).await;
     assert!(!refused.status.success(), "a proforma never goes to KSeF");
