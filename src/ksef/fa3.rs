@@ -1,6 +1,6 @@
 //! The FA(3) e-invoice as typed structures, serialised by quick-xml's serde serializer. Field
 //! order is the schema's `xsd:sequence` order; an `Option` left `None` is an element left out; a
-//! schema `xsd:choice` is a set of `Option`s of which exactly one is filled (see `build.rs`).
+//! schema `xsd:choice` is a set of `Option`s of which exactly one is filled (see `invoice.rs`).
 //! Only the elements the panel fills are declared.
 
 use crate::domain::Money;
