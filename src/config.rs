@@ -334,6 +334,10 @@ pub struct SellerArgs {
     /// The host's address in one line: "ul. Przykładowa 1, 00-001 Warszawa".
     #[arg(long, env = "PANEL_SELLER_ADDRESS", default_value = crate::domain::seller::SAMPLE_ADDRESS)]
     pub seller_address: String,
+    /// The KSeF environment the verification QR codes on invoices point to: test, demo or
+    /// production (KSeF's TE, DEMO and PRD).
+    #[arg(long, env = "PANEL_KSEF_ENV", value_enum, default_value_t = crate::ksef::KsefEnv::Test)]
+    pub ksef_env: crate::ksef::KsefEnv,
 }
 
 /// The sample seller, as when no flag is given.
@@ -344,6 +348,7 @@ impl Default for SellerArgs {
             seller_name: SAMPLE_NAME.into(),
             seller_nip: SAMPLE_NIP.into(),
             seller_address: SAMPLE_ADDRESS.into(),
+            ksef_env: crate::ksef::KsefEnv::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod jobs;
+pub mod ksef;
 pub mod mail;
 pub mod payments;
 pub mod pdf;

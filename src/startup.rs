@@ -100,6 +100,7 @@ impl Application {
         }
         let gateway = connect_gateway(&args.p24).await?;
         let store = Store::open(&args.data_dir)?;
+        store.set_ksef_seller(seller.clone());
         // What a stopped panel left running runs again (drivers are told to expect it).
         match store.requeue_running_tasks(clock.now()) {
             Ok(0) => {}

@@ -20,6 +20,7 @@ mod credit;
 mod customers;
 mod dispatch;
 mod documents;
+mod ksef;
 mod outbox;
 pub mod output;
 mod payments;
@@ -30,6 +31,7 @@ mod tasks;
 pub mod tree;
 
 pub use bank::BankAction;
+pub use ksef::KsefAction;
 pub use outbox::OutboxAction;
 pub use payments::PaymentsAction;
 pub use ssl::SslAction;
@@ -250,6 +252,12 @@ pub enum AdminTask {
         #[command(subcommand)]
         action: BankAction,
     },
+    /// KSeF e-invoices: record an invoice's KSeF status, list the statuses, export a period's
+    /// FA(3) files for the accounting office.
+    Ksef {
+        #[command(subcommand)]
+        action: KsefAction,
+    },
     /// Payments: list (online), record (a transfer), reconcile, refund.
     ///
     /// `payments list` shows the online payments (Zapłać online): state, amount, document,
@@ -416,6 +424,7 @@ pub fn execute(
         }
         AdminTask::Check => backup::check(store),
         AdminTask::Bank { action } => bank::execute(store, action, now, base_url),
+        AdminTask::Ksef { action } => ksef::execute(store, action, now),
         AdminTask::Payments { action: None } => payments::list(store),
         AdminTask::Payments { action: Some(_) } => {
             Err("this needs the running panel with its --p24-* settings".into())
@@ -619,6 +628,9 @@ pub async fn run_reply(
     }
     if let AdminTask::Bank { action } = &mut task {
         bank::resolve_path(action)?;
+    }
+    if let AdminTask::Ksef { action } = &mut task {
+        ksef::resolve_path(action)?;
     }
     if let AdminTask::Restore { file } = &task {
         return backup::restore(data_dir, file, Clock::default().now())

@@ -26,12 +26,21 @@ pub struct SettingError {
     pub reason: String,
 }
 
+/// The longest name or address an FA(3) e-invoice holds (`TZnakowy512`).
+pub const MAX_TEXT: usize = 512;
+
 fn required(setting: &'static str, value: &str) -> Result<String, SettingError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(SettingError {
             setting,
             reason: "wartość nie może być pusta.".into(),
+        });
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(SettingError {
+            setting,
+            reason: format!("najwyżej {MAX_TEXT} znaków (tyle mieści e-faktura KSeF)."),
         });
     }
     Ok(value.to_string())
@@ -94,6 +103,10 @@ mod tests {
         assert!(err("Firma", SAMPLE_NIP, "Adres", "PL00 1").starts_with("PANEL_BANK_ACCOUNT"));
         assert!(err(" ", SAMPLE_NIP, "Adres", bank).starts_with("PANEL_SELLER_NAME"));
         assert!(err("Firma", SAMPLE_NIP, "", bank).starts_with("PANEL_SELLER_ADDRESS"));
+        let long = "a".repeat(MAX_TEXT + 1);
+        assert!(err(long.as_str(), SAMPLE_NIP, "Adres", bank).starts_with("PANEL_SELLER_NAME"));
+        assert!(err("Firma", SAMPLE_NIP, long.as_str(), bank).starts_with("PANEL_SELLER_ADDRESS"));
+        assert!(Seller::parse(&long[1..], SAMPLE_NIP, &long[1..], bank).is_ok());
         let own = Seller::parse("Firma", "5260250274", "Adres", bank);
         assert!(own.is_ok_and(|s| !s.is_sample()));
     }

@@ -21,6 +21,14 @@ pub enum Op {
         y: f32,
         width: f32,
     },
+    /// Black squares of `module` points at the given (column, row) cells from the top left
+    /// corner (`x`, `y`): a QR code.
+    Modules {
+        x: f32,
+        y: f32,
+        module: f32,
+        cells: Vec<(usize, usize)>,
+    },
     /// A light grey band (table headers).
     Band {
         x: f32,
@@ -131,6 +139,17 @@ impl<'f> Canvas<'f> {
     pub fn rule(&mut self, x1: f32, x2: f32, width: f32) {
         let y = self.y;
         self.push(Op::Line { x1, x2, y, width });
+    }
+
+    /// A QR code's dark modules, its top left corner at (`x`, the cursor).
+    pub fn modules(&mut self, x: f32, module: f32, cells: Vec<(usize, usize)>) {
+        let y = self.y;
+        self.push(Op::Modules {
+            x,
+            y,
+            module,
+            cells,
+        });
     }
 
     pub fn band(&mut self, x: f32, width: f32, height: f32) {

@@ -32,6 +32,9 @@ pub fn lay_out(sheet: &Sheet, fonts: &Fonts) -> Vec<Page> {
         c.space(4.0);
         c.paragraph(MARGIN, CONTENT_WIDTH, note, CELL);
     }
+    if let Some(code) = sheet.ksef {
+        super::ksef_block::draw(&mut c, code);
+    }
     c.finish(&format!("{} {}", sheet.title, sheet.number))
 }
 

@@ -4,6 +4,7 @@
 
 mod canvas;
 mod fonts;
+mod ksef_block;
 mod layout;
 mod sheet;
 
@@ -33,8 +34,28 @@ pub fn render(
     transfer_title: &str,
     corrects: Option<&str>,
 ) -> Result<Vec<u8>, PdfError> {
+    render_with_code(document, seller, transfer_title, corrects, None)
+}
+
+/// KOD I, the KSeF verification QR code printed on an invoice: its link and what goes under it
+/// (the KSeF number, or OFFLINE).
+#[derive(Clone, Debug)]
+pub struct KsefCode {
+    pub link: String,
+    pub label: String,
+}
+
+/// `render`, with the KSeF verification code of an invoice or credit note below its contents.
+pub fn render_with_code(
+    document: &Document,
+    seller: &Seller,
+    transfer_title: &str,
+    corrects: Option<&str>,
+    code: Option<&KsefCode>,
+) -> Result<Vec<u8>, PdfError> {
     let fonts = Fonts::get().ok_or(PdfError::Fonts)?;
-    let sheet = sheet::Sheet::of(document, seller, transfer_title, corrects);
+    let mut sheet = sheet::Sheet::of(document, seller, transfer_title, corrects);
+    sheet.ksef = code;
     let pages = layout::lay_out(&sheet, &fonts);
     write(&pages, &fonts, format!("{} {}", sheet.title, sheet.number))
 }
@@ -97,6 +118,26 @@ fn write(pages: &[Page], fonts: &Fonts, title: String) -> Result<Vec<u8>, PdfErr
                             width: *width,
                             ..Stroke::default()
                         }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Modules {
+                    x,
+                    y,
+                    module,
+                    cells,
+                } => {
+                    let mut path = PathBuilder::new();
+                    for (column, row) in cells {
+                        let left = x + *column as f32 * module;
+                        let top = y + *row as f32 * module;
+                        if let Some(rect) = Rect::from_xywh(left, top, *module, *module) {
+                            path.push_rect(rect);
+                        }
+                    }
+                    if let Some(path) = path.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(black.clone()));
                         surface.draw_path(&path);
                     }
                 }

@@ -15,7 +15,7 @@ pub struct Party {
     pub nip: Option<String>,
 }
 
-pub struct Sheet {
+pub struct Sheet<'a> {
     /// "Faktura VAT", "Proforma".
     pub title: &'static str,
     pub number: String,
@@ -33,6 +33,8 @@ pub struct Sheet {
     /// Label and value: method, bank account, transfer title, when it was paid.
     pub payment: Vec<(&'static str, String)>,
     pub notes: Vec<String>,
+    /// An invoice's KSeF verification code, printed last.
+    pub ksef: Option<&'a super::KsefCode>,
 }
 
 /// How our documents are paid. (A payment from the prepaid balance is still a transfer first.)
@@ -87,7 +89,7 @@ fn correction_notes(document: &Document, corrects: Option<&str>) -> Vec<String> 
     notes
 }
 
-impl Sheet {
+impl Sheet<'_> {
     /// `transfer_title` is what the buyer writes in the transfer (shown on an unpaid document);
     /// `corrects` the number of the invoice a credit note corrects.
     pub fn of(
@@ -95,7 +97,7 @@ impl Sheet {
         seller: &Seller,
         transfer_title: &str,
         corrects: Option<&str>,
-    ) -> Sheet {
+    ) -> Sheet<'static> {
         let issued = format_date(today(document.issued_at));
         let dates = vec![
             ("Data wystawienia", issued.clone()),
@@ -172,6 +174,7 @@ impl Sheet {
             in_words: amount_in_words(document.total_gross()),
             payment,
             notes,
+            ksef: None,
         }
     }
 }

@@ -99,6 +99,7 @@ pub(super) fn insert_document(tx: &WriteTransaction, document: &Document) -> Res
         .insert((document.account_id, document.id), ())?;
     tx.open_table(DOCUMENTS_BY_NUMBER)?
         .insert(document.number.as_str(), document.id)?;
+    super::ksef::note_issued(tx, document)?;
     Ok(())
 }
 

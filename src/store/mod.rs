@@ -14,6 +14,7 @@ mod domains;
 mod gauges;
 mod hosting;
 mod invitations;
+mod ksef;
 mod ledger;
 mod lifecycle;
 mod login;
@@ -49,6 +50,7 @@ pub use domains::{DnsOutcome, DomainPage};
 pub use gauges::QueueGauges;
 pub use hosting::{HostingChange, HostingOutcome};
 pub use invitations::{AcceptOutcome, ComposeInvitation, InviteOutcome, NewInvitation};
+pub use ksef::{MarkOutcome, has_fa3};
 pub use lifecycle::{ComposeStep, Task, TaskAction, TaskState, day_key};
 pub use login::{CodeCheck, LiveSession, LockoutNotice, LoginRequest};
 pub use mailboxes::{MailboxChange, NewMailbox};
@@ -141,6 +143,9 @@ pub struct Store {
     overviews: Arc<cache::Cache<u64, Overview>>,
     /// Keyed by the session's MAC; `None` caches "no such live user" as well.
     sessions: Arc<cache::Cache<Vec<u8>, Option<Arc<LiveSession>>>>,
+    /// The seller of the KSeF e-invoices written at issue (set at start-up; unset, they are
+    /// written on first use instead).
+    ksef_seller: Arc<std::sync::OnceLock<crate::domain::seller::Seller>>,
 }
 
 /// The open database, replaceable after an I/O error.
@@ -258,6 +263,7 @@ impl Store {
             secret: Arc::new(secret),
             overviews: Arc::default(),
             sessions: Arc::default(),
+            ksef_seller: Arc::default(),
         })
     }
 
@@ -292,6 +298,9 @@ impl Store {
         let committed = (|| {
             let tx = db.begin_write()?;
             let value = work(&tx)?;
+            if let Some(seller) = self.ksef_seller() {
+                ksef::write_pending(&tx, seller)?;
+            }
             tx.commit()?;
             Ok(value)
         })();

@@ -126,6 +126,13 @@ pub const ONLINE_PAYMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("
 pub const ONLINE_PENDING: TableDefinition<&str, ()> = TableDefinition::new("online_pending");
 /// The ids of dead outbox messages (given up on), so `/metrics` counts them without a scan.
 pub const OUTBOX_DEAD: TableDefinition<u64, ()> = TableDefinition::new("outbox_dead");
+/// KSeF: document id → its FA(3) XML, written once and never changed.
+pub const KSEF_XML: TableDefinition<u64, &[u8]> = TableDefinition::new("ksef_xml");
+/// KSeF: document id → `KsefStatus` (absent: not sent).
+pub const KSEF_STATUS: Rows = TableDefinition::new("ksef_status");
+/// KSeF: invoices and credit notes issued in this transaction whose XML is still to be written
+/// (before the commit, by `Store::write`, when the seller is known).
+pub const KSEF_PENDING: TableDefinition<u64, ()> = TableDefinition::new("ksef_pending");
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
@@ -148,6 +155,7 @@ const MIGRATIONS: &[Migration] = &[
     dns_zones_v12,
     online_payments_v13,
     outbox_dead_v14,
+    ksef_v15,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -257,6 +265,15 @@ fn online_payments_v13(tx: &WriteTransaction) -> Result<()> {
 /// The index of dead outbox messages, filled from the messages already given up on.
 fn outbox_dead_v14(tx: &WriteTransaction) -> Result<()> {
     super::outbox::index_dead_v14(tx)
+}
+
+/// KSeF tables. Documents issued before have no XML: it is generated on first use (page, download,
+/// export) and stored then.
+fn ksef_v15(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(KSEF_XML)?;
+    tx.open_table(KSEF_STATUS)?;
+    tx.open_table(KSEF_PENDING)?;
+    Ok(())
 }
 
 fn create_login_failures_v2(tx: &WriteTransaction) -> Result<()> {

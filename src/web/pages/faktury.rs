@@ -152,6 +152,9 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     if let Some(id) = id.strip_suffix(".pdf") {
         return super::faktury_pdf::faktura_pdf(&ctx, &auth, id).await;
     }
+    if let Some(id) = id.strip_suffix(".xml") {
+        return super::faktury_ksef::faktura_xml(&ctx, &auth, id).await;
+    }
     if !auth.may(Action::ViewBilling) {
         return Err(AppError::Forbidden);
     }
@@ -159,8 +162,14 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
     let pdf = format!("/faktury/{}.pdf", document.id);
     let today = today(ctx.now());
     let related = related_documents(&ctx, &auth, &document)?;
+    let ksef = super::faktury_ksef::ksef_section(&ctx, &document)?;
     let body = html! {
-        p.actions.no-print { a.button.secondary href=(pdf) download { "Pobierz PDF" } }
+        p.actions.no-print {
+            a.button.secondary href=(pdf) download { "Pobierz PDF" }
+            @if crate::store::has_fa3(document.kind) {
+                " " a.button.secondary #pobierz-xml href={ "/faktury/" (document.id) ".xml" } download { "Pobierz XML (KSeF)" }
+            }
+        }
         section.block {
             dl.details {
                 div { dt { "Status" } dd #status-dokumentu { (document.status_label(today)) } }
@@ -198,6 +207,7 @@ pub async fn view_faktura_get(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> W
             } }
             p #slownie { "Słownie: " (amount_in_words(document.total_gross())) }
         }
+        (ksef)
         @if document.kind == DocumentKind::Proforma && document.is_unpaid() {
             section.block #zaplac {
                 h2 { "Zapłać przelewem" }

@@ -32,13 +32,20 @@ pub async fn faktura_pdf(ctx: &Ctx, auth: &Auth, raw_id: &str) -> WebResult<Resp
     };
     let file_name = crate::pdf::file_name(&document);
     let seller = ctx.state.seller.clone();
+    let code = super::faktury_ksef::pdf_code(ctx, &document)?;
     let _permit = RENDERS
         .acquire()
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // A few milliseconds of CPU: off the async workers all the same.
     let pdf = tokio::task::spawn_blocking(move || {
-        crate::pdf::render(&document, &seller, &title, corrects.as_deref())
+        crate::pdf::render_with_code(
+            &document,
+            &seller,
+            &title,
+            corrects.as_deref(),
+            code.as_ref(),
+        )
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?

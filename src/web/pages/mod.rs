@@ -7,6 +7,7 @@ mod dane_abonenta;
 mod dane_abonenta_form;
 mod demo;
 mod faktury;
+mod faktury_ksef;
 mod faktury_pdf;
 mod logowanie;
 mod logowanie_2fa;
