@@ -3,6 +3,7 @@
 
 mod account_data;
 mod accounts;
+mod audit;
 mod backup;
 mod billing;
 mod cache;
@@ -38,6 +39,7 @@ mod website;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
+pub use audit::{AuditFilter, NewAudit};
 pub use backup::{BackupReport, CheckReport, check_file, restore};
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use cloud::PowerOutcome;

@@ -125,6 +125,14 @@ pub const ONLINE_PAYMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("
 /// Session ids of the online payments notified or verified but not applied yet: the job's work.
 pub const ONLINE_PENDING: TableDefinition<&str, ()> = TableDefinition::new("online_pending");
 
+/// The audit log (audit_log_v14): entry id → entry, append-only; nothing deletes from it.
+pub const AUDIT: Rows = TableDefinition::new("audit");
+/// (account id, entry id) of every entry about an account (audit_log_v14).
+pub const AUDIT_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("audit_by_account");
+/// MAC of a "log in as customer" token → the one-time link (audit_log_v14); the token is never stored.
+pub const LOGIN_AS_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("login_as_links");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -145,6 +153,7 @@ const MIGRATIONS: &[Migration] = &[
     mailbox_addresses_v11,
     dns_zones_v12,
     online_payments_v13,
+    audit_log_v14,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -248,6 +257,14 @@ fn create_tables_v1(tx: &WriteTransaction) -> Result<()> {
 fn online_payments_v13(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(ONLINE_PAYMENTS)?;
     tx.open_table(ONLINE_PENDING)?;
+    Ok(())
+}
+
+/// The audit log, its account index and the operator's one-time "log in as customer" links.
+fn audit_log_v14(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(AUDIT)?;
+    tx.open_table(AUDIT_BY_ACCOUNT)?;
+    tx.open_table(LOGIN_AS_LINKS)?;
     Ok(())
 }
 
