@@ -4,7 +4,7 @@
 
 use super::codec::{decode, encode, get, next_in_sequence};
 use super::schema::{AUDIT, AUDIT_BY_ACCOUNT, USERS, USERS_BY_EMAIL};
-use super::{Result, Store};
+use super::{PaymentOutcome, Result, Store};
 use crate::domain::User;
 use crate::domain::audit::{Actor, AuditEntry, AuditKind};
 use jiff::Timestamp;
@@ -98,6 +98,66 @@ pub(super) fn record_person(
         detail: detail.to_string(),
         origin,
         account_id,
+    };
+    record(tx, entry, now)
+}
+
+/// Records a payment that moved money (paid a proforma or went to the balance); `via` says how
+/// it came ("przelew", "online").
+pub(super) fn record_payment_outcome(
+    tx: &WriteTransaction,
+    outcome: &PaymentOutcome,
+    actor: Actor,
+    origin: &str,
+    via: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let (account_id, detail) = match outcome {
+        PaymentOutcome::Paid { proforma, invoice } => (
+            proforma.account_id,
+            format!(
+                "{}: {} ({via}), wystawiono {}",
+                proforma.number,
+                invoice.total_gross(),
+                invoice.number
+            ),
+        ),
+        PaymentOutcome::Credited { proforma, balance } => (
+            proforma.account_id,
+            format!(
+                "{}: wpłata ({via}) na saldo, saldo {balance}",
+                proforma.number
+            ),
+        ),
+        _ => return Ok(()),
+    };
+    let entry = NewAudit {
+        actor,
+        kind: AuditKind::PaymentRecorded,
+        detail,
+        origin,
+        account_id: Some(account_id),
+    };
+    record(tx, entry, now)
+}
+
+/// Records what the person `email` did in `account_id` (they may belong to several accounts).
+pub(super) fn record_in_account(
+    tx: &WriteTransaction,
+    email: &str,
+    account_id: u64,
+    kind: AuditKind,
+    detail: String,
+    origin: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let (actor, _) = person(tx, email)?;
+    let entry = NewAudit {
+        actor,
+        kind,
+        detail,
+        origin,
+        account_id: Some(account_id),
     };
     record(tx, entry, now)
 }

@@ -1,5 +1,7 @@
 //! Proformas, invoices and payments: renewals and their settlement, each in one transaction.
 
+use super::audit::record_payment_outcome;
+use crate::domain::audit::{Actor, OPERATOR_ORIGIN};
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::ledger::{balance_in, post, remember, replayed};
 use super::outbox::{NewMessage, enqueue};
@@ -296,7 +298,7 @@ impl Store {
         compose: ComposeReceipt<'_>,
     ) -> Result<PaymentOutcome> {
         self.write(|tx| {
-            record_in(
+            let outcome = record_in(
                 tx,
                 proforma_number,
                 amount,
@@ -304,7 +306,10 @@ impl Store {
                 confirmed,
                 now,
                 compose,
-            )
+            )?;
+            let (actor, origin) = (Actor::Operator, OPERATOR_ORIGIN);
+            record_payment_outcome(tx, &outcome, actor, origin, "przelew", now)?;
+            Ok(outcome)
         })
     }
 

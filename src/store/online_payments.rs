@@ -1,6 +1,8 @@
 //! Zapłać online: registrations, the gateway's notifications, verification and the one
 //! transaction that applies a payment to its proforma (through `record_in`, as a transfer is).
 
+use super::audit::record_payment_outcome;
+use crate::domain::audit::Actor;
 use super::billing::{ComposeReceipt, PaymentOutcome, record_in};
 use super::codec::get;
 use super::codec::{decode, encode};
@@ -283,6 +285,7 @@ impl Store {
                 now,
                 compose,
             )?;
+            record_payment_outcome(tx, &outcome, Actor::System, "", "online", now)?;
             let (note, document) = note_of(&outcome);
             payment.state = OnlineState::Applied { note };
             payment.applied_at = Some(now);

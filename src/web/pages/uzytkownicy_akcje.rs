@@ -226,10 +226,11 @@ pub async fn view_rola_post(
         );
     };
     let (account_id, actor_id) = (auth.account().id, auth.user().id);
+    let (ip, now) = (ctx.ip.clone(), ctx.now());
     let outcome = ctx
         .state
         .store
-        .blocking(move |s| s.change_role(account_id, actor_id, id, role))
+        .blocking(move |s| s.change_role(account_id, actor_id, id, role, &ip, now))
         .await?;
     changed(&ctx, &auth, id, outcome, &|user| {
         format!("{} ma teraz rolę {}.", user.email, user.role.label())
@@ -241,10 +242,11 @@ pub async fn view_usun_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> Web
     auth.require(Action::ManageUsers)?;
     let id = parse_id(&id)?;
     let (account_id, actor_id) = (auth.account().id, auth.user().id);
+    let (ip, now) = (ctx.ip.clone(), ctx.now());
     let outcome = ctx
         .state
         .store
-        .blocking(move |s| s.remove_user(account_id, actor_id, id))
+        .blocking(move |s| s.remove_user(account_id, actor_id, id, &ip, now))
         .await?;
     if id == actor_id && matches!(outcome, UserChange::Done(_)) {
         return Ok(left_the_account(&ctx, &auth));
