@@ -13,6 +13,7 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod audit;
 mod backup;
 mod bank;
 mod catalogue;
@@ -214,10 +215,49 @@ pub enum AdminTask {
         #[serde(default)]
         action: Option<PaymentsAction>,
     },
+    /// The audit log, newest first: who (e-mail, operator or system), what, when (UTC), from
+    /// where (IP, or "socket" for the operator) and the account.
+    Audit {
+        /// Only entries about this account (its id, or the e-mail of one of its users).
+        #[arg(long)]
+        #[serde(default)]
+        account: Option<String>,
+        /// Only entries from this day (YYYY-MM-DD, UTC) on.
+        #[arg(long)]
+        #[serde(default)]
+        since: Option<String>,
+        /// At most this many entries (default 50).
+        #[arg(long)]
+        #[serde(default)]
+        limit: Option<usize>,
+        /// JSON instead of the table.
+        #[arg(long)]
+        #[serde(default)]
+        json: bool,
+    },
+    /// Print a one-time link (valid 10 minutes) that opens a READ-ONLY view of the panel as this
+    /// person; creating and using it are written to the audit log.
+    LoginAs { email: String },
 }
 
-/// Carries out one task against the store.
+/// Carries out one task against the store; a task that changed something leaves an entry in
+/// the audit log.
 pub fn execute(
+    store: &Store,
+    task: AdminTask,
+    now: jiff::Timestamp,
+    base_url: &str,
+) -> Result<String, String> {
+    let change = audit::change_of(&task);
+    let account = audit::account_email_of(&task).map(str::to_string);
+    let result = run_task(store, task, now, base_url);
+    if let (Some(change), Ok(_)) = (change, &result) {
+        audit::record_operator(store, change, account.as_deref(), now);
+    }
+    result
+}
+
+fn run_task(
     store: &Store,
     task: AdminTask,
     now: jiff::Timestamp,
@@ -334,6 +374,13 @@ pub fn execute(
         AdminTask::Payments { action: Some(_) } => {
             Err("this needs the running panel with its --p24-* settings".into())
         }
+        AdminTask::Audit {
+            account,
+            since,
+            limit,
+            json,
+        } => audit::list(store, account.as_deref(), since.as_deref(), limit, json),
+        AdminTask::LoginAs { email } => audit::login_as(store, &email, now, base_url),
     }
 }
 

@@ -59,7 +59,7 @@ pub type LockoutNotice<'a> = &'a dyn Fn(&User, Timestamp) -> NewMessage;
 
 /// The membership a login of `email` starts on: the one used last, if still active, else the
 /// first active one.
-fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
+pub(super) fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
     let last = tx
         .open_table(USERS_BY_EMAIL)?
         .get(email)?

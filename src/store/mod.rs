@@ -17,6 +17,7 @@ mod invitations;
 mod ledger;
 mod lifecycle;
 mod login;
+mod login_as;
 mod mailboxes;
 mod online_payments;
 mod open_xchange;

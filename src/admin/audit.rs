@@ -1,0 +1,140 @@
+//! `panel admin audit` (the audit log, newest first), `panel admin login-as` (a one-time link to
+//! a read-only view of a customer's panel) and the entry every changing operator task leaves.
+
+use super::{AdminTask, email, store_error};
+use crate::domain::audit::{Actor, AuditEntry, AuditKind, OPERATOR_ORIGIN};
+use crate::store::{AuditFilter, NewAudit, Store};
+use jiff::Timestamp;
+
+/// The default and the largest number of entries one listing shows.
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 10_000;
+/// Longest description of an operator task kept in its entry.
+const MAX_DETAIL: usize = 300;
+
+/// `audit [--account ID|EMAIL] [--since YYYY-MM-DD] [--limit N] [--json]`.
+pub fn list(
+    store: &Store,
+    account: Option<&str>,
+    since: Option<&str>,
+    limit: Option<usize>,
+    json: bool,
+) -> Result<String, String> {
+    let account_id = match account {
+        None => None,
+        Some(raw) => Some(match raw.parse::<u64>() {
+            Ok(id) => id,
+            Err(_) => super::account_of(store, raw)?,
+        }),
+    };
+    let since = match since {
+        None => None,
+        Some(raw) => Some(
+            raw.parse::<jiff::civil::Date>()
+                .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
+                .map(|z| z.timestamp())
+                .map_err(|_| format!("--since {raw:?}: use a date, YYYY-MM-DD (UTC)"))?,
+        ),
+    };
+    let filter = AuditFilter {
+        account_id,
+        since,
+        skip: 0,
+        limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+    };
+    let entries = store.audit_entries(&filter).map_err(store_error)?;
+    if json {
+        return serde_json::to_string_pretty(&entries).map_err(|e| e.to_string());
+    }
+    if entries.is_empty() {
+        return Ok("no entries".into());
+    }
+    let mut lines = vec!["time (UTC)\taccount\twho\twhat\tfrom\tdetail".to_string()];
+    lines.extend(entries.iter().map(line));
+    Ok(lines.join("\n"))
+}
+
+fn line(entry: &AuditEntry) -> String {
+    let fields = [
+        entry.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        entry.account_id.map(|id| id.to_string()).unwrap_or_default(),
+        entry.actor.label(),
+        entry.kind.code().to_string(),
+        entry.origin.clone(),
+        entry.detail.clone(),
+    ];
+    let fields: Vec<String> = fields
+        .iter()
+        .map(|f| f.replace(['\t', '\n', '\r'], " "))
+        .collect();
+    fields.join("\t")
+}
+
+/// `login-as EMAIL`: prints the one-time link (10 minutes) to the panel's base URL.
+pub fn login_as(store: &Store, raw: &str, now: Timestamp, base_url: &str) -> Result<String, String> {
+    let address = email(raw)?;
+    let created = store.create_login_as(&address, now).map_err(store_error)?;
+    let Some((token, user)) = created else {
+        return Err(format!("no active user with e-mail {raw}"));
+    };
+    Ok(format!(
+        "read-only view of account {} as {} (valid 10 minutes, once; recorded in the audit log):\n{}/podglad/{token}",
+        user.account_id,
+        user.email,
+        base_url.trim_end_matches('/')
+    ))
+}
+
+/// What a task changes, for its audit entry; `None` for tasks that only read (or that write
+/// their own entries, like `login-as`).
+pub fn change_of(task: &AdminTask) -> Option<String> {
+    use AdminTask::*;
+    let read_only = matches!(
+        task,
+        Unpaid
+            | Plans
+            | Backup { .. }
+            | Restore { .. }
+            | Check
+            | Payments { .. }
+            | Audit { .. }
+            | LoginAs { .. }
+            | Outbox { action: None, .. }
+            | Tasks { action: None, .. }
+    );
+    if read_only {
+        return None;
+    }
+    // The certificate chain is public but long; the rest of a task is a few short arguments.
+    let summary = match task {
+        Ssl { .. } => "{\"Ssl\":\"install\"}".to_string(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    };
+    Some(summary.chars().take(MAX_DETAIL).collect())
+}
+
+/// The e-mail a task names the account by, if any.
+pub fn account_email_of(task: &AdminTask) -> Option<&str> {
+    match task {
+        AdminTask::CreateAccount { email, .. } | AdminTask::DisableUser { email } => Some(email),
+        AdminTask::AddUser { account_of, .. } | AdminTask::AddService { account_of, .. } => {
+            Some(account_of)
+        }
+        _ => None,
+    }
+}
+
+/// The entry of a changing operator task that succeeded.
+pub fn record_operator(store: &Store, detail: String, account: Option<&str>, now: Timestamp) {
+    let account_id = account.and_then(|raw| super::account_of(store, raw).ok());
+    let entry = NewAudit {
+        actor: Actor::Operator,
+        kind: AuditKind::OperatorAction,
+        detail,
+        origin: OPERATOR_ORIGIN,
+        account_id,
+    };
+    if let Err(e) = store.record_audit(entry, now) {
+        tracing::error!(error = %e, "the operator's task is done but its audit entry was not written");
+    }
+}
