@@ -6,12 +6,14 @@ mod bezpieczenstwo_sesje;
 mod dane_abonenta;
 mod dane_abonenta_form;
 mod demo;
+mod dziennik;
 mod faktury;
 mod faktury_pdf;
 mod logowanie;
 mod logowanie_2fa;
 mod odnawianie;
 mod platnosci;
+mod podglad;
 mod przelacz;
 mod pulpit;
 mod sekcje;
@@ -260,6 +262,9 @@ pub fn table() -> Routes {
             Public,
             zaproszenie::view_zaproszenie_post,
         )
+        .get("/konto/dziennik", ViewAudit, dziennik::view_dziennik_get)
+        .get("/podglad/:token", Public, podglad::view_podglad_get)
+        .post("/podglad/:token", Public, podglad::view_podglad_post)
         .post(
             "/konto/przelacz",
             ViewOverview,
