@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod audit;
 mod auto_renew;
 mod bank_import;
 mod bezpieczenstwo;
@@ -36,6 +37,7 @@ mod helpers;
 mod hosting;
 mod kreator_www;
 mod login;
+mod login_as;
 mod mail;
 mod open_xchange;
 mod operator;
