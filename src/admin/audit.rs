@@ -107,10 +107,70 @@ pub fn change_of(task: &AdminTask) -> Option<String> {
     }
     // The certificate chain is public but long; the rest of a task is a few short arguments.
     let summary = match task {
-        Ssl { .. } => "{\"Ssl\":\"install\"}".to_string(),
-        other => serde_json::to_string(other).unwrap_or_default(),
+        Ssl { .. } => "ssl install".to_string(),
+        other => serde_json::to_value(other)
+            .map(|value| command_line(&value))
+            .unwrap_or_default(),
     };
     Some(summary.chars().take(MAX_DETAIL).collect())
+}
+
+/// A task as the operator would type it, arguments in alphabetical order:
+/// `record-payment --amount 12,30 --proforma PF/2026/11/0001`.
+fn command_line(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let kebab = |name: &str| {
+        let mut out = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out.replace('_', "-")
+    };
+    match value {
+        Value::String(name) => kebab(name),
+        Value::Object(task) => {
+            let mut words = Vec::new();
+            for (name, args) in task {
+                words.push(kebab(name));
+                let Value::Object(args) = args else { continue };
+                for (arg, value) in args {
+                    match value {
+                        Value::Null | Value::Bool(false) => {}
+                        Value::Bool(true) => words.push(format!("--{}", kebab(arg))),
+                        Value::String(text) => words.push(format!("--{} {text}", kebab(arg))),
+                        Value::Object(_) => words.push(command_line(value)),
+                        other => words.push(format!("--{} {other}", kebab(arg))),
+                    }
+                }
+            }
+            words.join(" ")
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operator_task_is_described_as_its_command_line() {
+        let task = AdminTask::RecordPayment {
+            proforma: Some("PF/2026/11/0001".into()),
+            title: None,
+            amount: Some("12,30".into()),
+            reference: None,
+            duplicate: false,
+        };
+        assert_eq!(
+            change_of(&task).as_deref(),
+            Some("record-payment --amount 12,30 --proforma PF/2026/11/0001")
+        );
+        assert_eq!(change_of(&AdminTask::Unpaid), None, "a listing changes nothing");
+    }
 }
 
 /// The e-mail a task names the account by, if any.

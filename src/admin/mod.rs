@@ -286,7 +286,7 @@ fn run_task(
             name,
             role,
         } => add_user(store, &account_of, &email, &name, &role, now),
-        AdminTask::DisableUser { email } => disable_user(store, &email),
+        AdminTask::DisableUser { email } => disable_user(store, &email, now),
         AdminTask::RecordPayment {
             title: Some(title),
             amount,
@@ -456,9 +456,9 @@ fn add_user(
     ))
 }
 
-fn disable_user(store: &Store, user: &str) -> Result<String, String> {
+fn disable_user(store: &Store, user: &str, now: jiff::Timestamp) -> Result<String, String> {
     let user = store
-        .set_user_active(&email(user)?, false)
+        .set_user_active(&email(user)?, false, now)
         .map_err(store_error)?;
     Ok(format!(
         "disabled {}; their sessions end at the next request",

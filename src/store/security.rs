@@ -2,6 +2,8 @@
 //! (the login step that waits for it: `second_step`). The TOTP secret is sealed with the server's
 //! key (it must be read back to check codes); recovery codes are stored only as MACs.
 
+use super::audit::record_person;
+use crate::domain::audit::AuditKind;
 use super::codec::{constant_time_eq, decode, encode, get, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{ACCOUNT_SECURITY, SECOND_FACTORS};
@@ -132,6 +134,7 @@ impl Store {
         &self,
         email: &str,
         code: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<Option<Vec<String>>> {
@@ -150,6 +153,7 @@ impl Store {
             factor.recovery = macs;
             save_factor(tx, email, &factor)?;
             enqueue(tx, mail, now)?;
+            record_person(tx, email, AuditKind::SecondFactorOn, "", ip, now)?;
             Ok(Some(codes))
         })
     }
@@ -159,6 +163,7 @@ impl Store {
         &self,
         email: &str,
         code: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<bool> {
@@ -171,6 +176,7 @@ impl Store {
             }
             tx.open_table(SECOND_FACTORS)?.remove(email)?;
             enqueue(tx, mail, now)?;
+            record_person(tx, email, AuditKind::SecondFactorOff, "", ip, now)?;
             Ok(true)
         })
     }

@@ -391,7 +391,7 @@ mod tests {
             scope: None,
         };
         assert!(
-            store.invite(tech.id, new, now, &compose).is_err(),
+            store.invite(tech.id, new, "", now, &compose).is_err(),
             "a technical user invites nobody"
         );
     }

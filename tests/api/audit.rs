@@ -91,7 +91,7 @@ async fn a_login_a_failed_login_a_payment_a_role_and_a_data_change_are_in_the_lo
     assert!(table.contains(&today), "each entry has its UTC time");
     assert!(!table.contains(INNY), "another account's login is not listed");
     let all = app.admin_ok(&["audit"]).await;
-    let task = "\toperator\toperator_action\tsocket\t{\"RecordPayment\"";
+    let task = "\toperator\toperator_action\tsocket\trecord-payment --proforma PF/";
     assert!(all.contains(task), "the operator's task itself is listed:\n{all}");
     let everything = app.admin_ok(&["audit", "--json", "--limit", "1000"]).await;
     assert!(everything.contains(INNY), "the whole log has the other login");

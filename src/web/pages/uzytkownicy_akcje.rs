@@ -122,6 +122,7 @@ pub async fn view_zapros_post(
     };
     let address = new.email.to_string();
     let (actor_id, now, base_url) = (auth.user().id, ctx.now(), ctx.state.base_url.clone());
+    let ip = ctx.ip.clone();
     let outcome = ctx
         .state
         .store
@@ -129,6 +130,7 @@ pub async fn view_zapros_post(
             s.invite(
                 actor_id,
                 new,
+                &ip,
                 now,
                 &|invitation, account, inviter, token| {
                     mail::invitation_message(&base_url, invitation, account, inviter, token)
