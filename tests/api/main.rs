@@ -11,6 +11,7 @@ mod bezpieczenstwo_konto;
 mod bezpieczenstwo_kroki;
 mod bezpieczenstwo_sesje;
 mod browser;
+mod browser_audit;
 mod browser_bezp;
 mod browser_cloud;
 mod browser_dane;
