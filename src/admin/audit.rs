@@ -57,7 +57,10 @@ pub fn list(
 fn line(entry: &AuditEntry) -> String {
     let fields = [
         entry.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-        entry.account_id.map(|id| id.to_string()).unwrap_or_default(),
+        entry
+            .account_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         entry.actor.label(),
         entry.kind.code().to_string(),
         entry.origin.clone(),
@@ -71,7 +74,12 @@ fn line(entry: &AuditEntry) -> String {
 }
 
 /// `login-as EMAIL`: prints the one-time link (10 minutes) to the panel's base URL.
-pub fn login_as(store: &Store, raw: &str, now: Timestamp, base_url: &str) -> Result<String, String> {
+pub fn login_as(
+    store: &Store,
+    raw: &str,
+    now: Timestamp,
+    base_url: &str,
+) -> Result<String, String> {
     let address = email(raw)?;
     let created = store.create_login_as(&address, now).map_err(store_error)?;
     let Some((token, user)) = created else {
@@ -152,27 +160,6 @@ fn command_line(value: &serde_json::Value) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_operator_task_is_described_as_its_command_line() {
-        let task = AdminTask::RecordPayment {
-            proforma: Some("PF/2026/11/0001".into()),
-            title: None,
-            amount: Some("12,30".into()),
-            reference: None,
-            duplicate: false,
-        };
-        assert_eq!(
-            change_of(&task).as_deref(),
-            Some("record-payment --amount 12,30 --proforma PF/2026/11/0001")
-        );
-        assert_eq!(change_of(&AdminTask::Unpaid), None, "a listing changes nothing");
-    }
-}
-
 /// The e-mail a task names the account by, if any.
 pub fn account_email_of(task: &AdminTask) -> Option<&str> {
     match task {
@@ -196,5 +183,30 @@ pub fn record_operator(store: &Store, detail: String, account: Option<&str>, now
     };
     if let Err(e) = store.record_audit(entry, now) {
         tracing::error!(error = %e, "the operator's task is done but its audit entry was not written");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operator_task_is_described_as_its_command_line() {
+        let task = AdminTask::RecordPayment {
+            proforma: Some("PF/2026/11/0001".into()),
+            title: None,
+            amount: Some("12,30".into()),
+            reference: None,
+            duplicate: false,
+        };
+        assert_eq!(
+            change_of(&task).as_deref(),
+            Some("record-payment --amount 12,30 --proforma PF/2026/11/0001")
+        );
+        assert_eq!(
+            change_of(&AdminTask::Unpaid),
+            None,
+            "a listing changes nothing"
+        );
     }
 }

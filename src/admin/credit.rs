@@ -1,7 +1,7 @@
 //! `panel admin credit-note`, `refund` and `record-payment --title`.
 
-use crate::domain::audit::Actor;
 use super::{payment_message, store_error};
+use crate::domain::audit::Actor;
 use crate::domain::credit::CreditError;
 use crate::domain::time::format_timestamp;
 use crate::domain::{Account, Document, DocumentKind, Money};

@@ -8,11 +8,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
-    Person { user_id: u64, email: String },
+    Person {
+        user_id: u64,
+        email: String,
+    },
     Operator,
     System,
     /// Someone who is not (yet) a user: a failed login with the address they typed.
-    Visitor { email: String },
+    Visitor {
+        email: String,
+    },
 }
 
 impl Actor {

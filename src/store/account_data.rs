@@ -2,7 +2,6 @@
 //! one write transaction. Documents keep their own copy of the buyer, so nothing else moves.
 
 use super::audit::record_in_account;
-use crate::domain::audit::AuditKind;
 use super::codec::{decode, encode, get, next_in_sequence, put};
 use super::ledger::{remember, replayed};
 use super::outbox::enqueue;
@@ -10,6 +9,7 @@ use super::schema::{ACCOUNT_HISTORY, ACCOUNTS};
 use super::{NewMessage, Result, Store, StoreError};
 use crate::domain::account_data::AccountData;
 use crate::domain::account_history::{AccountChange, Change, apply, changes};
+use crate::domain::audit::AuditKind;
 use crate::domain::{Account, Email};
 use jiff::Timestamp;
 

@@ -1,11 +1,11 @@
 //! Accounts and their users.
 
 use super::audit::{NewAudit, record};
-use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::schema::{ACCOUNTS, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL};
 use super::{Result, Store, StoreError};
 use crate::domain::account::Address;
+use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use crate::domain::{Account, Email, Role, User};
 use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
@@ -178,9 +178,15 @@ impl Store {
                     super::login::end_sessions_of(tx, id)?;
                 }
                 let (kind, detail) = if active {
-                    (AuditKind::OperatorAction, format!("{}: odblokowano", user.email))
+                    (
+                        AuditKind::OperatorAction,
+                        format!("{}: odblokowano", user.email),
+                    )
                 } else {
-                    (AuditKind::UserDisabled, format!("{}: zablokowano", user.email))
+                    (
+                        AuditKind::UserDisabled,
+                        format!("{}: zablokowano", user.email),
+                    )
                 };
                 let entry = NewAudit {
                     actor: Actor::Operator,

@@ -44,7 +44,8 @@ pub(crate) fn record(tx: &WriteTransaction, entry: NewAudit<'_>, now: Timestamp)
     };
     tx.open_table(AUDIT)?.insert(id, encode(&row)?.as_slice())?;
     if let Some(account_id) = entry.account_id {
-        tx.open_table(AUDIT_BY_ACCOUNT)?.insert((account_id, id), ())?;
+        tx.open_table(AUDIT_BY_ACCOUNT)?
+            .insert((account_id, id), ())?;
     }
     Ok(())
 }
@@ -52,7 +53,10 @@ pub(crate) fn record(tx: &WriteTransaction, entry: NewAudit<'_>, now: Timestamp)
 /// The person whose login starts at `email` (as login finds them), with their account; a
 /// visitor when no user has the address.
 pub(super) fn person(tx: &WriteTransaction, email: &str) -> Result<(Actor, Option<u64>)> {
-    let id = tx.open_table(USERS_BY_EMAIL)?.get(email)?.map(|v| v.value());
+    let id = tx
+        .open_table(USERS_BY_EMAIL)?
+        .get(email)?
+        .map(|v| v.value());
     let user = match id {
         Some(id) => get::<User>(&tx.open_table(USERS)?, id)?,
         None => None,
@@ -222,23 +226,54 @@ mod tests {
     fn entries_read_newest_first_by_account_since_a_time_and_in_pages() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
         let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
-        let at = |s: i64| Timestamp::from_second(1_800_000_000 + s).unwrap_or_else(|e| unreachable!("{e}"));
-        for (i, (account, detail)) in [(Some(1), "a1"), (Some(2), "b1"), (None, "n"), (Some(1), "a2")]
-            .into_iter()
-            .enumerate()
+        let at = |s: i64| {
+            Timestamp::from_second(1_800_000_000 + s).unwrap_or_else(|e| unreachable!("{e}"))
+        };
+        for (i, (account, detail)) in [
+            (Some(1), "a1"),
+            (Some(2), "b1"),
+            (None, "n"),
+            (Some(1), "a2"),
+        ]
+        .into_iter()
+        .enumerate()
         {
             store
                 .record_audit(entry(account, detail), at(i as i64 * 100))
                 .unwrap_or_else(|e| unreachable!("{e}"));
         }
         let read = |filter: AuditFilter| -> Vec<String> {
-            let entries = store.audit_entries(&filter).unwrap_or_else(|e| unreachable!("{e}"));
+            let entries = store
+                .audit_entries(&filter)
+                .unwrap_or_else(|e| unreachable!("{e}"));
             entries.into_iter().map(|e| e.detail).collect()
         };
-        let all = AuditFilter { limit: 10, ..AuditFilter::default() };
+        let all = AuditFilter {
+            limit: 10,
+            ..AuditFilter::default()
+        };
         assert_eq!(read(all.clone()), ["a2", "n", "b1", "a1"]);
-        assert_eq!(read(AuditFilter { account_id: Some(1), ..all.clone() }), ["a2", "a1"]);
-        assert_eq!(read(AuditFilter { since: Some(at(100)), ..all.clone() }), ["a2", "n", "b1"]);
-        assert_eq!(read(AuditFilter { skip: 1, limit: 2, ..all }), ["n", "b1"]);
+        assert_eq!(
+            read(AuditFilter {
+                account_id: Some(1),
+                ..all.clone()
+            }),
+            ["a2", "a1"]
+        );
+        assert_eq!(
+            read(AuditFilter {
+                since: Some(at(100)),
+                ..all.clone()
+            }),
+            ["a2", "n", "b1"]
+        );
+        assert_eq!(
+            read(AuditFilter {
+                skip: 1,
+                limit: 2,
+                ..all
+            }),
+            ["n", "b1"]
+        );
     }
 }

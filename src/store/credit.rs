@@ -3,13 +3,13 @@
 //! note is marked `refund_due` and `refund` records that transfer (a payout off the balance).
 
 use super::audit::{NewAudit, record};
-use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use super::billing::{insert_document, issue};
 use super::codec::{get, owned_ids, put};
 use super::ledger::{balance_in, post};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, LEDGER};
 use super::{Result, Store, StoreError};
+use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use crate::domain::billing::Refunded;
 use crate::domain::credit::{CreditError, credit_lines};
 use crate::domain::ledger::EntryKind;
@@ -212,7 +212,11 @@ impl Store {
                 reference: reference.map(str::to_string),
             });
             put(&mut tx.open_table(DOCUMENTS)?, note.id, &note)?;
-            let origin = if by == Actor::Operator { OPERATOR_ORIGIN } else { "" };
+            let origin = if by == Actor::Operator {
+                OPERATOR_ORIGIN
+            } else {
+                ""
+            };
             let audit = NewAudit {
                 actor: by,
                 kind: AuditKind::Refund,

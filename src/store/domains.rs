@@ -4,12 +4,12 @@
 //! one outside the user's scope, is as missing as no domain at all.
 
 use super::audit::record_in_account;
-use crate::domain::audit::AuditKind;
 use super::codec::{get, put};
 use super::schema::{DNS_ZONES, SERVICES};
 use super::tasks::add_task;
 use super::{Result, Store};
 use crate::domain::access::Viewer;
+use crate::domain::audit::AuditKind;
 use crate::domain::dns::{AuthReveal, DnsRecord, DomainZone, Hostname, RecordChange, Refusal};
 use crate::domain::service::Lifecycle;
 use crate::domain::task::{Task, TaskAction};

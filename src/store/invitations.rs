@@ -2,13 +2,13 @@
 //! inviting the same address again replaces the older invitation.
 
 use super::audit::{NewAudit, actor_of, record};
-use crate::domain::audit::AuditKind;
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{INVITATION_TOKENS, INVITATIONS, INVITATIONS_BY_ACCOUNT, USERS};
 use super::users::{membership_in, valid_scope};
 use super::{Result, Store, StoreError};
 use crate::domain::access::{Action, permits};
+use crate::domain::audit::AuditKind;
 use crate::domain::membership::{self, Invitation, Refusal};
 use crate::domain::{Account, Email, Role, User};
 use crate::random;

@@ -1,9 +1,9 @@
 //! Login codes, e-mailed links and server-side sessions. Only MACs of codes and tokens are stored.
 
+use super::audit::record_person;
 use super::codec::{constant_time_eq, decode, encode, get};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{LOGIN_CODES, LOGIN_FAILURES, LOGIN_LINKS, SESSIONS, USERS, USERS_BY_EMAIL};
-use super::audit::record_person;
 use super::{Result, Store};
 use crate::domain::audit::AuditKind;
 use crate::domain::login::{FailureBudget, LoginCode, Session};

@@ -2,12 +2,12 @@
 //! transaction that applies a payment to its proforma (through `record_in`, as a transfer is).
 
 use super::audit::record_payment_outcome;
-use crate::domain::audit::Actor;
 use super::billing::{ComposeReceipt, PaymentOutcome, record_in};
 use super::codec::get;
 use super::codec::{decode, encode};
 use super::schema::{DOCUMENTS, DOCUMENTS_BY_NUMBER, ONLINE_PAYMENTS, ONLINE_PENDING};
 use super::{Result, Store, StoreError};
+use crate::domain::audit::Actor;
 use crate::domain::online_payment::{OnlinePayment, OnlineState};
 use crate::domain::{Document, DocumentKind, Money};
 use jiff::{SignedDuration, Timestamp};

@@ -2,14 +2,14 @@
 //! token in a short-lived cookie, only its MAC stored; 10 minutes, 5 wrong codes) instead of a
 //! session, and the session starts once a TOTP or recovery code is good.
 
+use super::audit::record_person;
 use super::codec::{decode, encode};
 use super::login::CodeCheck;
 use super::person_sessions::SessionOrigin;
 use super::schema::SECOND_FACTOR_PENDING;
 use super::security::{load_factor, save_factor};
-use super::audit::record_person;
-use crate::domain::audit::AuditKind;
 use super::{Result, Store};
+use crate::domain::audit::AuditKind;
 use crate::domain::security::PendingLogin;
 use crate::random;
 use jiff::Timestamp;
@@ -100,7 +100,14 @@ impl Store {
             save_factor(tx, &email, &factor)?;
             if factor.recovery.len() < recovery_codes {
                 let detail = "logowanie kodem zapasowym";
-                record_person(tx, &email, AuditKind::RecoveryCodeUsed, detail, &origin.ip, now)?;
+                record_person(
+                    tx,
+                    &email,
+                    AuditKind::RecoveryCodeUsed,
+                    detail,
+                    &origin.ip,
+                    now,
+                )?;
             }
             tx.open_table(SECOND_FACTOR_PENDING)?
                 .remove(key.as_slice())?;

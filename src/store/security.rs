@@ -3,11 +3,11 @@
 //! key (it must be read back to check codes); recovery codes are stored only as MACs.
 
 use super::audit::record_person;
-use crate::domain::audit::AuditKind;
 use super::codec::{constant_time_eq, decode, encode, get, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{ACCOUNT_SECURITY, SECOND_FACTORS};
 use super::{Result, Store};
+use crate::domain::audit::AuditKind;
 use crate::domain::security::{
     AccountSecurity, RECOVERY_CODES, SECRET_BYTES, SecondFactor, accepted_step, normalise,
     recovery_code,

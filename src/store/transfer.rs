@@ -3,7 +3,6 @@
 //! names what it pays; anything else goes to the account's prepaid balance.
 
 use super::audit::{NewAudit, record};
-use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use super::billing::{ComposeReceipt, PaymentOutcome, Receipt};
 use super::codec::{decode, encode, get, owned_ids};
 use super::ledger::post;
@@ -12,6 +11,7 @@ use super::schema::{
     ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, IDEMPOTENCY, LEDGER, PAYMENTS, PAYMENTS_BY_REFERENCE,
 };
 use super::{Result, Store, StoreError};
+use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::time::today;
 use crate::domain::transfer::account_in_title;

@@ -2,13 +2,13 @@
 //! The rules (`domain::membership`) are applied inside the write transaction that makes the change.
 
 use super::audit::{NewAudit, actor_of, record};
-use crate::domain::audit::AuditKind;
 use super::codec::{get, owned_ids, put};
 use super::schema::{
     ACCOUNTS, SERVICES_BY_ACCOUNT, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL,
 };
 use super::{Result, Store};
 use crate::domain::access::{Action, permits};
+use crate::domain::audit::AuditKind;
 use crate::domain::membership::{self, Refusal};
 use crate::domain::{Account, Role, User};
 use jiff::Timestamp;

@@ -14,9 +14,17 @@ const INNY: &str = "inny@example.com";
 async fn log_in_after_a_wrong_code(app: &TestApp) -> String {
     app.request_code(ABONENT).await;
     let mail = app.next_login_mail(ABONENT).await;
-    let wrong = if mail.code == "000000" { "111111" } else { "000000" };
+    let wrong = if mail.code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let refused = app.enter_code(ABONENT, wrong).await;
-    assert_ne!(refused.status(), StatusCode::SEE_OTHER, "a wrong code logs no one in");
+    assert_ne!(
+        refused.status(),
+        StatusCode::SEE_OTHER,
+        "a wrong code logs no one in"
+    );
     let entered = app.enter_code(ABONENT, &mail.code).await;
     assert_eq!(entered.status(), StatusCode::SEE_OTHER);
     mail.code
@@ -43,7 +51,11 @@ async fn owner_makes_ksiegowosc_technical(app: &TestApp) {
             &[("rola", "techniczny"), ("csrf_token", &token)],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the role is changed");
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the role is changed"
+    );
 }
 
 async fn owner_changes_the_phone(app: &TestApp) {
@@ -63,7 +75,11 @@ async fn owner_changes_the_phone(app: &TestApp) {
         ("csrf_token", &token),
     ];
     let response = app.post_form("/dane-abonenta", &fields).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the data is saved");
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the data is saved"
+    );
 }
 
 #[tokio::test]
@@ -89,12 +105,21 @@ async fn a_login_a_failed_login_a_payment_a_role_and_a_data_change_are_in_the_lo
     }
     let today = app.clock.now().strftime("%Y-%m-%d").to_string();
     assert!(table.contains(&today), "each entry has its UTC time");
-    assert!(!table.contains(INNY), "another account's login is not listed");
+    assert!(
+        !table.contains(INNY),
+        "another account's login is not listed"
+    );
     let all = app.admin_ok(&["audit"]).await;
     let task = "\toperator\toperator_action\tsocket\trecord-payment --proforma PF/";
-    assert!(all.contains(task), "the operator's task itself is listed:\n{all}");
+    assert!(
+        all.contains(task),
+        "the operator's task itself is listed:\n{all}"
+    );
     let everything = app.admin_ok(&["audit", "--json", "--limit", "1000"]).await;
-    assert!(everything.contains(INNY), "the whole log has the other login");
+    assert!(
+        everything.contains(INNY),
+        "the whole log has the other login"
+    );
     assert!(!everything.contains(&code), "the login code is in no entry");
 
     let page = app.get("/konto/dziennik").await;

@@ -12,7 +12,10 @@ const BANNER: &str = "Podgląd konta — tylko do odczytu";
 async fn login_as_link(app: &TestApp) -> String {
     let output = app.admin_ok(&["login-as", ABONENT]).await;
     let link = output.lines().last().unwrap().trim().to_string();
-    assert!(link.starts_with(&app.base), "the link is to the panel: {link}");
+    assert!(
+        link.starts_with(&app.base),
+        "the link is to the panel: {link}"
+    );
     link[app.base.len()..].to_string()
 }
 
@@ -44,16 +47,33 @@ async fn the_read_only_view_shows_every_page_with_a_banner_and_refuses_every_cha
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("panel_session="))
         .unwrap();
-    assert!(!cookie.contains("Max-Age"), "the view ends with the browser: {cookie}");
+    assert!(
+        !cookie.contains("Max-Age"),
+        "the view ends with the browser: {cookie}"
+    );
 
-    for page in ["/pulpit", "/faktury", "/dane-abonenta", "/uzytkownicy", "/konto/dziennik"] {
+    for page in [
+        "/pulpit",
+        "/faktury",
+        "/dane-abonenta",
+        "/uzytkownicy",
+        "/konto/dziennik",
+    ] {
         let response = browser.get(app.url(page)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{page} opens");
-        assert!(response.text().await.unwrap().contains(BANNER), "{page} has the banner");
+        assert!(
+            response.text().await.unwrap().contains(BANNER),
+            "{page} has the banner"
+        );
     }
 
     let documents = app.documents_of(ABONENT).len();
-    let service = app.state.store.services_of_account(app.account_id(ABONENT)).unwrap()[0].id;
+    let service = app
+        .state
+        .store
+        .services_of_account(app.account_id(ABONENT))
+        .unwrap()[0]
+        .id;
     let pulpit = browser.get(app.url("/pulpit")).send().await.unwrap();
     let token = csrf_of(&pulpit.text().await.unwrap());
     let renew = browser
@@ -71,14 +91,26 @@ async fn the_read_only_view_shows_every_page_with_a_banner_and_refuses_every_cha
         .await
         .unwrap();
     assert_eq!(data.status(), StatusCode::FORBIDDEN, "a form is refused");
-    assert_eq!(app.documents_of(ABONENT).len(), documents, "no proforma was issued");
-    let account = app.state.store.account(app.account_id(ABONENT)).unwrap().unwrap();
+    assert_eq!(
+        app.documents_of(ABONENT).len(),
+        documents,
+        "no proforma was issued"
+    );
+    let account = app
+        .state
+        .store
+        .account(app.account_id(ABONENT))
+        .unwrap()
+        .unwrap();
     assert_ne!(account.name, "Zmieniona", "the data did not change");
 
     let log = app.admin_ok(&["audit", "--account", ABONENT]).await;
     assert!(log.contains("operator\tlogin_as_link\tsocket"), "{log}");
     assert!(log.contains("operator\tlogin_as_used\t127.0.0.1"), "{log}");
-    assert!(!log.contains(&path["/podglad/".len()..]), "the token is in no entry");
+    assert!(
+        !log.contains(&path["/podglad/".len()..]),
+        "the token is in no entry"
+    );
 }
 
 #[tokio::test]
@@ -93,7 +125,11 @@ async fn the_link_works_once_and_not_after_ten_minutes() {
     let late = login_as_link(&app).await;
     app.clock.advance(jiff::SignedDuration::from_mins(11));
     let expired = new_client().get(app.url(&late)).send().await.unwrap();
-    assert_eq!(expired.status(), StatusCode::GONE, "expired after 10 minutes");
+    assert_eq!(
+        expired.status(),
+        StatusCode::GONE,
+        "expired after 10 minutes"
+    );
 }
 
 #[tokio::test]
