@@ -180,6 +180,7 @@ mod tests {
             (Action::OwnSecurity, [true, true, true, true]),
             (Action::AccountSecurity, [false, false, false, false]),
             (Action::ManageServices, [true, true, false, true]),
+            (Action::ViewAudit, [false, false, false, false]),
         ];
         assert_eq!(table.len(), Action::ALL.len());
         for (action, expected) in table {
