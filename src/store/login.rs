@@ -477,7 +477,8 @@ impl Store {
             drop(sessions);
             Store::purge_session_index(tx)?;
             let pending = super::second_step::purge_pending_logins(tx, now)?;
-            Ok(removed + dead_links.len() + spent + pending)
+            let login_as = super::login_as::purge_login_as(tx, now)?;
+            Ok(removed + dead_links.len() + spent + pending + login_as)
         })
     }
 }

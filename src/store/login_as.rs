@@ -11,6 +11,7 @@ use crate::domain::login::Session;
 use crate::domain::{Email, User};
 use crate::random;
 use jiff::{SignedDuration, Timestamp};
+use redb::WriteTransaction;
 use serde::{Deserialize, Serialize};
 
 /// How long a link may wait to be opened.
@@ -20,6 +21,17 @@ pub const LOGIN_AS_VALID: SignedDuration = SignedDuration::from_mins(10);
 struct LoginAsLink {
     user_id: u64,
     expires_at: Timestamp,
+}
+
+/// Deletes the links that ran out unused (housekeeping).
+pub(super) fn purge_login_as(tx: &WriteTransaction, now: Timestamp) -> Result<usize> {
+    let mut removed = 0;
+    tx.open_table(LOGIN_AS_LINKS)?.retain(|_, bytes| {
+        let keep = decode::<LoginAsLink>(bytes).is_ok_and(|link| link.expires_at > now);
+        removed += usize::from(!keep);
+        keep
+    })?;
+    Ok(removed)
 }
 
 impl Store {
@@ -105,5 +117,62 @@ impl Store {
             record(tx, entry, now)?;
             Ok(Some(session_token.clone()))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{AuditFilter, NewAccount};
+
+    fn ok<T, E: std::fmt::Display>(result: std::result::Result<T, E>) -> T {
+        result.unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn a_link_opens_one_read_only_session_and_an_unused_one_is_purged_after_ten_minutes() {
+        let dir = ok(tempfile::tempdir());
+        let store = ok(Store::open(dir.path()));
+        let now = Timestamp::UNIX_EPOCH;
+        let email = ok(Email::parse("jan@firma.pl"));
+        let new = NewAccount {
+            name: "Firma".into(),
+            nip: None,
+            address: Default::default(),
+            owner_email: email.clone(),
+            owner_name: "Jan".into(),
+            phone: String::new(),
+        };
+        ok(store.create_account(new, now));
+        let Some((token, _)) = ok(store.create_login_as(&email, now)) else {
+            unreachable!("the owner is active")
+        };
+        let Some(session) = ok(store.use_login_as(&token, "192.0.2.7", now)) else {
+            unreachable!("a fresh link opens")
+        };
+        let live = ok(store.session(&session, now));
+        assert!(live.is_some_and(|l| l.session.read_only));
+        assert!(ok(store.use_login_as(&token, "192.0.2.7", now)).is_none(), "once");
+
+        let Some((late, _)) = ok(store.create_login_as(&email, now)) else {
+            unreachable!("the owner is active")
+        };
+        let later = now + LOGIN_AS_VALID;
+        assert!(!ok(store.login_as_usable(&late, later)));
+        assert!(ok(store.purge_expired_logins(later)) >= 1);
+        assert!(ok(store.use_login_as(&late, "192.0.2.7", now)).is_none(), "purged");
+
+        let filter = AuditFilter {
+            limit: 10,
+            ..AuditFilter::default()
+        };
+        let kinds: Vec<AuditKind> = ok(store.audit_entries(&filter))
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [AuditKind::LoginAsLink, AuditKind::LoginAsUsed, AuditKind::LoginAsLink]
+        );
     }
 }
