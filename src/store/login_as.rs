@@ -152,7 +152,10 @@ mod tests {
         };
         let live = ok(store.session(&session, now));
         assert!(live.is_some_and(|l| l.session.read_only));
-        assert!(ok(store.use_login_as(&token, "192.0.2.7", now)).is_none(), "once");
+        assert!(
+            ok(store.use_login_as(&token, "192.0.2.7", now)).is_none(),
+            "once"
+        );
 
         let Some((late, _)) = ok(store.create_login_as(&email, now)) else {
             unreachable!("the owner is active")
@@ -160,7 +163,10 @@ mod tests {
         let later = now + LOGIN_AS_VALID;
         assert!(!ok(store.login_as_usable(&late, later)));
         assert!(ok(store.purge_expired_logins(later)) >= 1);
-        assert!(ok(store.use_login_as(&late, "192.0.2.7", now)).is_none(), "purged");
+        assert!(
+            ok(store.use_login_as(&late, "192.0.2.7", now)).is_none(),
+            "purged"
+        );
 
         let filter = AuditFilter {
             limit: 10,
@@ -172,7 +178,11 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            [AuditKind::LoginAsLink, AuditKind::LoginAsUsed, AuditKind::LoginAsLink]
+            [
+                AuditKind::LoginAsLink,
+                AuditKind::LoginAsUsed,
+                AuditKind::LoginAsLink
+            ]
         );
     }
 }

@@ -174,3 +174,50 @@ async fn the_operator_filters_by_day_and_limit_and_a_bad_date_is_explained() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
 }
+
+#[tokio::test]
+async fn an_invitation_a_removal_and_the_second_factor_are_logged_without_any_code() {
+    let app = spawn_app().await;
+    app.log_in(ABONENT).await;
+    let token = app.csrf().await;
+    let invited = app
+        .post_form(
+            "/uzytkownicy/zapros",
+            &[
+                ("email", "nowa@example.com"),
+                ("imie", "Ola Nowa"),
+                ("rola", "techniczny"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::SEE_OTHER);
+    let accountant = app
+        .state
+        .store
+        .user_by_email(&Email::parse(KSIEGOWOSC).unwrap())
+        .unwrap()
+        .unwrap();
+    let removed = app
+        .post_form(
+            &format!("/uzytkownicy/{}/usun", accountant.id),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let (key, codes) = crate::bezpieczenstwo_kroki::enable_second_factor(&app, &app.client).await;
+
+    let log = app.admin_ok(&["audit", "--account", ABONENT]).await;
+    for line in [
+        "user_invited\t127.0.0.1\tnowa@example.com (Techniczny)".to_string(),
+        format!("user_removed\t127.0.0.1\t{KSIEGOWOSC} (Księgowość)"),
+        "2fa_on\t127.0.0.1".to_string(),
+    ] {
+        assert!(log.contains(&line), "{line:?} in\n{log}");
+    }
+    let everything = app.admin_ok(&["audit", "--json", "--limit", "1000"]).await;
+    assert!(!everything.contains(&key), "no TOTP secret in the log");
+    for code in codes {
+        assert!(!everything.contains(&code), "no recovery code in the log");
+    }
+}
