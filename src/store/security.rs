@@ -2,7 +2,7 @@
 //! (the login step that waits for it: `second_step`). The TOTP secret is sealed with the server's
 //! key (it must be read back to check codes); recovery codes are stored only as MACs.
 
-use super::audit::record_person;
+use super::audit::{record_in_account, record_person};
 use super::codec::{constant_time_eq, decode, encode, get, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{ACCOUNT_SECURITY, SECOND_FACTORS};
@@ -214,9 +214,11 @@ impl Store {
         &self,
         account_id: u64,
         required: bool,
+        by: (&str, &str),
         now: Timestamp,
         mails: Vec<NewMessage>,
     ) -> Result<bool> {
+        let (email, ip) = by;
         self.write_unseen(|tx| {
             let mut table = tx.open_table(ACCOUNT_SECURITY)?;
             let mut settings: AccountSecurity = get(&table, account_id)?.unwrap_or_default();
@@ -229,6 +231,14 @@ impl Store {
             for mail in mails {
                 enqueue(tx, mail, now)?;
             }
+            let detail = if required {
+                "włączono"
+            } else {
+                "wyłączono"
+            }
+            .to_string();
+            let kind = AuditKind::SecondFactorRequired;
+            record_in_account(tx, email, account_id, kind, detail, ip, now)?;
             Ok(true)
         })
     }

@@ -176,7 +176,8 @@ async fn the_operator_filters_by_day_and_limit_and_a_bad_date_is_explained() {
 }
 
 #[tokio::test]
-async fn an_invitation_a_removal_and_the_second_factor_are_logged_without_any_code() {
+async fn an_invitation_a_removal_and_the_second_factor_and_its_requirement_are_logged_without_any_code()
+ {
     let app = spawn_app().await;
     app.log_in(ABONENT).await;
     let token = app.csrf().await;
@@ -206,12 +207,21 @@ async fn an_invitation_a_removal_and_the_second_factor_are_logged_without_any_co
         .await;
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
     let (key, codes) = crate::bezpieczenstwo_kroki::enable_second_factor(&app, &app.client).await;
+    let token = app.csrf().await;
+    let required = app
+        .post_form(
+            "/bezpieczenstwo/wymaganie",
+            &[("wymagaj", "tak"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(required.status(), StatusCode::SEE_OTHER);
 
     let log = app.admin_ok(&["audit", "--account", ABONENT]).await;
     for line in [
         "user_invited\t127.0.0.1\tnowa@example.com (Techniczny)".to_string(),
         format!("user_removed\t127.0.0.1\t{KSIEGOWOSC} (Księgowość)"),
         "2fa_on\t127.0.0.1".to_string(),
+        "2fa_required\t127.0.0.1\twłączono".to_string(),
     ] {
         assert!(log.contains(&line), "{line:?} in\n{log}");
     }
