@@ -1,6 +1,7 @@
 //! `panel admin credit-note`, `refund` and `record-payment --title`.
 
 use super::{payment_message, store_error};
+use crate::domain::audit::Actor;
 use crate::domain::credit::CreditError;
 use crate::domain::time::format_timestamp;
 use crate::domain::{Account, Document, DocumentKind, Money};
@@ -104,7 +105,7 @@ pub(super) fn refund(
     now: jiff::Timestamp,
 ) -> Result<String, String> {
     let outcome = store
-        .refund(credit_note, reference, now)
+        .refund(credit_note, reference, Actor::Operator, now)
         .map_err(store_error)?;
     match outcome {
         RefundOutcome::Recorded {

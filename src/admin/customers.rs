@@ -22,13 +22,13 @@ pub fn execute(store: &Store, action: CustomersAction, now: Timestamp) -> Result
     }
 }
 
-pub fn users(store: &Store, action: UsersAction) -> Result<Reply, String> {
+pub fn users(store: &Store, action: UsersAction, now: jiff::Timestamp) -> Result<Reply, String> {
     let (raw, active) = match &action {
         UsersAction::Disable { email } => (email, false),
         UsersAction::Enable { email } => (email, true),
     };
     let user = store
-        .set_user_active(&email(raw)?, active)
+        .set_user_active(&email(raw)?, active, now)
         .map_err(store_error)?;
     let text = if active {
         format!("enabled {}; they may log in again", user.email)

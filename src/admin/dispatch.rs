@@ -4,8 +4,8 @@
 use super::output::Reply;
 use super::tree::{ProductsAction, ProformasAction, ServicesAction, as_flat};
 use super::{
-    AdminTask, OutboxAction, PaymentsAction, TasksAction, catalogue, customers, documents, execute,
-    outbox, payments, products, tasks,
+    AdminTask, OutboxAction, PaymentsAction, TasksAction, audit, catalogue, customers, documents,
+    execute, outbox, payments, products, tasks,
 };
 use crate::store::Store;
 
@@ -19,6 +19,7 @@ pub fn is_new(task: &AdminTask) -> bool {
             | AdminTask::Services { .. }
             | AdminTask::Proformas { .. }
             | AdminTask::CreditNotes { .. }
+            | AdminTask::Audit { .. }
             | AdminTask::Outbox {
                 action: Some(OutboxAction::List { .. }),
                 ..
@@ -46,9 +47,20 @@ pub fn execute_reply(
     if let Some(flat) = as_flat(&task) {
         return execute(store, flat, now, base_url).map(Reply::message);
     }
+    // The flat tasks leave their audit entry in `execute`; the nouns' own verbs here.
+    let change = audit::change_of(&task);
+    let account = audit::account_email_of(&task).map(str::to_string);
+    let result = execute_verb(store, task, now);
+    if let (Some(change), Ok(_)) = (change, &result) {
+        audit::record_operator(store, change, account.as_deref(), now);
+    }
+    result
+}
+
+fn execute_verb(store: &Store, task: AdminTask, now: jiff::Timestamp) -> Result<Reply, String> {
     match task {
         AdminTask::Customers { action } => customers::execute(store, action, now),
-        AdminTask::Users { action } => customers::users(store, action),
+        AdminTask::Users { action } => customers::users(store, action, now),
         AdminTask::Products {
             action: ProductsAction::Price { id, price },
         } => products::price(store, id, &price),
@@ -83,6 +95,11 @@ pub fn execute_reply(
             ..
         } => tasks::table(store, failed),
         AdminTask::Payments { .. } => payments::table(store),
+        AdminTask::Audit {
+            account,
+            since,
+            limit,
+        } => audit::list(store, account.as_deref(), since.as_deref(), limit),
         other => Err(format!("cannot carry out {other:?}")),
     }
 }

@@ -13,6 +13,7 @@ use clap::Subcommand;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod audit;
 mod backup;
 mod bank;
 mod catalogue;
@@ -254,6 +255,7 @@ pub enum AdminTask {
     },
     /// KSeF e-invoices: record an invoice's KSeF status, list the statuses, export a period's
     /// FA(3) files for the accounting office.
+    #[command(display_order = 15)]
     Ksef {
         #[command(subcommand)]
         action: KsefAction,
@@ -305,9 +307,31 @@ pub enum AdminTask {
         #[command(subcommand)]
         action: CreditNotesAction,
     },
+    /// The audit log, newest first: who (e-mail, operator or system), what, when (UTC), from
+    /// where (IP, or "socket" for the operator) and the account.
+    #[command(display_order = 20)]
+    Audit {
+        /// Only entries about this account (its id, or the e-mail of one of its users).
+        #[arg(long)]
+        #[serde(default)]
+        account: Option<String>,
+        /// Only entries from this day (YYYY-MM-DD, UTC) on.
+        #[arg(long)]
+        #[serde(default)]
+        since: Option<String>,
+        /// At most this many entries (default 50).
+        #[arg(long)]
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+    /// Print a one-time link (valid 10 minutes) that opens a READ-ONLY view of the panel as this
+    /// person; creating and using it are written to the audit log.
+    #[command(display_order = 21)]
+    LoginAs { email: String },
 }
 
-/// Carries out one task against the store.
+/// Carries out one task against the store; a task that changed something leaves an entry in
+/// the audit log.
 pub fn execute(
     store: &Store,
     task: AdminTask,
@@ -317,6 +341,21 @@ pub fn execute(
     if dispatch::is_new(&task) {
         return execute_reply(store, task, now, base_url).map(|reply| reply.text);
     }
+    let change = audit::change_of(&task);
+    let account = audit::account_email_of(&task).map(str::to_string);
+    let result = run_task(store, task, now, base_url);
+    if let (Some(change), Ok(_)) = (change, &result) {
+        audit::record_operator(store, change, account.as_deref(), now);
+    }
+    result
+}
+
+fn run_task(
+    store: &Store,
+    task: AdminTask,
+    now: jiff::Timestamp,
+    base_url: &str,
+) -> Result<String, String> {
     match task {
         AdminTask::CreateAccount {
             email,
@@ -340,7 +379,7 @@ pub fn execute(
             name,
             role,
         } => add_user(store, &account_of, &email, &name, &role, now),
-        AdminTask::DisableUser { email } => disable_user(store, &email),
+        AdminTask::DisableUser { email } => disable_user(store, &email, now),
         AdminTask::RecordPayment {
             title: Some(title),
             amount,
@@ -434,7 +473,9 @@ pub fn execute(
         | AdminTask::Products { .. }
         | AdminTask::Services { .. }
         | AdminTask::Proformas { .. }
-        | AdminTask::CreditNotes { .. } => Err("carried out by execute_reply".into()),
+        | AdminTask::CreditNotes { .. }
+        | AdminTask::Audit { .. } => Err("carried out by execute_reply".into()),
+        AdminTask::LoginAs { email } => audit::login_as(store, &email, now, base_url),
     }
 }
 
@@ -510,9 +551,9 @@ fn add_user(
     ))
 }
 
-fn disable_user(store: &Store, user: &str) -> Result<String, String> {
+fn disable_user(store: &Store, user: &str, now: jiff::Timestamp) -> Result<String, String> {
     let user = store
-        .set_user_active(&email(user)?, false)
+        .set_user_active(&email(user)?, false, now)
         .map_err(store_error)?;
     Ok(format!(
         "disabled {}; their sessions end at the next request",

@@ -35,10 +35,12 @@ pub enum Action {
     AccountSecurity,
     /// Change a service itself: nameservers, DNS, mailboxes, power of a server (not paying).
     ManageServices,
+    /// Dziennik zdarzeń: the account's audit log (owners only).
+    ViewAudit,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::Public,
         Action::ViewOverview,
         Action::ViewServices,
@@ -53,6 +55,7 @@ impl Action {
         Action::OwnSecurity,
         Action::AccountSecurity,
         Action::ManageServices,
+        Action::ViewAudit,
     ];
 }
 
@@ -65,7 +68,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         | OwnSecurity => true,
         ViewBilling | HandleBilling | Order => matches!(role, Owner | Administrator | Accounting),
         ManageUsers | EditAccountData => matches!(role, Owner | Administrator),
-        AccountSecurity => role == Owner,
+        AccountSecurity | ViewAudit => role == Owner,
         ManageServices => matches!(role, Owner | Administrator | Technical),
     }
 }
@@ -76,7 +79,13 @@ pub fn account_wide(action: Action) -> bool {
     use Action::*;
     matches!(
         action,
-        ViewBilling | HandleBilling | Order | ManageUsers | EditAccountData | AccountSecurity
+        ViewBilling
+            | HandleBilling
+            | Order
+            | ManageUsers
+            | EditAccountData
+            | AccountSecurity
+            | ViewAudit
     )
 }
 
@@ -132,6 +141,7 @@ mod tests {
             (Action::OwnSecurity, [true, true, true, true]),
             (Action::AccountSecurity, [true, false, false, false]),
             (Action::ManageServices, [true, true, false, true]),
+            (Action::ViewAudit, [true, false, false, false]),
         ];
         assert_eq!(
             table.len(),
@@ -170,6 +180,7 @@ mod tests {
             (Action::OwnSecurity, [true, true, true, true]),
             (Action::AccountSecurity, [false, false, false, false]),
             (Action::ManageServices, [true, true, false, true]),
+            (Action::ViewAudit, [false, false, false, false]),
         ];
         assert_eq!(table.len(), Action::ALL.len());
         for (action, expected) in table {

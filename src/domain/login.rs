@@ -168,6 +168,9 @@ pub struct Session {
     pub ip: String,
     #[serde(default)]
     pub device: String,
+    /// The operator's "log in as customer": every page viewable, nothing may be changed.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 impl Session {

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod bank;
 pub mod billing;
 pub mod cloud;

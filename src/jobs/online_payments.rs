@@ -2,6 +2,7 @@
 //! while it fails), then apply to the proforma. Off the request that brought the notification;
 //! at start it finishes what a stop left notified or verified.
 
+use crate::domain::audit::Actor;
 use crate::domain::online_payment::{OnlinePayment, OnlineState};
 use crate::mail;
 use crate::payments::{GatewayError, PaymentGateway};
@@ -234,7 +235,7 @@ pub async fn refund(
     let reference = format!("P24-refund-{order_id}");
     let (owned, kept) = (note.number.clone(), reference.clone());
     let outcome = store
-        .blocking(move |s| s.refund(&owned, Some(&kept), now))
+        .blocking(move |s| s.refund(&owned, Some(&kept), Actor::System, now))
         .await
         .map_err(|e| {
             format!(

@@ -1,6 +1,7 @@
 //! Dane abonenta: a change of the account's data, its history rows and the e-mail about it, in
 //! one write transaction. Documents keep their own copy of the buyer, so nothing else moves.
 
+use super::audit::record_in_account;
 use super::codec::{decode, encode, get, next_in_sequence, put};
 use super::ledger::{remember, replayed};
 use super::outbox::enqueue;
@@ -8,6 +9,7 @@ use super::schema::{ACCOUNT_HISTORY, ACCOUNTS};
 use super::{NewMessage, Result, Store, StoreError};
 use crate::domain::account_data::AccountData;
 use crate::domain::account_history::{AccountChange, Change, apply, changes};
+use crate::domain::audit::AuditKind;
 use crate::domain::{Account, Email};
 use jiff::Timestamp;
 
@@ -21,6 +23,8 @@ pub struct DataChange<'a> {
     pub data: &'a AccountData,
     pub key: Option<&'a str>,
     pub now: Timestamp,
+    /// The client's address, for the audit log.
+    pub ip: &'a str,
 }
 
 #[derive(Debug)]
@@ -45,6 +49,7 @@ impl Store {
             data,
             key,
             now,
+            ip,
         } = change;
         self.write(|tx| {
             let mut accounts = tx.open_table(ACCOUNTS)?;
@@ -74,6 +79,10 @@ impl Store {
                 history.insert((account_id, row.seq), encode(&row)?.as_slice())?;
             }
             if !changed.is_empty() {
+                let fields: Vec<&str> = changed.iter().map(|c| c.field.as_str()).collect();
+                let detail = format!("zmienione: {}", fields.join(", "));
+                let kind = AuditKind::DataChanged;
+                record_in_account(tx, by.as_str(), account_id, kind, detail, ip, now)?;
                 let mut to = vec![&after.contact_email];
                 if before.contact_email != after.contact_email {
                     to.push(&before.contact_email);
@@ -172,6 +181,7 @@ mod tests {
                 data: &data,
                 key: Some(key),
                 now: Timestamp::UNIX_EPOCH,
+                ip: "192.0.2.1",
             };
             store
                 .change_account_data(change, &mail)

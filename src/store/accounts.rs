@@ -1,9 +1,11 @@
 //! Accounts and their users.
 
+use super::audit::{NewAudit, record};
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::schema::{ACCOUNTS, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL};
 use super::{Result, Store, StoreError};
 use crate::domain::account::Address;
+use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use crate::domain::{Account, Email, Role, User};
 use jiff::Timestamp;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
@@ -163,7 +165,7 @@ impl Store {
 
     /// Turns a person's access on or off, in every account they belong to. Disabling deletes
     /// their sessions in the same transaction, so enabling them again does not revive a session.
-    pub fn set_user_active(&self, email: &Email, active: bool) -> Result<User> {
+    pub fn set_user_active(&self, email: &Email, active: bool, now: Timestamp) -> Result<User> {
         self.write(|tx| {
             let ids = super::users::membership_ids(tx, email.as_str())?;
             let mut first = None;
@@ -176,6 +178,25 @@ impl Store {
                 if !active {
                     super::login::end_sessions_of(tx, id)?;
                 }
+                let (kind, detail) = if active {
+                    (
+                        AuditKind::OperatorAction,
+                        format!("{}: odblokowano", user.email),
+                    )
+                } else {
+                    (
+                        AuditKind::UserDisabled,
+                        format!("{}: zablokowano", user.email),
+                    )
+                };
+                let entry = NewAudit {
+                    actor: Actor::Operator,
+                    kind,
+                    detail,
+                    origin: OPERATOR_ORIGIN,
+                    account_id: Some(user.account_id),
+                };
+                record(tx, entry, now)?;
                 first.get_or_insert(user);
             }
             first.ok_or(StoreError::NotFound("user"))

@@ -1,5 +1,6 @@
 //! Proformas, invoices and payments: renewals and their settlement, each in one transaction.
 
+use super::audit::record_payment_outcome;
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::ledger::{balance_in, post, remember, replayed};
 use super::outbox::{NewMessage, enqueue};
@@ -8,6 +9,7 @@ use super::schema::{
     PAYMENTS, PAYMENTS_BY_ACCOUNT, PAYMENTS_BY_REFERENCE, PLANS, SERVICES,
 };
 use super::{Result, Store, StoreError};
+use crate::domain::audit::{Actor, OPERATOR_ORIGIN};
 use crate::domain::billing::{
     Buyer, PAYMENT_TERM_DAYS, extended_expiry, number_in_series, renewal_due_on, renewal_line,
     series,
@@ -297,7 +299,7 @@ impl Store {
         compose: ComposeReceipt<'_>,
     ) -> Result<PaymentOutcome> {
         self.write(|tx| {
-            record_in(
+            let outcome = record_in(
                 tx,
                 proforma_number,
                 amount,
@@ -305,7 +307,10 @@ impl Store {
                 confirmed,
                 now,
                 compose,
-            )
+            )?;
+            let (actor, origin) = (Actor::Operator, OPERATOR_ORIGIN);
+            record_payment_outcome(tx, &outcome, actor, origin, "przelew", now)?;
+            Ok(outcome)
         })
     }
 

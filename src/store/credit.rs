@@ -2,12 +2,14 @@
 //! balance in the transaction that issues it; when the customer is to get it by transfer, the
 //! note is marked `refund_due` and `refund` records that transfer (a payout off the balance).
 
+use super::audit::{NewAudit, record};
 use super::billing::{insert_document, issue};
 use super::codec::{get, owned_ids, put};
 use super::ledger::{balance_in, post};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, DOCUMENTS_BY_NUMBER, LEDGER};
 use super::{Result, Store, StoreError};
+use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use crate::domain::billing::Refunded;
 use crate::domain::credit::{CreditError, credit_lines};
 use crate::domain::ledger::EntryKind;
@@ -140,6 +142,14 @@ impl Store {
                 now,
             )?;
             enqueue(tx, compose(&account, &note, &invoice), now)?;
+            let audit = NewAudit {
+                actor: Actor::Operator,
+                kind: AuditKind::CreditNote,
+                detail: format!("{} do {}: {credited}", note.number, invoice.number),
+                origin: OPERATOR_ORIGIN,
+                account_id: Some(account.id),
+            };
+            record(tx, audit, now)?;
             Ok(CreditOutcome::Issued {
                 credit_note: Box::new(note),
                 invoice_number: invoice.number,
@@ -154,6 +164,7 @@ impl Store {
         &self,
         credit_note_number: &str,
         reference: Option<&str>,
+        by: Actor,
         now: Timestamp,
     ) -> Result<RefundOutcome> {
         self.write(|tx| {
@@ -201,6 +212,19 @@ impl Store {
                 reference: reference.map(str::to_string),
             });
             put(&mut tx.open_table(DOCUMENTS)?, note.id, &note)?;
+            let origin = if by == Actor::Operator {
+                OPERATOR_ORIGIN
+            } else {
+                ""
+            };
+            let audit = NewAudit {
+                actor: by,
+                kind: AuditKind::Refund,
+                detail: format!("{}: zwrot {amount} przelewem", note.number),
+                origin,
+                account_id: Some(note.account_id),
+            };
+            record(tx, audit, now)?;
             Ok(RefundOutcome::Recorded {
                 credit_note: Box::new(note),
                 amount,
@@ -343,11 +367,11 @@ mod tests {
         assert_eq!((issued, refused), (1, 3));
         assert_eq!(store.balance_of(account_id).ok(), Some(Money(4000)));
 
-        let first = store.refund("FK/1970/01/0001", Some("ZW-1"), now);
+        let first = store.refund("FK/1970/01/0001", Some("ZW-1"), Actor::Operator, now);
         assert!(
             matches!(first, Ok(RefundOutcome::Recorded { amount, .. }) if amount == Money(4000))
         );
-        let second = store.refund("FK/1970/01/0001", Some("ZW-1"), now);
+        let second = store.refund("FK/1970/01/0001", Some("ZW-1"), Actor::Operator, now);
         assert!(matches!(second, Ok(RefundOutcome::AlreadyRefunded { .. })));
         assert_eq!(store.balance_of(account_id).ok(), Some(Money::ZERO));
     }

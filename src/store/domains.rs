@@ -3,11 +3,13 @@
 //! transaction; every read and change goes through the viewer, so another account's domain, or
 //! one outside the user's scope, is as missing as no domain at all.
 
+use super::audit::record_in_account;
 use super::codec::{get, put};
 use super::schema::{DNS_ZONES, SERVICES};
 use super::tasks::add_task;
 use super::{Result, Store};
 use crate::domain::access::Viewer;
+use crate::domain::audit::AuditKind;
 use crate::domain::dns::{AuthReveal, DnsRecord, DomainZone, Hostname, RecordChange, Refusal};
 use crate::domain::service::Lifecycle;
 use crate::domain::task::{Task, TaskAction};
@@ -152,12 +154,16 @@ impl Store {
         viewer: &Viewer,
         id: u64,
         by: &str,
+        ip: &str,
         now: Timestamp,
     ) -> Result<Option<DomainZone>> {
         self.write(|tx| {
-            if domain_in(tx, viewer, id)?.is_none() {
+            let Some(domain) = domain_in(tx, viewer, id)? else {
                 return Ok(None);
-            }
+            };
+            let detail = format!("{}: wyświetlono kod AuthInfo", domain.name);
+            let kind = AuditKind::AuthCodeRevealed;
+            record_in_account(tx, by, viewer.account_id, kind, detail, ip, now)?;
             let mut zone = zone_in(tx, id)?;
             if zone.auth_code.is_none() {
                 zone.auth_code = Some(new_auth_code());

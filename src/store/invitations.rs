@@ -1,12 +1,14 @@
 //! Invitations to an account: a random token e-mailed, only its MAC stored, 7 days, single use;
 //! inviting the same address again replaces the older invitation.
 
+use super::audit::{NewAudit, actor_of, record};
 use super::codec::{get, next_in_sequence, owned_ids, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{INVITATION_TOKENS, INVITATIONS, INVITATIONS_BY_ACCOUNT, USERS};
 use super::users::{membership_in, valid_scope};
 use super::{Result, Store, StoreError};
 use crate::domain::access::{Action, permits};
+use crate::domain::audit::AuditKind;
 use crate::domain::membership::{self, Invitation, Refusal};
 use crate::domain::{Account, Email, Role, User};
 use crate::random;
@@ -74,6 +76,7 @@ impl Store {
         &self,
         actor_id: u64,
         new: NewInvitation,
+        ip: &str,
         now: Timestamp,
         compose: ComposeInvitation<'_>,
     ) -> Result<InviteOutcome> {
@@ -118,6 +121,14 @@ impl Store {
                 .insert(invitation.token_mac.as_slice(), invitation.id)?;
             let account = super::accounts::load_account_in(tx, actor.account_id)?;
             enqueue(tx, compose(&invitation, &account, &actor, &token), now)?;
+            let entry = NewAudit {
+                actor: actor_of(&actor),
+                kind: AuditKind::UserInvited,
+                detail: format!("{} ({})", invitation.email, invitation.role.label()),
+                origin: ip,
+                account_id: Some(actor.account_id),
+            };
+            record(tx, entry, now)?;
             Ok(InviteOutcome::Sent(invitation))
         })
     }

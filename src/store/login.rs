@@ -1,9 +1,11 @@
 //! Login codes, e-mailed links and server-side sessions. Only MACs of codes and tokens are stored.
 
+use super::audit::record_person;
 use super::codec::{constant_time_eq, decode, encode, get};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{LOGIN_CODES, LOGIN_FAILURES, LOGIN_LINKS, SESSIONS, USERS, USERS_BY_EMAIL};
 use super::{Result, Store};
+use crate::domain::audit::AuditKind;
 use crate::domain::login::{FailureBudget, LoginCode, Session};
 use crate::domain::{Account, Email, User};
 use crate::random;
@@ -57,7 +59,7 @@ pub type LockoutNotice<'a> = &'a dyn Fn(&User, Timestamp) -> NewMessage;
 
 /// The membership a login of `email` starts on: the one used last, if still active, else the
 /// first active one.
-fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
+pub(super) fn active_user(tx: &WriteTransaction, email: &str) -> Result<Option<User>> {
     let last = tx
         .open_table(USERS_BY_EMAIL)?
         .get(email)?
@@ -193,34 +195,56 @@ impl Store {
     ) -> Result<CodeCheck> {
         let typed = self.mac(&[b"code", email.as_str().as_bytes(), code.as_bytes()]);
         self.write_unseen(|tx| {
-            if failure_budget(tx, email.as_str())?.is_locked(now) {
-                return Ok(CodeCheck::CodesLocked);
-            }
-            let stored = tx
-                .open_table(LOGIN_CODES)?
-                .get(email.as_str())?
-                .map(|v| v.value().to_vec());
-            let Some(bytes) = stored else {
-                return Ok(CodeCheck::Rejected);
+            let check = self.check_code(tx, email, &typed, now, notice, origin)?;
+            let failed = match check {
+                CodeCheck::WrongCode { .. } => "błędny kod",
+                CodeCheck::CodesLocked => "kody zablokowane po błędnych próbach",
+                CodeCheck::Rejected => "kod nieważny, wygasły lub nieznany",
+                _ => return Ok(check),
             };
-            let mut row: LoginCode = decode(&bytes)?;
-            if !row.is_usable(now) {
-                // Out of tries, the row stays for its link until it expires.
-                if row.is_dead(now) {
-                    forget_code(tx, email.as_str())?;
-                }
-                return Ok(CodeCheck::Rejected);
-            }
-            if !constant_time_eq(&row.code_mac, &typed) {
-                row.wrong_tries += 1;
-                tx.open_table(LOGIN_CODES)?
-                    .insert(email.as_str(), encode(&row)?.as_slice())?;
-                let locked = count_failure(tx, email.as_str(), now, notice)?;
-                return Ok(CodeCheck::WrongCode { locked });
-            }
-            forget_code(tx, email.as_str())?;
-            self.begin_session(tx, email.as_str(), now, origin, true)
+            let (kind, ip) = (AuditKind::LoginFailed, origin.ip.as_str());
+            record_person(tx, email.as_str(), kind, failed, ip, now)?;
+            Ok(check)
         })
+    }
+
+    /// `login_with_code` in its transaction, before the failure is written to the audit log.
+    fn check_code(
+        &self,
+        tx: &WriteTransaction,
+        email: &Email,
+        typed: &[u8],
+        now: Timestamp,
+        notice: LockoutNotice<'_>,
+        origin: &SessionOrigin<'_>,
+    ) -> Result<CodeCheck> {
+        if failure_budget(tx, email.as_str())?.is_locked(now) {
+            return Ok(CodeCheck::CodesLocked);
+        }
+        let stored = tx
+            .open_table(LOGIN_CODES)?
+            .get(email.as_str())?
+            .map(|v| v.value().to_vec());
+        let Some(bytes) = stored else {
+            return Ok(CodeCheck::Rejected);
+        };
+        let mut row: LoginCode = decode(&bytes)?;
+        if !row.is_usable(now) {
+            // Out of tries, the row stays for its link until it expires.
+            if row.is_dead(now) {
+                forget_code(tx, email.as_str())?;
+            }
+            return Ok(CodeCheck::Rejected);
+        }
+        if !constant_time_eq(&row.code_mac, typed) {
+            row.wrong_tries += 1;
+            tx.open_table(LOGIN_CODES)?
+                .insert(email.as_str(), encode(&row)?.as_slice())?;
+            let locked = count_failure(tx, email.as_str(), now, notice)?;
+            return Ok(CodeCheck::WrongCode { locked });
+        }
+        forget_code(tx, email.as_str())?;
+        self.begin_session(tx, email.as_str(), now, origin, true)
     }
 
     /// The address a still-good link logs into, without using it (its GET page must not burn it).
@@ -459,7 +483,8 @@ impl Store {
             drop(sessions);
             Store::purge_session_index(tx)?;
             let pending = super::second_step::purge_pending_logins(tx, now)?;
-            Ok(removed + dead_links.len() + spent + pending)
+            let login_as = super::login_as::purge_login_as(tx, now)?;
+            Ok(removed + dead_links.len() + spent + pending + login_as)
         })
     }
 }

@@ -3,6 +3,7 @@
 
 mod account_data;
 mod accounts;
+mod audit;
 mod backup;
 mod billing;
 mod cache;
@@ -18,6 +19,7 @@ mod ksef;
 mod ledger;
 mod lifecycle;
 mod login;
+mod login_as;
 mod mailboxes;
 mod online_payments;
 mod open_xchange;
@@ -41,6 +43,7 @@ mod website;
 
 pub use account_data::{ComposeDataChange, DataChange, DataOutcome};
 pub use accounts::NewAccount;
+pub use audit::{AuditFilter, NewAudit};
 pub use backup::{BackupReport, CheckReport, check_file, restore};
 pub use billing::{BalancePayment, Compose, ComposeReceipt, PaymentOutcome, Receipt, RenewOutcome};
 pub use cloud::PowerOutcome;

@@ -1,11 +1,13 @@
 //! Zapłać online: registrations, the gateway's notifications, verification and the one
 //! transaction that applies a payment to its proforma (through `record_in`, as a transfer is).
 
+use super::audit::record_payment_outcome;
 use super::billing::{ComposeReceipt, PaymentOutcome, record_in};
 use super::codec::get;
 use super::codec::{decode, encode};
 use super::schema::{DOCUMENTS, DOCUMENTS_BY_NUMBER, ONLINE_PAYMENTS, ONLINE_PENDING};
 use super::{Result, Store, StoreError};
+use crate::domain::audit::Actor;
 use crate::domain::online_payment::{OnlinePayment, OnlineState};
 use crate::domain::{Document, DocumentKind, Money};
 use jiff::{SignedDuration, Timestamp};
@@ -283,6 +285,7 @@ impl Store {
                 now,
                 compose,
             )?;
+            record_payment_outcome(tx, &outcome, Actor::System, "", "online", now)?;
             let (note, document) = note_of(&outcome);
             payment.state = OnlineState::Applied { note };
             payment.applied_at = Some(now);

@@ -2,12 +2,14 @@
 //! without scanning all sessions, ending one or all others, and the browsers a person logged in
 //! from (a new one gets an e-mail). Ending goes through a write, which empties the session cache.
 
+use super::audit::{NewAudit, actor_of, record};
 use super::codec::{decode, encode, get};
 use super::login::CodeCheck;
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{KNOWN_DEVICES, SESSIONS, SESSIONS_BY_PERSON, USERS};
 use super::{Result, Store};
 use crate::domain::User;
+use crate::domain::audit::AuditKind;
 use crate::domain::login::Session;
 use crate::random;
 use jiff::Timestamp;
@@ -69,6 +71,14 @@ impl Store {
         } = &check
         {
             self.record_origin(tx, session_token, user, origin, now)?;
+            let entry = NewAudit {
+                actor: actor_of(user),
+                kind: AuditKind::Login,
+                detail: origin.device.clone(),
+                origin: &origin.ip,
+                account_id: Some(user.account_id),
+            };
+            record(tx, entry, now)?;
         }
         Ok(check)
     }

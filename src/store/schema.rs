@@ -134,6 +134,14 @@ pub const KSEF_STATUS: Rows = TableDefinition::new("ksef_status");
 /// (before the commit, by `Store::write`, when the seller is known).
 pub const KSEF_PENDING: TableDefinition<u64, ()> = TableDefinition::new("ksef_pending");
 
+/// The audit log (audit_log_v16): entry id → entry, append-only; nothing deletes from it.
+pub const AUDIT: Rows = TableDefinition::new("audit");
+/// (account id, entry id) of every entry about an account (audit_log_v16).
+pub const AUDIT_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("audit_by_account");
+/// MAC of a "log in as customer" token → the one-time link (audit_log_v16); the token is never stored.
+pub const LOGIN_AS_LINKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("login_as_links");
+
 const SCHEMA_VERSION_KEY: &str = "schema_version";
 const SECRET_KEY: &str = "secret";
 
@@ -156,6 +164,7 @@ const MIGRATIONS: &[Migration] = &[
     online_payments_v13,
     outbox_dead_v14,
     ksef_v15,
+    audit_log_v16,
 ];
 
 pub fn migrate(db: &Database) -> Result<()> {
@@ -273,6 +282,14 @@ fn ksef_v15(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(KSEF_XML)?;
     tx.open_table(KSEF_STATUS)?;
     tx.open_table(KSEF_PENDING)?;
+    Ok(())
+}
+
+/// The audit log, its account index and the operator's one-time "log in as customer" links.
+fn audit_log_v16(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(AUDIT)?;
+    tx.open_table(AUDIT_BY_ACCOUNT)?;
+    tx.open_table(LOGIN_AS_LINKS)?;
     Ok(())
 }
 

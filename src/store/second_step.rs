@@ -2,12 +2,14 @@
 //! token in a short-lived cookie, only its MAC stored; 10 minutes, 5 wrong codes) instead of a
 //! session, and the session starts once a TOTP or recovery code is good.
 
+use super::audit::record_person;
 use super::codec::{decode, encode};
 use super::login::CodeCheck;
 use super::person_sessions::SessionOrigin;
 use super::schema::SECOND_FACTOR_PENDING;
 use super::security::{load_factor, save_factor};
 use super::{Result, Store};
+use crate::domain::audit::AuditKind;
 use crate::domain::security::PendingLogin;
 use crate::random;
 use jiff::Timestamp;
@@ -81,7 +83,10 @@ impl Store {
                     .remove(key.as_slice())?;
                 return self.begin_session(tx, &email, now, origin, false);
             };
+            let recovery_codes = factor.recovery.len();
             if !self.spend_code(&mut factor, &email, code, now) {
+                let detail = "błędny kod drugiego etapu";
+                record_person(tx, &email, AuditKind::LoginFailed, detail, &origin.ip, now)?;
                 pending.wrong_tries += 1;
                 let locked = !pending.is_usable(now);
                 let mut table = tx.open_table(SECOND_FACTOR_PENDING)?;
@@ -93,6 +98,17 @@ impl Store {
                 return Ok(CodeCheck::WrongCode { locked });
             }
             save_factor(tx, &email, &factor)?;
+            if factor.recovery.len() < recovery_codes {
+                let detail = "logowanie kodem zapasowym";
+                record_person(
+                    tx,
+                    &email,
+                    AuditKind::RecoveryCodeUsed,
+                    detail,
+                    &origin.ip,
+                    now,
+                )?;
+            }
             tx.open_table(SECOND_FACTOR_PENDING)?
                 .remove(key.as_slice())?;
             self.begin_session(tx, &email, now, origin, false)

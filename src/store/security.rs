@@ -2,10 +2,12 @@
 //! (the login step that waits for it: `second_step`). The TOTP secret is sealed with the server's
 //! key (it must be read back to check codes); recovery codes are stored only as MACs.
 
+use super::audit::{record_in_account, record_person};
 use super::codec::{constant_time_eq, decode, encode, get, put};
 use super::outbox::{NewMessage, enqueue};
 use super::schema::{ACCOUNT_SECURITY, SECOND_FACTORS};
 use super::{Result, Store};
+use crate::domain::audit::AuditKind;
 use crate::domain::security::{
     AccountSecurity, RECOVERY_CODES, SECRET_BYTES, SecondFactor, accepted_step, normalise,
     recovery_code,
@@ -132,6 +134,7 @@ impl Store {
         &self,
         email: &str,
         code: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<Option<Vec<String>>> {
@@ -150,6 +153,7 @@ impl Store {
             factor.recovery = macs;
             save_factor(tx, email, &factor)?;
             enqueue(tx, mail, now)?;
+            record_person(tx, email, AuditKind::SecondFactorOn, "", ip, now)?;
             Ok(Some(codes))
         })
     }
@@ -159,6 +163,7 @@ impl Store {
         &self,
         email: &str,
         code: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<bool> {
@@ -171,6 +176,7 @@ impl Store {
             }
             tx.open_table(SECOND_FACTORS)?.remove(email)?;
             enqueue(tx, mail, now)?;
+            record_person(tx, email, AuditKind::SecondFactorOff, "", ip, now)?;
             Ok(true)
         })
     }
@@ -208,9 +214,11 @@ impl Store {
         &self,
         account_id: u64,
         required: bool,
+        by: (&str, &str),
         now: Timestamp,
         mails: Vec<NewMessage>,
     ) -> Result<bool> {
+        let (email, ip) = by;
         self.write_unseen(|tx| {
             let mut table = tx.open_table(ACCOUNT_SECURITY)?;
             let mut settings: AccountSecurity = get(&table, account_id)?.unwrap_or_default();
@@ -223,6 +231,14 @@ impl Store {
             for mail in mails {
                 enqueue(tx, mail, now)?;
             }
+            let detail = if required {
+                "włączono"
+            } else {
+                "wyłączono"
+            }
+            .to_string();
+            let kind = AuditKind::SecondFactorRequired;
+            record_in_account(tx, email, account_id, kind, detail, ip, now)?;
             Ok(true)
         })
     }

@@ -2,6 +2,7 @@
 //! account; a proforma number in the title, or the one unpaid proforma of exactly that amount,
 //! names what it pays; anything else goes to the account's prepaid balance.
 
+use super::audit::{NewAudit, record};
 use super::billing::{ComposeReceipt, PaymentOutcome, Receipt};
 use super::codec::{decode, encode, get, owned_ids};
 use super::ledger::post;
@@ -10,6 +11,7 @@ use super::schema::{
     ACCOUNTS, DOCUMENTS, DOCUMENTS_BY_ACCOUNT, IDEMPOTENCY, LEDGER, PAYMENTS, PAYMENTS_BY_REFERENCE,
 };
 use super::{Result, Store, StoreError};
+use crate::domain::audit::{Actor, AuditKind, OPERATOR_ORIGIN};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::time::today;
 use crate::domain::transfer::account_in_title;
@@ -213,6 +215,14 @@ impl Store {
                 tx.open_table(IDEMPOTENCY)?
                     .insert(deposit_key(reference).as_str(), encode(&record)?.as_slice())?;
             }
+            let audit = NewAudit {
+                actor: Actor::Operator,
+                kind: AuditKind::PaymentRecorded,
+                detail: format!("przelew {amount} na saldo, saldo {}", entry.balance_after),
+                origin: OPERATOR_ORIGIN,
+                account_id: Some(account_id),
+            };
+            record(tx, audit, now)?;
             Ok(Step::Done(TransferOutcome::Deposited {
                 account_id,
                 amount,

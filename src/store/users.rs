@@ -1,12 +1,14 @@
 //! One person, several accounts: memberships by e-mail, invitations, role changes and removal.
 //! The rules (`domain::membership`) are applied inside the write transaction that makes the change.
 
+use super::audit::{NewAudit, actor_of, record};
 use super::codec::{get, owned_ids, put};
 use super::schema::{
     ACCOUNTS, SERVICES_BY_ACCOUNT, USER_EMAILS, USERS, USERS_BY_ACCOUNT, USERS_BY_EMAIL,
 };
 use super::{Result, Store};
 use crate::domain::access::{Action, permits};
+use crate::domain::audit::AuditKind;
 use crate::domain::membership::{self, Refusal};
 use crate::domain::{Account, Role, User};
 use jiff::Timestamp;
@@ -188,6 +190,8 @@ impl Store {
         actor_id: u64,
         target_id: u64,
         role: Role,
+        ip: &str,
+        now: Timestamp,
     ) -> Result<UserChange> {
         self.write(|tx| {
             let (actor, mut target) = match actor_and_target(tx, account_id, actor_id, target_id)? {
@@ -198,6 +202,20 @@ impl Store {
             if let Err(refusal) = membership::check_role_change(&actor, &target, role, owners) {
                 return Ok(UserChange::Refused(refusal));
             }
+            let detail = format!(
+                "{}: {} → {}",
+                target.email,
+                target.role.label(),
+                role.label()
+            );
+            let entry = NewAudit {
+                actor: actor_of(&actor),
+                kind: AuditKind::RoleChanged,
+                detail,
+                origin: ip,
+                account_id: Some(account_id),
+            };
+            record(tx, entry, now)?;
             target.role = role;
             if membership::check_scope(role, target.scope.as_deref()).is_err() {
                 // An owner or administrator sees the whole account.
@@ -214,6 +232,8 @@ impl Store {
         account_id: u64,
         actor_id: u64,
         target_id: u64,
+        ip: &str,
+        now: Timestamp,
     ) -> Result<UserChange> {
         self.write(|tx| {
             let (actor, target) = match actor_and_target(tx, account_id, actor_id, target_id)? {
@@ -225,6 +245,14 @@ impl Store {
                 return Ok(UserChange::Refused(refusal));
             }
             remove_membership(tx, &target)?;
+            let entry = NewAudit {
+                actor: actor_of(&actor),
+                kind: AuditKind::UserRemoved,
+                detail: format!("{} ({})", target.email, target.role.label()),
+                origin: ip,
+                account_id: Some(account_id),
+            };
+            record(tx, entry, now)?;
             Ok(UserChange::Done(target))
         })
     }
@@ -301,11 +329,11 @@ mod tests {
             "already a user of this account"
         );
         let in_a = in_a.unwrap_or_else(|e| unreachable!("{e}"));
-        let removed = store.remove_user(a.id, owner_a.id, in_a.id);
+        let removed = store.remove_user(a.id, owner_a.id, in_a.id, "", now);
         assert!(matches!(removed, Ok(UserChange::Done(_))));
         let left = store.user_by_email(&shared).ok().flatten();
         assert_eq!(left.map(|u| u.account_id), Some(b.id));
-        let foreign = store.remove_user(a.id, owner_a.id, owner_b.id);
+        let foreign = store.remove_user(a.id, owner_a.id, owner_b.id, "", now);
         assert!(matches!(foreign, Ok(UserChange::NotFound)));
     }
 
@@ -339,9 +367,9 @@ mod tests {
         };
         let tech = added("tech@firma.pl", Role::Technical);
         let admin = added("admin@firma.pl", Role::Administrator);
-        let demoted = store.change_role(a.id, tech.id, admin.id, Role::Technical);
+        let demoted = store.change_role(a.id, tech.id, admin.id, Role::Technical, "", now);
         assert!(matches!(demoted, Ok(UserChange::Forbidden)));
-        let stranger = store.remove_user(a.id, owner_b.id, tech.id);
+        let stranger = store.remove_user(a.id, owner_b.id, tech.id, "", now);
         assert!(matches!(stranger, Ok(UserChange::Forbidden)));
         let users = store.users_of_account(a.id).unwrap_or_default();
         let role_of = |id: u64| users.iter().find(|u| u.id == id).map(|u| u.role);
@@ -363,7 +391,7 @@ mod tests {
             scope: None,
         };
         assert!(
-            store.invite(tech.id, new, now, &compose).is_err(),
+            store.invite(tech.id, new, "", now, &compose).is_err(),
             "a technical user invites nobody"
         );
     }

@@ -97,6 +97,13 @@ impl<E: Endpoint> Endpoint for Require<E> {
             if !permits(live.user.role, live.user.scope.is_some(), self.action) {
                 return Err(AppError::Forbidden.into());
             }
+            // The operator's view of an account reads everything and changes nothing: the one
+            // place every state-changing route of a logged-in user passes.
+            if live.session.read_only
+                && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+            {
+                return Err(AppError::ReadOnly.into());
+            }
             // An account that requires the second factor lets a user without it only set it up.
             if live.second_factor_required
                 && !live.second_factor_on

@@ -29,6 +29,8 @@ pub struct Ctx {
     pub csrf: String,
     pub flash: Option<String>,
     pub htmx: bool,
+    /// The client's address as the rate limits see it (for the audit log).
+    pub ip: String,
 }
 
 impl<'a> FromRequest<'a> for Ctx {
@@ -43,11 +45,13 @@ impl<'a> FromRequest<'a> for Ctx {
             .map(|t| t.0.clone())
             .ok_or_else(|| AppError::Internal("CSRF token missing".into()))?;
         let flash = cookies::read(req, state.cookies.flash).map(cookies::decode_flash);
+        let ip = super::limits::client_ip(req, &state.config.args.trusted_proxies).to_string();
         Ok(Ctx {
             state,
             csrf,
             flash,
             htmx: req.header("hx-request") == Some("true"),
+            ip,
         })
     }
 }

@@ -18,6 +18,9 @@ pub enum AppError {
     SecondFactorRequired { htmx: bool },
     #[error("forbidden by role")]
     Forbidden,
+    /// A change asked in the operator's read-only view of an account (`panel admin login-as`).
+    #[error("read-only view")]
+    ReadOnly,
     #[error("missing or invalid CSRF token")]
     Csrf,
     #[error("rate limited")]
@@ -50,7 +53,7 @@ impl ResponseError for AppError {
             AppError::SecondFactorRequired { htmx: true } => StatusCode::OK,
             AppError::SecondFactorRequired { htmx: false } => StatusCode::SEE_OTHER,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::ReadOnly => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -92,6 +95,10 @@ impl ResponseError for AppError {
             AppError::Forbidden => (
                 "Brak uprawnień",
                 "Twoja rola na tym koncie nie pozwala na tę operację. Poproś właściciela konta o zmianę roli.",
+            ),
+            AppError::ReadOnly => (
+                "Podgląd konta — tylko do odczytu",
+                "To jest podgląd konta tylko do odczytu: można przeglądać strony, ale niczego nie można zmienić ani zamówić.",
             ),
             AppError::Csrf => (
                 "Formularz wygasł",

@@ -316,7 +316,10 @@ async fn a_disabled_user_enabled_again_does_not_get_their_old_session_back() {
         "the session row went"
     );
     let user = panel::domain::Email::parse(email).unwrap();
-    app.state.store.set_user_active(&user, true).unwrap();
+    app.state
+        .store
+        .set_user_active(&user, true, app.clock.now())
+        .unwrap();
     let replay = new_client()
         .get(app.url("/pulpit"))
         .header("Cookie", format!("panel_session={cookie}"))

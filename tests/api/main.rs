@@ -4,6 +4,7 @@
 
 mod access;
 mod admin_cli;
+mod audit;
 mod auto_renew;
 mod bank_import;
 mod bezpieczenstwo;
@@ -11,6 +12,7 @@ mod bezpieczenstwo_konto;
 mod bezpieczenstwo_kroki;
 mod bezpieczenstwo_sesje;
 mod browser;
+mod browser_audit;
 mod browser_bezp;
 mod browser_cloud;
 mod browser_dane;
@@ -39,6 +41,7 @@ mod hosting;
 mod kreator_www;
 mod ksef;
 mod login;
+mod login_as;
 mod mail;
 mod metrics;
 mod open_xchange;

@@ -233,10 +233,13 @@ pub async fn view_wymaganie_post(
         .map(|u| security_change_message(&ctx.state.base_url, u.email.as_str(), what, &place))
         .collect();
     let (account_id, now) = (auth.account().id, ctx.now());
+    let (email, ip) = (auth.user().email.to_string(), ip.clone());
     let changed = ctx
         .state
         .store
-        .blocking(move |s| s.set_second_factor_required(account_id, required, now, mails))
+        .blocking(move |s| {
+            s.set_second_factor_required(account_id, required, (&email, &ip), now, mails)
+        })
         .await?;
     if changed {
         ctx.state.wake_mailer();

@@ -80,10 +80,11 @@ pub async fn view_2fa_wlacz_post(
     check_rate(&ctx, &auth, req)?;
     let mail = change_mail(&ctx, &auth, req, "włączono weryfikację dwuetapową");
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
+    let ip = ctx.ip.clone();
     let codes = ctx
         .state
         .store
-        .blocking(move |s| s.enable_second_factor(&email, &form.kod, now, mail))
+        .blocking(move |s| s.enable_second_factor(&email, &form.kod, &ip, now, mail))
         .await?;
     let Some(codes) = codes else {
         return refused(&ctx, &auth, Which::Enable, WRONG_CODE).await;
@@ -106,10 +107,11 @@ pub async fn view_2fa_wylacz_post(
     }
     let mail = change_mail(&ctx, &auth, req, "wyłączono weryfikację dwuetapową");
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
+    let ip = ctx.ip.clone();
     let done = ctx
         .state
         .store
-        .blocking(move |s| s.disable_second_factor(&email, &form.kod, now, mail))
+        .blocking(move |s| s.disable_second_factor(&email, &form.kod, &ip, now, mail))
         .await?;
     if !done {
         return refused(&ctx, &auth, Which::Disable, WRONG_CODE_OR_RECOVERY).await;

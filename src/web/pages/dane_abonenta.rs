@@ -93,6 +93,7 @@ async fn save(
     let by = auth.user().email.clone();
     let account_id = auth.account().id;
     let now = ctx.now();
+    let ip = ctx.ip.clone();
     let base_url = ctx.state.base_url.clone();
     let outcome = ctx
         .state
@@ -104,6 +105,7 @@ async fn save(
                 data: &data,
                 key: key.as_deref(),
                 now,
+                ip: &ip,
             };
             s.change_account_data(change, &|account, changes, to| {
                 mail::account_data_changed_message(&base_url, account, changes, &by, now, to)

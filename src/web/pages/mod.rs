@@ -6,6 +6,7 @@ mod bezpieczenstwo_sesje;
 mod dane_abonenta;
 mod dane_abonenta_form;
 mod demo;
+mod dziennik;
 mod faktury;
 mod faktury_ksef;
 mod faktury_pdf;
@@ -13,6 +14,7 @@ mod logowanie;
 mod logowanie_2fa;
 mod odnawianie;
 mod platnosci;
+mod podglad;
 mod przelacz;
 mod pulpit;
 mod sekcje;
@@ -262,6 +264,9 @@ pub fn table() -> Routes {
             Public,
             zaproszenie::view_zaproszenie_post,
         )
+        .get("/konto/dziennik", ViewAudit, dziennik::view_dziennik_get)
+        .get("/podglad/:token", Public, podglad::view_podglad_get)
+        .post("/podglad/:token", Public, podglad::view_podglad_post)
         .post(
             "/konto/przelacz",
             ViewOverview,

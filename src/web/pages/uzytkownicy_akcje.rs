@@ -122,6 +122,7 @@ pub async fn view_zapros_post(
     };
     let address = new.email.to_string();
     let (actor_id, now, base_url) = (auth.user().id, ctx.now(), ctx.state.base_url.clone());
+    let ip = ctx.ip.clone();
     let outcome = ctx
         .state
         .store
@@ -129,6 +130,7 @@ pub async fn view_zapros_post(
             s.invite(
                 actor_id,
                 new,
+                &ip,
                 now,
                 &|invitation, account, inviter, token| {
                     mail::invitation_message(&base_url, invitation, account, inviter, token)
@@ -226,10 +228,11 @@ pub async fn view_rola_post(
         );
     };
     let (account_id, actor_id) = (auth.account().id, auth.user().id);
+    let (ip, now) = (ctx.ip.clone(), ctx.now());
     let outcome = ctx
         .state
         .store
-        .blocking(move |s| s.change_role(account_id, actor_id, id, role))
+        .blocking(move |s| s.change_role(account_id, actor_id, id, role, &ip, now))
         .await?;
     changed(&ctx, &auth, id, outcome, &|user| {
         format!("{} ma teraz rolę {}.", user.email, user.role.label())
@@ -241,10 +244,11 @@ pub async fn view_usun_post(ctx: Ctx, auth: Auth, Path(id): Path<String>) -> Web
     auth.require(Action::ManageUsers)?;
     let id = parse_id(&id)?;
     let (account_id, actor_id) = (auth.account().id, auth.user().id);
+    let (ip, now) = (ctx.ip.clone(), ctx.now());
     let outcome = ctx
         .state
         .store
-        .blocking(move |s| s.remove_user(account_id, actor_id, id))
+        .blocking(move |s| s.remove_user(account_id, actor_id, id, &ip, now))
         .await?;
     if id == actor_id && matches!(outcome, UserChange::Done(_)) {
         return Ok(left_the_account(&ctx, &auth));

@@ -17,6 +17,7 @@ pub enum Nav {
     DaneAbonenta,
     Uzytkownicy,
     Bezpieczenstwo,
+    Dziennik,
 }
 
 /// The main navigation; an entry shows only to who may open it. Usługi (the service sections)
@@ -115,6 +116,9 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                     div.who {
                         span { (auth.account().name) }
                         small { (auth.user().email) " · " (auth.user().role.label()) }
+                        @if auth.may(Action::ViewAudit) {
+                            a href="/konto/dziennik" aria-current=[(active == Nav::Dziennik).then_some("page")] { "Dziennik zdarzeń" }
+                        }
                         (account_switcher(ctx, auth))
                         form method="post" action="/wyloguj" {
                             (csrf_field(&ctx.csrf))
@@ -123,6 +127,9 @@ pub fn account_page(ctx: &Ctx, auth: &Auth, title: &str, active: Nav, body: Mark
                     }
                 }
                 main #tresc {
+                    @if auth.live().session.read_only {
+                        p.read-only role="status" { "Podgląd konta — tylko do odczytu" }
+                    }
                     (flash(ctx))
                     h1 { (title) }
                     (body)

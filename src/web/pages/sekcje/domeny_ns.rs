@@ -169,10 +169,11 @@ pub async fn view_authinfo_post(
     let viewer = auth.viewer();
     let by = auth.user().email.to_string();
     let now = ctx.now();
+    let ip = ctx.ip.clone();
     let zone = ctx
         .state
         .store
-        .blocking(move |s| s.reveal_auth_code(&viewer, id, &by, now))
+        .blocking(move |s| s.reveal_auth_code(&viewer, id, &by, &ip, now))
         .await?
         .ok_or(AppError::NotFound)?;
     let mut page = domain_page(&ctx, &auth, id)?;
