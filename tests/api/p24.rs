@@ -286,6 +286,20 @@ async fn reconcile_applies_a_payment_whose_notification_never_came() {
     assert!(is_paid(&app, proforma.id));
     assert_eq!(invoices_for(&app, proforma.id), 1);
     assert_eq!(gateway.verified(), vec![session]);
+
+    // Once its session has expired, a payment the gateway never saw paid is given up.
+    let unpaid = gateway.by_token(&other).session_id;
+    app.clock.advance(jiff::SignedDuration::from_mins(20));
+    let answer = app.admin_ok(&["payments", "reconcile"]).await;
+    assert!(
+        answer.contains(&format!("{unpaid}  not paid; the session expired")),
+        "{answer}"
+    );
+    assert!(
+        matches!(state_of(&app, &unpaid), OnlineState::Failed { .. }),
+        "{:?}",
+        state_of(&app, &unpaid)
+    );
 }
 
 #[tokio::test]

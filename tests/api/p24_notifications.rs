@@ -145,6 +145,33 @@ async fn verify_failing_twice_is_retried_and_the_proforma_is_paid_once() {
 }
 
 #[tokio::test]
+async fn a_failed_verify_is_counted_and_tried_again_only_after_its_pause() {
+    let (app, gateway) = spawn_with_gateway().await;
+    app.log_in(ABONENT).await;
+    let proforma = renewal(&app).await;
+    gateway.inner.lock().unwrap().verify_failures = 1;
+    let token = token_in(&zaplac_online(&app, proforma.id).await);
+    let session = gateway.by_token(&token).session_id;
+    let before = app.clock.now();
+    assert_eq!(gateway.pay(&token).await, 200);
+    let payment = || app.state.store.online_payment(&session).unwrap().unwrap();
+    assert!(
+        eventually(|| payment().attempts >= 1).await,
+        "the failed verify is counted"
+    );
+    let failed = payment();
+    assert_eq!(failed.attempts, 1);
+    assert!(failed.last_error.is_some(), "the operator sees why");
+    let next = failed.next_try_at.expect("a pause before the next try");
+    assert!(
+        next >= before + jiff::SignedDuration::from_secs(1),
+        "the next try waits at least a second: {next} vs {before}"
+    );
+    assert!(eventually(|| is_paid(&app, proforma.id)).await);
+    assert_eq!(gateway.inner.lock().unwrap().verify_calls, 2);
+}
+
+#[tokio::test]
 async fn a_notification_after_the_operators_transfer_makes_no_second_invoice_and_goes_to_the_balance()
  {
     let (app, gateway) = spawn_with_gateway().await;

@@ -64,7 +64,16 @@ async fn a_credit_note_for_an_invoice_paid_online_is_refunded_through_the_gatewa
 async fn a_credit_note_for_an_invoice_paid_by_transfer_is_not_sent_to_the_gateway() {
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
-    let proforma = renewal(&app).await;
+    // Another proforma of the account is paid online: its payment is no way back for this one.
+    let online = renewal(&app).await;
+    let token = token_in(&zaplac_online(&app, online.id).await);
+    assert_eq!(gateway.pay(&token).await, 200);
+    assert!(eventually(|| is_paid(&app, online.id)).await);
+    let proforma = app
+        .documents_of(ABONENT)
+        .into_iter()
+        .find(|d| d.kind == DocumentKind::Proforma && d.is_unpaid())
+        .expect("the demo's order proforma");
     app.admin_ok(&["record-payment", "--proforma", &proforma.number])
         .await;
     let invoice = app
