@@ -366,3 +366,26 @@ async fn a_start_with_a_wrong_api_key_or_a_partial_set_is_refused_naming_the_set
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn zaplac_online_on_a_proforma_already_paid_leads_to_its_invoice_and_registers_nothing() {
+    let (app, gateway) = spawn_with_gateway().await;
+    app.log_in(ABONENT).await;
+    let proforma = renewal(&app).await;
+    let token = token_in(&zaplac_online(&app, proforma.id).await);
+    assert_eq!(gateway.pay(&token).await, 200);
+    assert!(eventually(|| is_paid(&app, proforma.id)).await);
+    let invoice = app
+        .documents_of(ABONENT)
+        .into_iter()
+        .find(|d| d.proforma_id == Some(proforma.id))
+        .unwrap();
+
+    // A second tab still shows the button.
+    let to = zaplac_online(&app, proforma.id).await;
+    assert_eq!(to, format!("/faktury/{}", invoice.id));
+    let page = app.get(&to).await.text().await.unwrap();
+    assert!(page.contains("Ta proforma jest już opłacona."), "{page}");
+    assert_eq!(gateway.inner.lock().unwrap().registered.len(), 1);
+    assert_eq!(app.state.store.online_payments().unwrap().len(), 1);
+}
