@@ -2,7 +2,9 @@
 //! a read-only view of a customer's panel) and the entry every changing operator task leaves.
 
 use super::output::Reply;
-use super::tree::{CreditNotesAction, CustomersAction, ProductsAction, ServicesAction, UsersAction};
+use super::tree::{
+    CreditNotesAction, CustomersAction, ProductsAction, ServicesAction, UsersAction,
+};
 use super::{AdminTask, KsefAction, OutboxAction, TasksAction, email, store_error};
 use crate::domain::audit::{Actor, AuditEntry, AuditKind, OPERATOR_ORIGIN};
 use crate::store::{AuditFilter, NewAudit, Store};
@@ -108,8 +110,14 @@ pub fn change_of(task: &AdminTask) -> Option<String> {
             | Payments { .. }
             | Audit { .. }
             | LoginAs { .. }
-            | Outbox { action: None | Some(OutboxAction::List { .. }), .. }
-            | Tasks { action: None | Some(TasksAction::List { .. }), .. }
+            | Outbox {
+                action: None | Some(OutboxAction::List { .. }),
+                ..
+            }
+            | Tasks {
+                action: None | Some(TasksAction::List { .. }),
+                ..
+            }
             | Customers {
                 action: CustomersAction::List { .. } | CustomersAction::Show { .. }
             }

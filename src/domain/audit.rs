@@ -54,6 +54,10 @@ pub enum AuditKind {
     OperatorAction,
     LoginAsLink,
     LoginAsUsed,
+    /// New recovery codes (the old ones stop working).
+    RecoveryCodesRenewed,
+    /// The person ended other sessions of theirs (the detail says how many).
+    SessionsEnded,
 }
 
 impl AuditKind {
@@ -78,6 +82,8 @@ impl AuditKind {
             AuditKind::OperatorAction => "Działanie operatora",
             AuditKind::LoginAsLink => "Podgląd konta: utworzenie linku",
             AuditKind::LoginAsUsed => "Podgląd konta: otwarcie",
+            AuditKind::RecoveryCodesRenewed => "Nowe kody zapasowe",
+            AuditKind::SessionsEnded => "Zakończenie sesji",
         }
     }
 
@@ -102,6 +108,8 @@ impl AuditKind {
             AuditKind::OperatorAction => "operator_action",
             AuditKind::LoginAsLink => "login_as_link",
             AuditKind::LoginAsUsed => "login_as_used",
+            AuditKind::RecoveryCodesRenewed => "recovery_codes_renewed",
+            AuditKind::SessionsEnded => "sessions_ended",
         }
     }
 }

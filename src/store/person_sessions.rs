@@ -2,7 +2,7 @@
 //! without scanning all sessions, ending one or all others, and the browsers a person logged in
 //! from (a new one gets an e-mail). Ending goes through a write, which empties the session cache.
 
-use super::audit::{NewAudit, actor_of, record};
+use super::audit::{NewAudit, actor_of, record, record_person};
 use super::codec::{decode, encode, get};
 use super::login::CodeCheck;
 use super::outbox::{NewMessage, enqueue};
@@ -152,6 +152,7 @@ impl Store {
         email: &str,
         current_token: &str,
         pick: &dyn Fn(&Session) -> bool,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<usize> {
@@ -181,6 +182,8 @@ impl Store {
             }
             if ended > 0 {
                 enqueue(tx, mail, now)?;
+                let detail = format!("zakończone sesje: {ended}");
+                record_person(tx, email, AuditKind::SessionsEnded, &detail, ip, now)?;
             }
             Ok(ended)
         })
@@ -192,11 +195,12 @@ impl Store {
         email: &str,
         current_token: &str,
         public_id: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<bool> {
         let pick = |s: &Session| !s.public_id.is_empty() && s.public_id == public_id;
-        Ok(self.end_person_sessions(email, current_token, &pick, now, mail)? > 0)
+        Ok(self.end_person_sessions(email, current_token, &pick, ip, now, mail)? > 0)
     }
 
     /// "Wyloguj wszystkie pozostałe": every session of the person but the current one.
@@ -204,10 +208,11 @@ impl Store {
         &self,
         email: &str,
         current_token: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<usize> {
-        self.end_person_sessions(email, current_token, &|_| true, now, mail)
+        self.end_person_sessions(email, current_token, &|_| true, ip, now, mail)
     }
 
     /// Drops index entries whose session is gone (housekeeping, after sessions were purged).

@@ -186,6 +186,7 @@ impl Store {
         &self,
         email: &str,
         code: &str,
+        ip: &str,
         now: Timestamp,
         mail: NewMessage,
     ) -> Result<Option<Vec<String>>> {
@@ -200,6 +201,7 @@ impl Store {
             factor.recovery = macs;
             save_factor(tx, email, &factor)?;
             enqueue(tx, mail, now)?;
+            record_person(tx, email, AuditKind::RecoveryCodesRenewed, "", ip, now)?;
             Ok(Some(codes))
         })
     }

@@ -200,6 +200,16 @@ async fn new_recovery_codes_need_a_good_code_replace_the_old_ones_and_are_emaile
     assert_eq!(mails_about(&app, ABONENT, CHANGE), mails_before + 1);
     app.next_mail(ABONENT, "wygenerowano nowe kody zapasowe")
         .await;
+    let log = app.admin_ok(&["audit", "--account", ABONENT]).await;
+    assert_eq!(
+        log.matches("recovery_codes_renewed\t127.0.0.1").count(),
+        1,
+        "the refused try is not logged, the renewal is: {log}"
+    );
+    assert!(
+        new.iter().all(|c| !log.contains(c.as_str())),
+        "no code in the log"
+    );
 
     log_out(&app, &client).await;
     enter_emailed_code(&app, &client, ABONENT).await;

@@ -67,6 +67,11 @@ async fn wyloguj_wszystkie_pozostale_keeps_only_the_current_session() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = security_page(&app, &browsers[0]).await;
     assert!(page.contains("Zakończono inne sesje: 2."));
+    let log = app.admin_ok(&["audit", "--account", ABONENT]).await;
+    assert!(
+        log.contains("sessions_ended\t127.0.0.1\tzakończone sesje: 2"),
+        "{log}"
+    );
     assert_eq!(
         get(&app, &browsers[0], "/pulpit").await.status(),
         StatusCode::OK

@@ -136,10 +136,11 @@ pub async fn view_2fa_kody_post(
         "wygenerowano nowe kody zapasowe (poprzednie przestały działać)",
     );
     let (email, now) = (auth.user().email.as_str().to_string(), ctx.now());
+    let ip = ctx.ip.clone();
     let codes = ctx
         .state
         .store
-        .blocking(move |s| s.regenerate_recovery_codes(&email, &form.kod, now, mail))
+        .blocking(move |s| s.regenerate_recovery_codes(&email, &form.kod, &ip, now, mail))
         .await?;
     let Some(codes) = codes else {
         return refused(&ctx, &auth, Which::Regenerate, WRONG_CODE_OR_RECOVERY).await;

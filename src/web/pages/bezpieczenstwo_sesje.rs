@@ -92,10 +92,11 @@ pub async fn view_sesje_zakoncz_post(
         auth.session_token.clone(),
         ctx.now(),
     );
+    let ip = ctx.ip.clone();
     let ended = ctx
         .state
         .store
-        .blocking(move |s| s.end_person_session(&email, &token, &form.id, now, mail))
+        .blocking(move |s| s.end_person_session(&email, &token, &form.id, &ip, now, mail))
         .await?;
     let message = if ended {
         ctx.state.wake_mailer();
@@ -120,10 +121,11 @@ pub async fn view_sesje_pozostale_post(ctx: Ctx, auth: Auth, req: &Request) -> W
         auth.session_token.clone(),
         ctx.now(),
     );
+    let ip = ctx.ip.clone();
     let ended = ctx
         .state
         .store
-        .blocking(move |s| s.end_other_sessions(&email, &token, now, mail))
+        .blocking(move |s| s.end_other_sessions(&email, &token, &ip, now, mail))
         .await?;
     if ended > 0 {
         ctx.state.wake_mailer();
