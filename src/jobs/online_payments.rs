@@ -335,7 +335,8 @@ mod tests {
 
     #[test]
     fn a_refund_of_the_whole_payment_and_the_whole_balance_is_sent() {
-        let request = refund_request(&note(), &paid_online(1000), Money(1000)).unwrap();
+        let request = refund_request(&note(), &paid_online(1000), Money(1000))
+            .unwrap_or_else(|e| unreachable!("{e:?}"));
         assert_eq!((request.amount, request.order_id), (Money(1000), 77));
         assert_eq!(request.refunds_uuid, "panel-9");
         let more_on_balance = refund_request(&note(), &paid_online(5000), Money(5000));
