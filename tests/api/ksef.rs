@@ -289,3 +289,33 @@ async fn the_export_writes_each_invoice_and_credit_note_of_the_period_named_by_i
         .await;
     assert!(!backwards.status.success());
 }
+
+/// The panel started with `extra` settings on an empty data dir; it must stop by itself.
+async fn start_refused(extra: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .args(extra)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(std::time::Duration::from_secs(20), child)
+        .await
+        .expect("the panel stops by itself")
+        .unwrap();
+    assert!(!output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn a_seller_nip_or_bank_account_failing_its_checksum_stops_the_start_naming_the_setting() {
+    let nip = start_refused(&["--seller-nip", "5260250275"]).await;
+    assert!(nip.contains("PANEL_SELLER_NIP (--seller-nip)"), "{nip}");
+    let account = start_refused(&["--bank-account", "PL61 1090 1014 0000 0712 1981 2875"]).await;
+    assert!(
+        account.contains("PANEL_BANK_ACCOUNT (--bank-account)"),
+        "{account}"
+    );
+    let env = start_refused(&["--ksef-env", "prod"]).await;
+    assert!(env.contains("--ksef-env"), "{env}");
+}
