@@ -22,7 +22,13 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 async fn admin(data_dir: &Path, task: &[&str]) -> (bool, String) {
+    admin_in(Path::new(env!("CARGO_MANIFEST_DIR")), data_dir, task).await
+}
+
+/// `panel admin` typed in the directory `cwd`.
+async fn admin_in(cwd: &Path, data_dir: &Path, task: &[&str]) -> (bool, String) {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_panel"))
+        .current_dir(cwd)
         .arg("admin")
         .args(task)
         .arg("--data-dir")
@@ -185,8 +191,9 @@ async fn a_file_that_is_no_statement_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn a_statement_is_imported_through_the_running_panel() {
     let app = crate::helpers::spawn_app().await;
-    let file = fixture("mbank.csv");
-    let (ok, said) = admin(&app.data_dir, &["bank", "import", file.to_str().unwrap()]).await;
+    // Named relative to the operator's directory, not the panel's.
+    let here = fixture("");
+    let (ok, said) = admin_in(&here, &app.data_dir, &["bank", "import", "mbank.csv"]).await;
     assert!(ok, "{said}");
     assert!(
         said.contains("3 incoming transfers (1 outgoing skipped)"),
