@@ -124,6 +124,7 @@ async fn a_listed_transfer_recorded_by_its_command_counts_as_recorded_at_the_nex
     let file = fixture("mbank.csv");
     let (_, said) = admin(&data_dir, &["bank", "import", file.to_str().unwrap()]).await;
     let listed = line_of(&said, "DECIDE", "ZALICZKA");
+    assert!(listed.contains(" --amount 50,00 --reference "), "{listed}");
     let reference = listed
         .rsplit("--reference ")
         .next()
