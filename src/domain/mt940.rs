@@ -152,4 +152,14 @@ mod tests {
         assert_eq!(first.reference, "2611030001");
         assert!(statement.incoming[1].reference.starts_with("W-"));
     }
+
+    /// A title's next line may begin with a colon; only `:NN:`-like tags (a digit first, at most
+    /// three characters) start a new field.
+    #[test]
+    fn a_title_line_starting_with_a_colon_stays_in_the_title() {
+        let text = ":20:ST1\n:61:261105C10,00NTRFNONREF\n:86:Przelew\n:Re: KL-000001-3\n-\n";
+        let statement = crate::domain::statement::parse(text.as_bytes()).unwrap_or_default();
+        assert_eq!(statement.incoming.len(), 1);
+        assert_eq!(statement.incoming[0].title, "Przelew:Re: KL-000001-3");
+    }
 }
