@@ -207,6 +207,16 @@ mod tests {
         2026-11-04;\"OPŁATA\";\"mKonto\";\"Opłaty\";-5,00 PLN;1 995,00 PLN;\n\
         ;;;#Saldo końcowe;1 995,00 PLN;\n";
 
+    /// Every Polish letter of a Windows-1250 export reads as itself, a no-break space as a space.
+    #[test]
+    fn windows_1250_gives_every_polish_letter() {
+        let bytes = [
+            0xa5, 0xc6, 0xca, 0xa3, 0xd1, 0xd3, 0x8c, 0x8f, 0xaf, 0xa0, 0xb9, 0xe6, 0xea, 0xb3,
+            0xf1, 0xf3, 0x9c, 0x9f, 0xbf, b'!', 0x80,
+        ];
+        assert_eq!(decode(&bytes), "ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż!\u{fffd}");
+    }
+
     #[test]
     fn an_mbank_csv_gives_its_incoming_transfers_with_stable_keys() {
         let first = parse(CSV.as_bytes()).unwrap_or_default();
