@@ -231,17 +231,17 @@ mod tests {
 
     #[test]
     fn windows_1250_is_read_and_equal_lines_get_distinct_keys() {
-        let line = b"2026-11-03;\"Zap\xb3ata KL-000001-3\";\"\";\"\";10,00;0,00;\n";
+        let line = b"2026-11-03;\"Zap\xb3ata; KL-000001-3\";\"\";\"\";10,00;0,00;\n";
         let mut file =
             b"#Data operacji;#Opis operacji;#Rachunek;#Kategoria;#Kwota;#Saldo\n".to_vec();
         file.extend_from_slice(line);
         file.extend_from_slice(line);
         let statement = parse(&file).unwrap_or_default();
-        assert_eq!(statement.incoming[0].title, "Zapłata KL-000001-3");
-        assert_ne!(
-            statement.incoming[0].reference,
-            statement.incoming[1].reference
-        );
+        assert_eq!(statement.incoming[0].title, "Zapłata; KL-000001-3");
+        assert_eq!(statement.incoming[0].amount, Money(1000));
+        let first = &statement.incoming[0].reference;
+        assert_eq!(first.len(), 2 + 20, "the bare hash: {first}");
+        assert_eq!(statement.incoming[1].reference, format!("{first}-2"));
     }
 
     #[test]
