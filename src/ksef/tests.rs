@@ -211,6 +211,64 @@ fn a_foreign_buyer_with_a_tax_number_validates_against_fa3() {
     );
 }
 
+/// A foreign tax number of ten digits may pass the Polish NIP checksum: it is still foreign.
+#[test]
+fn a_foreign_ten_digit_tax_number_is_not_taken_for_a_polish_nip() {
+    let mut buyer = company();
+    buyer.nip = Some("5260250274".into());
+    buyer.address.country = "CZ".into();
+    let xml = xml_of(&invoice(buyer, one_rate().lines), None);
+    assert_eq!(validate(&xml), Ok(()), "{xml}");
+    assert!(
+        xml.contains("<KodKraju>CZ</KodKraju><NrID>5260250274</NrID>"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn the_buyers_address_is_its_street_then_postal_code_and_city() {
+    let xml = xml_of(&one_rate(), None);
+    let buyer = xml.split("<Podmiot2>").nth(1).unwrap_or_default();
+    assert!(
+        buyer.contains(
+            "<Adres><KodKraju>PL</KodKraju><AdresL1>ul. Kwiatowa 5/2</AdresL1>\
+             <AdresL2>31-000 Kraków</AdresL2></Adres>"
+        ),
+        "{xml}"
+    );
+    let mut no_street = company();
+    no_street.address.street = String::new();
+    let xml = xml_of(&invoice(no_street, one_rate().lines), None);
+    assert_eq!(validate(&xml), Ok(()), "{xml}");
+    assert!(
+        xml.contains("<AdresL1>31-000 Kraków</AdresL1></Adres>"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn the_4_and_3_percent_rates_sum_into_their_own_field() {
+    let xml = xml_of(
+        &invoice(
+            company(),
+            vec![
+                line("Usługa 4%", 10_000, 4, 1),
+                line("Usługa 3%", 1_000, 3, 1),
+            ],
+        ),
+        None,
+    );
+    assert_eq!(validate(&xml), Ok(()), "{xml}");
+    assert!(
+        xml.contains("<P_13_4>110.00</P_13_4><P_14_4>4.30</P_14_4>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<P_12>4</P_12>") && xml.contains("<P_12>3</P_12>"),
+        "{xml}"
+    );
+}
+
 #[test]
 fn a_full_credit_note_is_a_correcting_invoice_referring_to_the_original() {
     let fv = several_rates();
