@@ -300,6 +300,16 @@ async fn reconcile_applies_a_payment_whose_notification_never_came() {
         "{:?}",
         state_of(&app, &unpaid)
     );
+    let page = app
+        .get(&format!("/platnosci/online/{unpaid}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Płatność nie została zakończona") && !page.contains("every 2s"),
+        "a given-up payment stops waiting: {page}"
+    );
 }
 
 #[tokio::test]
