@@ -277,15 +277,64 @@ async fn a_new_price_reaches_the_shop_while_an_existing_service_renews_at_the_ol
         .find(|p| p.name == "Domena .pl" && !p.hidden)
         .unwrap()
         .id;
+    let old_state = |listed: &str| -> String {
+        let line = listed
+            .lines()
+            .find(|l| l.starts_with(&format!("{} ", plan.id)))
+            .unwrap_or_default()
+            .to_string();
+        let cells: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        cells[cells.len().saturating_sub(2)].to_string()
+    };
+    assert_eq!(
+        old_state(&listed),
+        format!("old price, new orders: {new_id}")
+    );
     app.admin_ok(&["products", "retire", &new_id.to_string()])
         .await;
     let shop = app.get("/sklep").await.text().await.unwrap();
     assert!(!shop.contains("Domena .pl"), "retired: not offered");
     assert!(shop.contains("Domena .com"));
+    let listed = app.admin_ok(&["products", "list"]).await;
+    assert_eq!(
+        old_state(&listed),
+        "retired",
+        "no version offered: {listed}"
+    );
+    // Another offered plan of the same kind but another name is no newer version of it.
+    app.admin_ok(&[
+        "products",
+        "add",
+        "--kind",
+        "domain",
+        "--name",
+        "Domena .eu",
+        "--price",
+        "40,00",
+        "--price",
+        "24=60,00",
+    ])
+    .await;
+    let listed = app.admin_ok(&["products", "list"]).await;
+    assert_eq!(old_state(&listed), "retired", "{listed}");
+    let eu = listed.lines().find(|l| l.contains("Domena .eu")).unwrap();
+    assert!(
+        eu.contains("12 miesięcy, 24 miesiące (60,00 zł)  "),
+        "an explicit period price is shown: {eu}"
+    );
     app.admin_ok(&["products", "offer", &new_id.to_string()])
         .await;
     let shop = app.get("/sklep").await.text().await.unwrap();
     assert!(shop.contains("<strong>67,65 zł</strong>"), "offered again");
+    let listed = app.admin_ok(&["products", "list"]).await;
+    assert_eq!(
+        old_state(&listed),
+        format!("old price, new orders: {new_id}")
+    );
 }
 
 #[tokio::test]
