@@ -538,3 +538,50 @@ async fn a_person_in_two_accounts_logs_in_to_the_one_not_disabled() {
         "the disabled one is not offered"
     );
 }
+
+#[tokio::test]
+async fn a_new_price_may_set_a_longer_periods_price_and_refuses_a_period_the_plan_has_not() {
+    let app = spawn_app().await;
+    let offered = |app: &TestApp| {
+        let plans = app.state.store.plans().unwrap();
+        let plan = plans
+            .into_iter()
+            .find(|p| p.name == "Domena .pl" && !p.hidden);
+        plan.unwrap().id.to_string()
+    };
+    let id = offered(&app);
+    for (period, why) in [("12=50,00", "its own period"), ("60=50,00", "not offered")] {
+        let out = app
+            .admin(&[
+                "products", "price", &id, "--price", "55,00", "--price", period,
+            ])
+            .await;
+        assert!(!out.status.success(), "{why}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("has no further period of"), "{why}: {said}");
+    }
+    assert_eq!(offered(&app), id, "nothing changed");
+    let said = app
+        .admin_ok(&[
+            "products",
+            "price",
+            &id,
+            "--price",
+            "55,00",
+            "--price",
+            "24=99,00",
+            "--price",
+            "24=100,00",
+        ])
+        .await;
+    assert!(said.contains("now costs 55,00 zł"), "{said}");
+    let listed = app.admin_ok(&["products", "list"]).await;
+    let new = listed
+        .lines()
+        .find(|l| l.contains("Domena .pl") && l.contains("offered"))
+        .unwrap();
+    assert!(
+        new.contains("12 miesięcy, 24 miesiące (100,00 zł), 36 miesięcy  "),
+        "the last price given for a period counts: {new}"
+    );
+}
