@@ -139,3 +139,46 @@ async fn a_login_as_for_an_unknown_address_is_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no active user"));
 }
+
+#[tokio::test]
+async fn only_the_printed_link_opens_the_view_not_another_token_of_its_form() {
+    let app = spawn_app().await;
+    let path = login_as_link(&app).await;
+    let token = &path["/podglad/".len()..];
+    let forged: String = token
+        .chars()
+        .map(|c| if c == '0' { '1' } else { '0' })
+        .collect();
+    let guessed = new_client()
+        .get(app.url(&format!("/podglad/{forged}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        guessed.status(),
+        StatusCode::GONE,
+        "a guessed token opens nothing"
+    );
+    let client = new_client();
+    let csrf = {
+        let page = client.get(app.url(&path)).send().await.unwrap();
+        csrf_of(&page.text().await.unwrap())
+    };
+    let pressed = client
+        .post(app.url(&format!("/podglad/{forged}")))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        pressed.status(),
+        StatusCode::SEE_OTHER,
+        "no session for a guess"
+    );
+    let real = open(&app, &new_client(), &path).await;
+    assert_eq!(
+        real.status(),
+        StatusCode::SEE_OTHER,
+        "the real link still works"
+    );
+}
