@@ -233,7 +233,10 @@ async fn a_new_price_reaches_the_shop_while_an_existing_service_renews_at_the_ol
             "55,00",
         ])
         .await;
-    assert!(said.contains("keep renewing at 49,00 zł"), "{said}");
+    assert!(
+        said.contains("its 3 service(s) keep renewing at 49,00 zł"),
+        "{said}"
+    );
 
     app.log_in(OWNER).await;
     let shop = app.get("/sklep").await.text().await.unwrap();
