@@ -126,7 +126,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::account_data::AccountForm;
-    use crate::store::NewAccount;
+    use crate::store::testing::{firm, store_with};
 
     fn mail(_: &Account, changes: &[Change], to: &Email) -> NewMessage {
         NewMessage {
@@ -139,19 +139,7 @@ mod tests {
     }
 
     fn store_with_account() -> (tempfile::TempDir, Store, Account) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
-        let new = NewAccount {
-            name: "Firma".into(),
-            nip: Some("5260250274".into()),
-            address: Default::default(),
-            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
-            owner_name: "Jan".into(),
-            phone: String::new(),
-        };
-        let (account, _) = store
-            .create_account(new, Timestamp::UNIX_EPOCH)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (dir, store, account, _) = store_with(firm("Firma", Some("5260250274")));
         (dir, store, account)
     }
 

@@ -237,8 +237,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Email, Line};
-    use crate::store::{NewAccount, NewMessage, PaymentOutcome};
+    use crate::domain::Line;
+    use crate::store::testing::{firm, store_with};
+    use crate::store::{NewMessage, PaymentOutcome};
 
     fn message(account: &Account, document: &Document) -> NewMessage {
         NewMessage {
@@ -256,20 +257,8 @@ mod tests {
 
     /// A store with one account and one paid invoice of 60,27 zł; the invoice's number.
     fn store_with_invoice() -> (tempfile::TempDir, Store, u64, String) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
-        let new = NewAccount {
-            name: "Firma przed zmianą".into(),
-            nip: None,
-            address: Default::default(),
-            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
-            owner_name: "Jan".into(),
-            phone: String::new(),
-        };
         let now = Timestamp::UNIX_EPOCH;
-        let (account, _) = store
-            .create_account(new, now)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (dir, store, account, _) = store_with(firm("Firma przed zmianą", None));
         let line = Line {
             description: "Hosting".into(),
             service_id: None,

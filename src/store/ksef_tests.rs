@@ -1,8 +1,9 @@
-use super::super::{NewAccount, NewMessage, Receipt, Refund, Store};
+use super::super::testing::{firm, store_with};
+use super::super::{NewMessage, Receipt, Refund, Store};
 use super::MarkOutcome;
 use crate::domain::billing::Line;
 use crate::domain::seller::Seller;
-use crate::domain::{Account, Document, Email, Money};
+use crate::domain::{Account, Document, Money};
 use crate::ksef::KsefStatus;
 use jiff::Timestamp;
 
@@ -29,22 +30,10 @@ fn message() -> NewMessage {
 }
 
 fn store(seller: bool) -> (tempfile::TempDir, Store, u64) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
+    let (dir, store, account, _) = store_with(firm("Firma", Some("5260250274")));
     if seller {
         store.set_ksef_seller(Seller::sample().unwrap_or_else(|e| unreachable!("{e}")));
     }
-    let new = NewAccount {
-        name: "Firma".into(),
-        nip: Some("5260250274".into()),
-        address: Default::default(),
-        owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
-        owner_name: "Jan".into(),
-        phone: String::new(),
-    };
-    let (account, _) = store
-        .create_account(new, Timestamp::UNIX_EPOCH)
-        .unwrap_or_else(|e| unreachable!("{e}"));
     (dir, store, account.id)
 }
 

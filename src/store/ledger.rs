@@ -100,8 +100,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Account, Document, Email, Line};
-    use crate::store::{BalancePayment, NewAccount, NewMessage, PaymentOutcome, Receipt};
+    use crate::domain::{Account, Document, Line};
+    use crate::store::testing::{firm, store_with};
+    use crate::store::{BalancePayment, NewMessage, PaymentOutcome, Receipt};
 
     fn receipt(_: &Account, receipt: Receipt<'_>) -> NewMessage {
         NewMessage {
@@ -117,19 +118,7 @@ mod tests {
     }
 
     fn store_with_account() -> (tempfile::TempDir, Store, u64) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
-        let new = NewAccount {
-            name: "Firma".into(),
-            nip: None,
-            address: Default::default(),
-            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
-            owner_name: "Jan".into(),
-            phone: String::new(),
-        };
-        let (account, _) = store
-            .create_account(new, Timestamp::UNIX_EPOCH)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (dir, store, account, _) = store_with(firm("Firma", None));
         (dir, store, account.id)
     }
 

@@ -37,6 +37,8 @@ mod shop;
 mod ssl;
 mod statement;
 mod tasks;
+#[cfg(test)]
+mod testing;
 mod transfer;
 mod users;
 mod website;

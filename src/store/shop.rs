@@ -307,8 +307,9 @@ pub(super) fn fulfil_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Email, Money};
-    use crate::store::{NewAccount, NewMessage};
+    use crate::domain::Money;
+    use crate::store::NewMessage;
+    use crate::store::testing::{firm, store_with};
 
     fn mail(_: &Account, _: &Document) -> NewMessage {
         NewMessage {
@@ -322,19 +323,7 @@ mod tests {
 
     /// A store with an account (its id, its owner's id) and a domain plan's id.
     fn store_with_plan() -> (tempfile::TempDir, Store, (u64, u64), u64) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
-        let store = Store::open(dir.path()).unwrap_or_else(|e| unreachable!("{e}"));
-        let new = NewAccount {
-            name: "Firma".into(),
-            nip: None,
-            address: Default::default(),
-            owner_email: Email::parse("jan@firma.pl").unwrap_or_else(|e| unreachable!("{e}")),
-            owner_name: "Jan".into(),
-            phone: String::new(),
-        };
-        let (account, user) = store
-            .create_account(new, Timestamp::UNIX_EPOCH)
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let (dir, store, account, user) = store_with(firm("Firma", None));
         let plan = store
             .add_plan(Plan {
                 id: 0,
