@@ -43,6 +43,18 @@ pub(crate) async fn zaplac_online(app: &TestApp, proforma: u64) -> String {
     location(&response)
 }
 
+/// Pays `proforma` online from start to end: Zapłać online, the gateway's payment, and the wait
+/// until the panel has applied it; the VAT invoice it issued.
+pub(crate) async fn pay_online(app: &TestApp, gateway: &Gateway, proforma: u64) -> Document {
+    let token = token_in(&zaplac_online(app, proforma).await);
+    assert_eq!(gateway.pay(&token).await, 200);
+    assert!(eventually(|| is_paid(app, proforma)).await);
+    app.documents_of(ABONENT)
+        .into_iter()
+        .find(|d| d.kind == DocumentKind::VatInvoice && d.proforma_id == Some(proforma))
+        .expect("the VAT invoice of the paid proforma")
+}
+
 /// Waits (up to 10 s) until `done` holds.
 pub(crate) async fn eventually(mut done: impl FnMut() -> bool) -> bool {
     for _ in 0..100 {
@@ -382,14 +394,7 @@ async fn zaplac_online_on_a_proforma_already_paid_leads_to_its_invoice_and_regis
     let (app, gateway) = spawn_with_gateway().await;
     app.log_in(ABONENT).await;
     let proforma = renewal(&app).await;
-    let token = token_in(&zaplac_online(&app, proforma.id).await);
-    assert_eq!(gateway.pay(&token).await, 200);
-    assert!(eventually(|| is_paid(&app, proforma.id)).await);
-    let invoice = app
-        .documents_of(ABONENT)
-        .into_iter()
-        .find(|d| d.proforma_id == Some(proforma.id))
-        .unwrap();
+    let invoice = pay_online(&app, &gateway, proforma.id).await;
 
     // A second tab still shows the button.
     let to = zaplac_online(&app, proforma.id).await;

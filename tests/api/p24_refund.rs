@@ -1,7 +1,7 @@
 //! A credit note paid back by transfer, for an invoice paid online, goes back through the
 //! gateway: once, with the payment's order and the credit note's amount.
 
-use crate::p24::{ABONENT, eventually, is_paid, renewal, zaplac_online};
+use crate::p24::{ABONENT, eventually, is_paid, pay_online, renewal, zaplac_online};
 use crate::p24_gateway::{spawn_with_gateway, token_in};
 use panel::domain::DocumentKind;
 
@@ -66,9 +66,7 @@ async fn a_credit_note_for_an_invoice_paid_by_transfer_is_not_sent_to_the_gatewa
     app.log_in(ABONENT).await;
     // Another proforma of the account is paid online: its payment is no way back for this one.
     let online = renewal(&app).await;
-    let token = token_in(&zaplac_online(&app, online.id).await);
-    assert_eq!(gateway.pay(&token).await, 200);
-    assert!(eventually(|| is_paid(&app, online.id)).await);
+    pay_online(&app, &gateway, online.id).await;
     let proforma = app
         .documents_of(ABONENT)
         .into_iter()
