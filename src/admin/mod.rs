@@ -41,8 +41,8 @@ pub use tasks::TasksAction;
 pub use dispatch::execute_reply;
 pub use output::Reply;
 pub use tree::{
-    ADMIN_EXAMPLES, CreditNotesAction, CustomersAction, ProductsAction, ProformasAction,
-    ServicesAction, UsersAction,
+    ADMIN_EXAMPLES, CreditNoteArgs, CreditNotesAction, CustomersAction, ProductsAction,
+    ProformasAction, ServicesAction, UsersAction,
 };
 
 pub use socket::{bind_socket, serve_socket, socket_path};
@@ -114,21 +114,7 @@ pub enum AdminTask {
     /// or --amount gross. The money goes to the customer's prepaid balance, or with --transfer it
     /// is marked to be sent back by transfer (then record that with `refund`).
     #[command(hide = true)]
-    CreditNote {
-        /// The VAT invoice's number, e.g. FV/2026/11/0001.
-        #[arg(long)]
-        invoice: String,
-        /// Gross amount to credit, e.g. 12,34; all that is left when omitted.
-        #[arg(long)]
-        amount: Option<String>,
-        /// Why (printed on the credit note and told to the customer).
-        #[arg(long)]
-        reason: String,
-        /// The customer gets the money back by transfer rather than on the balance.
-        #[arg(long)]
-        #[serde(default)]
-        transfer: bool,
-    },
+    CreditNote(CreditNoteArgs),
     /// Record the transfer that sent a credit note's amount back to the customer.
     #[command(hide = true)]
     Refund {
@@ -410,12 +396,12 @@ fn run_task(
             now,
             base_url,
         ),
-        AdminTask::CreditNote {
+        AdminTask::CreditNote(CreditNoteArgs {
             invoice,
             amount,
             reason,
             transfer,
-        } => credit::credit_note(
+        }) => credit::credit_note(
             store,
             &invoice,
             amount.as_deref(),

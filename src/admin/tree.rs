@@ -215,25 +215,29 @@ pub enum ProformasAction {
     Unpaid,
 }
 
+/// `credit-notes issue` (and the old `credit-note`).
+#[derive(Args, Debug, Clone, Serialize, Deserialize)]
+pub struct CreditNoteArgs {
+    /// The VAT invoice's number, e.g. FV/2026/11/0001.
+    #[arg(long)]
+    pub invoice: String,
+    /// Gross amount to credit, e.g. 12,34; all that is left when omitted.
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// Why (printed on the credit note and told to the customer).
+    #[arg(long)]
+    pub reason: String,
+    /// The customer gets the money back by transfer rather than on the balance.
+    #[arg(long)]
+    #[serde(default)]
+    pub transfer: bool,
+}
+
 #[derive(Subcommand, Debug, Clone, Serialize, Deserialize)]
 pub enum CreditNotesAction {
     /// Issue a credit note (faktura korygująca) for a VAT invoice: all that is left of it, or
     /// --amount gross; to the prepaid balance, or with --transfer to be sent back.
-    Issue {
-        /// The VAT invoice's number, e.g. FV/2026/11/0001.
-        #[arg(long)]
-        invoice: String,
-        /// Gross amount to credit, e.g. 12,34; all that is left when omitted.
-        #[arg(long)]
-        amount: Option<String>,
-        /// Why (printed on the credit note and told to the customer).
-        #[arg(long)]
-        reason: String,
-        /// The customer gets the money back by transfer rather than on the balance.
-        #[arg(long)]
-        #[serde(default)]
-        transfer: bool,
-    },
+    Issue(CreditNoteArgs),
     /// Record the transfer that sent a credit note's amount back to the customer.
     Refund {
         #[arg(long)]
@@ -279,19 +283,8 @@ pub fn as_flat(task: &AdminTask) -> Option<AdminTask> {
             action: ProductsAction::Offer { id },
         } => AdminTask::PlanShow { id },
         AdminTask::CreditNotes {
-            action:
-                CreditNotesAction::Issue {
-                    invoice,
-                    amount,
-                    reason,
-                    transfer,
-                },
-        } => AdminTask::CreditNote {
-            invoice,
-            amount,
-            reason,
-            transfer,
-        },
+            action: CreditNotesAction::Issue(args),
+        } => AdminTask::CreditNote(args),
         AdminTask::CreditNotes {
             action:
                 CreditNotesAction::Refund {
