@@ -323,16 +323,7 @@ async fn each_role_reaches_exactly_the_routes_the_matrix_gives_it_and_gets_403_e
         ("admin@example.com", "administrator"),
         ("tech@example.com", "techniczny"),
     ] {
-        app.admin_ok(&[
-            "add-user",
-            "--account-of",
-            "abonent@example.com",
-            "--email",
-            email,
-            "--role",
-            role,
-        ])
-        .await;
+        app.add_user("abonent@example.com", email, role).await;
     }
     let documents_before = app.documents_of("abonent@example.com").len();
     for (column, user) in USERS.iter().enumerate() {

@@ -240,16 +240,7 @@ async fn ksiegowosc_sees_the_server_without_buttons_and_gets_403() {
 #[tokio::test]
 async fn a_technical_user_may_stop_the_server() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        OWNER,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(OWNER, "tech@example.com", "techniczny").await;
     app.log_in("tech@example.com").await;
     let id = app.cloud_id();
     assert_eq!(app.power(id, "stop").await.status(), StatusCode::SEE_OTHER);

@@ -64,16 +64,8 @@ async fn ksiegowosc_sees_the_domain_but_every_change_is_forbidden_and_nothing_ch
 #[tokio::test]
 async fn techniczny_manages_the_dns_and_sees_the_transfer_code() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        ABONENT,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(ABONENT, "tech@example.com", "techniczny")
+        .await;
     app.log_in("tech@example.com").await;
     redirected_to_domain(&app.add_record(GOOD[4].0).await, app.domain_id());
     let path = format!("/domeny/{}/authinfo", app.domain_id());
@@ -85,16 +77,7 @@ async fn techniczny_manages_the_dns_and_sees_the_transfer_code() {
 async fn a_technician_limited_to_one_domain_finds_no_other_domain_to_see_or_change() {
     let app = spawn_app().await;
     let tech = "tech@example.com";
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        ABONENT,
-        "--email",
-        tech,
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(ABONENT, tech, "techniczny").await;
     let shop = app.service_id(ABONENT, "sklep-przykladowy.pl");
     let users = app
         .state

@@ -430,6 +430,20 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Adds the person `email` with `role` to the account `owner` owns (`panel admin add-user`).
+    pub async fn add_user(&self, owner: &str, email: &str, role: &str) {
+        let args = [
+            "add-user",
+            "--account-of",
+            owner,
+            "--email",
+            email,
+            "--role",
+            role,
+        ];
+        self.admin_ok(&args).await;
+    }
+
     /// `panel admin …` that must succeed; its standard output.
     pub async fn admin_ok(&self, args: &[&str]) -> String {
         let output = self.admin(args).await;

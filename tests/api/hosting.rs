@@ -231,16 +231,7 @@ async fn ksiegowosc_sees_the_server_without_forms_and_gets_403() {
 #[tokio::test]
 async fn a_technical_user_may_change_the_php_version() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        OWNER,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(OWNER, "tech@example.com", "techniczny").await;
     app.log_in("tech@example.com").await;
     let id = app.hosting_id();
     let path = format!("/hosting/{id}/php");

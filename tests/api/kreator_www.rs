@@ -288,16 +288,7 @@ async fn ksiegowosc_sees_the_site_without_buttons_and_gets_403() {
 #[tokio::test]
 async fn a_technical_user_may_withdraw_the_site() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        OWNER,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(OWNER, "tech@example.com", "techniczny").await;
     let id = app.site_id();
     app.log_in("tech@example.com").await;
     assert_eq!(

@@ -117,16 +117,7 @@ async fn a_proforma_has_no_e_invoice_and_another_account_or_the_technical_role_g
     assert_eq!(app.get(&path).await.status(), StatusCode::OK);
     app.log_in(INNY).await;
     assert_eq!(app.get(&path).await.status(), StatusCode::NOT_FOUND);
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        ABONENT,
-        "--email",
-        TECH,
-        "--role",
-        "technical",
-    ])
-    .await;
+    app.add_user(ABONENT, TECH, "technical").await;
     app.log_in(TECH).await;
     assert_eq!(app.get(&path).await.status(), StatusCode::FORBIDDEN);
 }

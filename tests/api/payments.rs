@@ -385,16 +385,7 @@ async fn another_accounts_payment_page_and_zaplac_z_salda_are_404() {
 #[tokio::test]
 async fn ksiegowosc_may_pay_from_the_balance_and_techniczny_gets_403() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        ABONENT,
-        "--email",
-        TECH,
-        "--role",
-        "technical",
-    ])
-    .await;
+    app.add_user(ABONENT, TECH, "technical").await;
     app.log_in(KSIEGOWOSC).await;
     let proforma = app.renew(ABONENT, "przykladowa-firma.pl").await;
     let other = app.renew(ABONENT, "przykladowa-firma.com").await;

@@ -169,16 +169,7 @@ async fn accounting_may_download_a_pdf_technical_may_not_and_a_visitor_is_sent_t
     let text = pdf_text(&app, &invoice).await;
     assert!(text.contains(&invoice.number));
 
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        ABONENT,
-        "--email",
-        TECH,
-        "--role",
-        "technical",
-    ])
-    .await;
+    app.add_user(ABONENT, TECH, "technical").await;
     app.log_in(TECH).await;
     let response = app.get(&path).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

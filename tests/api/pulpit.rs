@@ -195,16 +195,7 @@ async fn another_accounts_service_is_a_404_and_nothing_happens() {
 #[tokio::test]
 async fn the_accounting_role_may_renew_but_the_technical_role_may_not() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        ABONENT,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "technical",
-    ])
-    .await;
+    app.add_user(ABONENT, "tech@example.com", "technical").await;
     app.log_in("tech@example.com").await;
     let page = app.pulpit().await;
     assert!(
@@ -245,16 +236,8 @@ async fn the_service_page_shows_zobacz_details() {
 async fn every_service_section_is_reachable_from_the_navigation_and_billing_only_for_billing_roles()
 {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        "abonent@example.com",
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user("abonent@example.com", "tech@example.com", "techniczny")
+        .await;
     app.log_in("abonent@example.com").await;
     let page = app.get("/faktury").await.text().await.unwrap();
     let nav = &page[page.find("<nav").unwrap()..page.find("</nav>").unwrap()];

@@ -359,16 +359,7 @@ async fn ksiegowosc_gets_403_and_nothing_changes() {
 #[tokio::test]
 async fn a_technical_user_may_create_a_mailbox() {
     let app = spawn_app().await;
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        OWNER,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(OWNER, "tech@example.com", "techniczny").await;
     app.log_in("tech@example.com").await;
     assert_eq!(
         app.create_mailbox(&[]).await.status(),

@@ -28,16 +28,7 @@ async fn another_accounts_certificate_is_a_404_and_only_who_may_order_in_the_sho
         .unwrap();
     assert!(!own_list.contains("przykladowa-firma.pl"));
 
-    app.admin_ok(&[
-        "add-user",
-        "--account-of",
-        OWNER,
-        "--email",
-        "tech@example.com",
-        "--role",
-        "techniczny",
-    ])
-    .await;
+    app.add_user(OWNER, "tech@example.com", "techniczny").await;
     app.log_in("tech@example.com").await;
     let page = app.get("/ssl").await.text().await.unwrap();
     assert!(
